@@ -1,0 +1,32 @@
+"""The domain: pydantic types of a spec and everything in it. Pure: no I/O, no Qt."""
+
+from align_studio.domain.base import (
+    Authority,
+    BehaviorKind,
+    Better,
+    Category,
+    DomainObject,
+    Outcome,
+    Role,
+    Severity,
+    Status,
+    Verdict,
+)
+from align_studio.domain.case import Case, JudgedResponse, Message, Preference
+from align_studio.domain.check import Check, CheckType
+from align_studio.domain.problems import Problem, find_problems, problems_from_validation
+from align_studio.domain.spec import (
+    DEFAULT_REASON_PRESETS,
+    FORMAT_VERSION,
+    Behavior,
+    ChangelogEntry,
+    Spec,
+    Target,
+)
+
+__all__ = [
+    "Authority", "Behavior", "BehaviorKind", "Better", "Case", "Category", "ChangelogEntry",
+    "Check", "CheckType", "DEFAULT_REASON_PRESETS", "DomainObject", "FORMAT_VERSION",
+    "JudgedResponse", "Message", "Outcome", "Preference", "Problem", "Role", "Severity",
+    "Spec", "Status", "Target", "Verdict", "find_problems", "problems_from_validation",
+]

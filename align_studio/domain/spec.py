@@ -1,0 +1,100 @@
+"""The spec document: metadata, system prompt, behaviors, cases and targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field
+
+from align_studio.domain.base import Authority, BehaviorKind, DomainObject, Severity, Status
+from align_studio.domain.case import Case
+
+#: The spec format version this app reads and writes.
+FORMAT_VERSION = 1
+
+
+class Behavior(DomainObject):
+    """One rule of the spec."""
+
+    id: str
+    kind: BehaviorKind
+    statement: str = ""
+    rationale: str | None = None
+    severity: Severity = Severity.MEDIUM
+    authority: Authority | None = None
+
+
+class Target(DomainObject):
+    """A model to preview: a provider profile, a model name and its parameters."""
+
+    id: str
+    provider: str
+    model: str
+    label: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class ChangelogEntry(DomainObject):
+    """One line of the spec's history, written when a version is saved."""
+
+    version: int
+    date: dt.date | None = None
+    author: str | None = None
+    message: str = ""
+
+
+class Spec(DomainObject):
+    """One behavioral specification for one AI feature."""
+
+    format_version: int = FORMAT_VERSION
+    id: str
+    title: str = ""
+    product: str | None = None
+    owner: str | None = None
+    status: Status = Status.DRAFT
+    version: int = 1
+    summary: str | None = None
+    changelog: list[ChangelogEntry] = Field(default_factory=list)
+    system_prompt: str | None = None
+    reason_presets: list[str] | None = None
+    behaviors: list[Behavior] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    def behavior(self, behavior_id: str) -> Behavior | None:
+        """The behavior with this id, if any."""
+        for b in self.behaviors:
+            if b.id == behavior_id:
+                return b
+        return None
+
+    def case(self, case_id: str) -> Case | None:
+        """The case with this id, if any."""
+        for c in self.cases:
+            if c.id == case_id:
+                return c
+        return None
+
+    def target(self, target_id: str) -> Target | None:
+        """The target with this id, if any."""
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        return None
+
+    def judged_count(self) -> int:
+        """How many responses carry a human verdict."""
+        return sum(1 for c in self.cases for r in c.responses if r.verdict is not None)
+
+
+#: Reason presets offered when a spec names none of its own.
+DEFAULT_REASON_PRESETS = [
+    "wrong tone",
+    "unsafe",
+    "over-refusal",
+    "factually wrong",
+    "ignored instruction",
+    "too long",
+    "asked nothing when it should have",
+]
