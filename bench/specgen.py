@@ -70,6 +70,7 @@ def generate_spec_text(cases: int, seed: int = 1, responses: bool = True) -> str
                 "        target: model-a",
                 f"        text: {_sentence(rng, 14)}",
                 f"        verdict: {'accept' if i % 3 else 'reject'}",
+                *([] if i % 3 else ["        reason: too long"]),
                 "        reviewer: ana",
                 "        time: 2026-11-01T10:00:00Z",
             ]

@@ -1,0 +1,294 @@
+"""A spec file on disk: load it to validated domain objects, save edits loss-free.
+
+:class:`SpecFile` keeps the text as read, the span tree of the text and the data as last
+written. Saving compares the spec's data with that baseline and patches only the changed
+regions of the text (:mod:`yamlpatch`), then writes atomically (:mod:`atomic`). A file
+changed on disk since it was read is never overwritten silently
+(:class:`SpecChangedOnDisk`), and a file written by a newer app is opened read-only.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from align_studio.domain import FORMAT_VERSION, Problem, Spec, find_problems
+from align_studio.domain.problems import Path as DocPath
+from align_studio.domain.problems import problems_from_validation
+from align_studio.storage.atomic import atomic_write, remove_stale_temps
+from align_studio.storage.errors import (
+    NewerFormatError,
+    SpecChangedOnDisk,
+    SpecLoadError,
+    SpecReadOnly,
+)
+from align_studio.storage.yamlpatch import patch_text
+from align_studio.storage.yamlread import MAX_BYTES, Node, YamlSyntaxError, parse_yaml
+from align_studio.storage.yamlwrite import dump_document
+
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class DiskStamp:
+    """What the file looked like when last read or written."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _stamp(path: Path, data: bytes) -> DiskStamp:
+    st = path.stat()
+    return DiskStamp(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+def read_text(path: Path) -> tuple[str, bytes]:
+    """The file's text (without a BOM) and raw bytes; refuses what cannot be a spec."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SpecLoadError.single(name, "the file does not exist") from None
+    except OSError as exc:
+        raise SpecLoadError.single(name, f"the file cannot be read: {exc.strerror}") from None
+    if path.is_dir():
+        raise SpecLoadError.single(name, "this is a folder, not a spec file")
+    if size > MAX_BYTES:
+        raise SpecLoadError.single(
+            name, f"the file is {size / 1e6:.0f} MB; a spec may be at most "
+            f"{MAX_BYTES / 1e6:.0f} MB — split it into several specs")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecLoadError.single(name, f"the file cannot be read: {exc.strerror}") from None
+    if not raw.strip():
+        raise SpecLoadError.single(name, "the file is empty")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _line_col_bytes(raw, nul)
+        raise SpecLoadError.single(name, "this is a binary file, not a YAML spec "
+                                   "(it contains a NUL byte)", line, col)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_bytes(raw, exc.start)
+        raise SpecLoadError.single(
+            name, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as "
+            "UTF-8", line, col) from None
+    if text.startswith(_BOM):
+        text = text[1:]
+    return text, raw
+
+
+def _line_col_bytes(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+class SpecFile:
+    """One spec file: its validated :class:`Spec`, its text, and loss-free saving.
+
+    The ``spec`` attribute is the live document that editors change; :meth:`save` writes
+    whatever differs from the file. Not thread-safe for concurrent edits: take a
+    :meth:`snapshot` on the thread that edits, and :meth:`write_snapshot` anywhere.
+    """
+
+    def __init__(self, path: Path, text: str, raw: bytes, root: Node, spec: Spec,
+                 baseline: dict[str, Any], stamp: DiskStamp) -> None:
+        self.path = Path(path)
+        self.spec = spec
+        self.problems: list[Problem] = []
+        self.read_only_reason: str | None = None
+        self._text = text
+        self._bom = raw.startswith(b"\xef\xbb\xbf")
+        self._newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
+        self._root: Node | None = root
+        self._baseline = baseline
+        self._stamp = stamp
+        self._lock = threading.Lock()
+
+    # ---- loading ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> SpecFile:
+        """Read and validate a spec; raises :class:`SpecLoadError` listing every problem.
+
+        Type problems (a wrong word, a missing id) stop the load; semantic problems
+        (duplicate ids, unknown links) are kept in :attr:`problems` for the editor to show.
+        A newer ``format_version`` raises :class:`NewerFormatError`.
+        """
+        p = Path(path)
+        text, raw = read_text(p)
+        remove_stale_temps(p.parent, p.name)
+        name = str(p)
+        with _no_gc():
+            try:
+                parsed = parse_yaml(text)
+            except YamlSyntaxError as exc:
+                raise SpecLoadError.single(name, exc.message, exc.line, exc.column) from None
+            data, root = parsed.data, parsed.root
+            if not isinstance(data, dict):
+                raise SpecLoadError.single(name, "a spec file must be a mapping of keys "
+                                           "(format_version, id, title, behaviors, cases…)",
+                                           root.line + 1, root.col + 1)
+            version = data.get("format_version", FORMAT_VERSION)
+            if isinstance(version, int) and not isinstance(version, bool) \
+                    and version > FORMAT_VERSION:
+                node = root.child("format_version") or root
+                raise NewerFormatError(name, version, node.line + 1, node.col + 1)
+            try:
+                spec = Spec.model_validate(data)
+            except ValidationError as exc:
+                problems = [_locate(pr, root, name) for pr in problems_from_validation(exc)]
+                raise SpecLoadError(name, problems) from None
+            baseline = spec.to_data()
+        sf = cls(p, text, raw, root, spec, baseline, _stamp(p, raw))
+        sf.problems = sf.find_problems()
+        return sf
+
+    def find_problems(self) -> list[Problem]:
+        """The spec's semantic problems now, each located in the file where possible."""
+        root = self._current_root()
+        return [_locate(pr, root, str(self.path)) for pr in find_problems(self.spec)]
+
+    def locate(self, path: DocPath) -> tuple[int, int]:
+        """The 1-based line and column of a place in the document (as last saved)."""
+        node = _node_at(self._current_root(), path)
+        return node.line + 1, node.col + 1
+
+    @property
+    def text(self) -> str:
+        """The text as last read or written."""
+        return self._text
+
+    # ---- saving ----------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """The spec's data now (cheap enough for the editing thread)."""
+        return self.spec.to_data()
+
+    def is_modified(self) -> bool:
+        """Whether the spec differs from the file as last read or written."""
+        return self.snapshot() != self._baseline
+
+    def changed_on_disk(self) -> bool:
+        """Whether someone else changed (or removed) the file since it was read or written."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return True
+        if st.st_mtime_ns == self._stamp.mtime_ns and st.st_size == self._stamp.size:
+            return False
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest() != self._stamp.sha256
+        except OSError:
+            return True
+
+    def save(self, force: bool = False) -> bool:
+        """Write the edits; returns whether anything was written.
+
+        Raises :class:`SpecChangedOnDisk` if the file changed since it was read (pass
+        ``force=True`` to overwrite after the user chose "keep mine"), and
+        :class:`SpecReadOnly` for a file written by a newer app.
+        """
+        return self.write_snapshot(self.snapshot(), force=force)
+
+    def write_snapshot(self, data: dict[str, Any], force: bool = False) -> bool:
+        """Write a :meth:`snapshot`; safe to call from a worker thread."""
+        if self.read_only_reason:
+            raise SpecReadOnly(str(self.path), self.read_only_reason)
+        with self._lock:
+            if data == self._baseline and self.path.exists():
+                return False
+            if not force and self.changed_on_disk():
+                raise SpecChangedOnDisk(str(self.path))
+            new_text = patch_text(self._text, self._current_root(), self._baseline, data,
+                                  self._newline)
+            raw = ((_BOM if self._bom else "") + new_text).encode("utf-8")
+            atomic_write(self.path, raw)
+            remove_stale_temps(self.path.parent, self.path.name)
+            self._stamp = _stamp(self.path, raw)
+            if new_text != self._text:
+                self._text = new_text
+                self._root = None  # re-read lazily (refresh) — saving stays fast
+            self._baseline = data
+            return True
+
+    def refresh(self) -> None:
+        """Re-read the span tree of the saved text (a worker calls this after a save)."""
+        with self._lock:
+            self._current_root()
+
+    def _current_root(self) -> Node:
+        if self._root is None:
+            with _no_gc():
+                parsed = parse_yaml(self._text)
+            if parsed.data != self._baseline:  # the patcher must never change meaning
+                self._verify_failed(parsed.data)
+            self._root = parsed.root
+        return self._root
+
+    def _verify_failed(self, data: Any) -> None:
+        # A patch whose text reads back differently is a bug; write the whole document
+        # fresh so the file holds exactly the spec (comments are lost, data is not).
+        self._text = dump_document(self._baseline, self._newline)
+        atomic_write(self.path, ((_BOM if self._bom else "") + self._text).encode("utf-8"))
+        self._stamp = _stamp(self.path, self.path.read_bytes())
+        raise AssertionError(f"{self.path}: a save did not read back as written; the file "
+                             "was rewritten in full")
+
+    # ---- creating --------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], spec: Spec,
+               header: str | None = None) -> SpecFile:
+        """Write a new spec file (refusing to replace an existing one) and open it."""
+        p = Path(path)
+        if p.exists():
+            raise FileExistsError(f"{p} already exists")
+        text = dump_document(spec.to_data())
+        if header:
+            text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) \
+                + text
+        atomic_write(p, text.encode("utf-8"))
+        return cls.load(p)
+
+
+def _node_at(root: Node, path: DocPath) -> Node:
+    node = root
+    for part in path:
+        child = node.child(part)
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _locate(problem: Problem, root: Node, file: str) -> Problem:
+    node = _node_at(root, problem.path)
+    return problem.located(file, node.line + 1, node.col + 1)
+
+
+__all__ = [
+    "DiskStamp", "NewerFormatError", "SpecChangedOnDisk", "SpecFile", "SpecLoadError",
+    "SpecReadOnly", "read_text",
+]
