@@ -33,14 +33,20 @@ class DomainObject(BaseModel):
         data = handler(self)
         if not isinstance(data, dict):
             return data
+        # An empty optional field (``notes:`` or ``notes: null``) is not written either:
+        # clearing a field removes its line, and the writer leaves such lines of the file
+        # alone while they stay empty.
         fields_set = self.__pydantic_fields_set__
         for name, info in type(self).model_fields.items():
-            if name in fields_set:
-                continue
             key = info.alias or name
             if key not in data:
                 continue
             value = getattr(self, name)
+            if value is None and info.default is None:
+                del data[key]
+                continue
+            if name in fields_set:
+                continue
             if info.default_factory is not None:
                 default = info.default_factory()  # type: ignore[call-arg]
             elif info.default is PydanticUndefined:

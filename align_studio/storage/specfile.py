@@ -84,6 +84,8 @@ def read_text(path: Path) -> tuple[str, bytes]:
         raise SpecLoadError.single(name, f"the file cannot be read: {exc.strerror}") from None
     if not raw.strip():
         raise SpecLoadError.single(name, "the file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpecLoadError.single(name, "the file is UTF-16 text; save it as UTF-8")
     nul = raw.find(b"\0")
     if nul >= 0:
         line, col = _line_col_bytes(raw, nul)

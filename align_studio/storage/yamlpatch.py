@@ -117,25 +117,27 @@ class _Patcher:
     def diff_map(self, slot: _Slot, old: dict[str, Any], new: dict[str, Any]) -> None:
         node = slot.node
         entries = node.entries or {}
-        if entries.keys() != old.keys():
+        if not old.keys() <= entries.keys():
             raise _Fallback
         indent = node.col
-        for key in old:
-            if key not in new:
-                key_node, value_node = entries[key]
+        # Keys of the file that the data leaves out (an empty ``notes:``) stay as they are
+        # until the data gives them a value.
+        for key, (key_node, value_node) in entries.items():
+            if key in new:
+                value_slot = _Slot(value_node, "map", key_node.col, key_node)
+                if key in old:
+                    self.diff(value_slot, old[key], new[key])
+                else:
+                    self.replace(value_slot, new[key])
+            elif key in old:
                 if not self.starts_line(key_node.start):
                     raise _Fallback
                 self.edits.append((self.line_start(key_node.start),
                                    self.line_after(value_node.end), ""))
-        for key, value in new.items():
-            if key in old:
-                key_node, value_node = entries[key]
-                self.diff(_Slot(value_node, "map", key_node.col, key_node), old[key], value)
         anchor: str | None = None
         pending: list[str] = []
-        order = list(new)
-        for key in order + [None]:  # type: ignore[list-item]
-            if key is not None and key not in old:
+        for key in list(new) + [None]:  # type: ignore[list-item]
+            if key is not None and key not in entries:
                 pending.append(key)
                 continue
             if pending:

@@ -155,10 +155,17 @@ def parse_yaml(text: str) -> ParsedYaml:
         what = (exc.problem or exc.context or "not valid YAML").strip()
         if exc.context and exc.problem and exc.context not in what:
             what = f"{what} ({exc.context})"
-        if "\t" in what or "'\\t'" in what:
-            what += "; use spaces, not tabs, to indent"
+        if mark is not None and text[mark.index:mark.index + 1] == "\t":
+            what += ": a tab — indent with spaces, not tabs"
         raise YamlSyntaxError(f"not valid YAML: {what}", mark.line + 1 if mark else 1,
                               mark.column + 1 if mark else 1) from None
+    except yaml.reader.ReaderError as exc:
+        pos = exc.position
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise YamlSyntaxError(f"the file contains a control character (#x{exc.character:04x}) "
+                              "that YAML does not allow; remove it or write it as an escape "
+                              "inside double quotes", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"not valid YAML: {exc}", 1, 1) from None
     finally:
