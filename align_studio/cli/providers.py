@@ -59,17 +59,17 @@ def run(args: argparse.Namespace) -> int:
         if action == "list" and args.test is None:
             return _list(store)
         if action in ("list", "test"):
-            return _test(store: ProfileStore, args.test or None)
+            return _test(store, args.test or None)
         if action == "add":
-            return _add(store: ProfileStore, args)
+            return _add(store, args)
         if action == "remove":
             store.remove(args.name)
             print(f"Removed provider profile '{args.name}'.")
             return EXIT_OK
         if action == "set-key":
-            return _set_key(store: ProfileStore, args.name)
+            return _set_key(store, args.name)
         if action == "delete-key":
-            return _delete_key(store: ProfileStore, args.name)
+            return _delete_key(store, args.name)
     except (ProfileError, SecretsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -426,16 +426,12 @@ def require_key(profile: ProviderProfile, *, keychain: Keychain | None = None,
 
 def missing_key_message(profile: ProviderProfile, keychain_problem: str | None) -> str:
     """What to tell a PM when a profile has no key."""
-    ways = []
+    text = f"Profile '{profile.name}' has no API key."
     if profile.api_key_env:
-        ways.append(f"set the environment variable {profile.api_key_env}")
-    else:
-        ways.append("name an environment variable that holds it")
-    if keychain_problem is None:
-        ways.append(f"store it in the keychain (align-studio providers set-key {profile.name})")
-    ways.append("enter it for this session only")
-    text = f"Profile '{profile.name}' has no API key. To use it, " + ", or ".join(ways) + "."
+        text += f" It reads the environment variable {profile.api_key_env}, which is not set."
     if keychain_problem:
-        text += " " + NO_KEYCHAIN_MESSAGE
-    return text
-
+        return f"{text} {NO_KEYCHAIN_MESSAGE}"
+    env = (f"set {profile.api_key_env}" if profile.api_key_env
+           else "name an environment variable that holds it")
+    return (f"{text} Store it in the keychain (align-studio providers set-key "
+            f"{profile.name}), {env}, or enter it for this session only.")
