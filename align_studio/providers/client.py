@@ -1,0 +1,360 @@
+"""The async chat-completions client: streaming, retries, and PM-readable failures.
+
+Why httpx for the chat request and not the ``openai`` package: the typed stream chunks of
+the SDK cost ~25 ms of CPU per answer, and even reading raw SSE through
+``with_streaming_response`` it needed ~10 s for the 1,000-answer benchmark
+(``bench/bench_throughput.py``) where the bar is 8 s; a plain ``httpx.AsyncClient`` with a
+pool sized to the concurrency and our own SSE decoder stays under the bar on 2 cores. The
+``openai`` package is still used to list models (:func:`list_models`). Both are always
+given an explicit base URL and key, so ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` in the
+environment can never redirect a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from align_studio import __version__
+from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.errors import (
+    ErrorKind,
+    ProviderError,
+    finish_message,
+    from_status,
+    seconds,
+)
+from align_studio.providers.sse import SSEDecoder
+
+#: The longest wait between two attempts, whatever ``Retry-After`` asks for.
+MAX_RETRY_DELAY = 60.0
+BACKOFF_BASE = 0.5
+
+DeltaCallback = Callable[[str], None]
+RetryCallback = Callable[[float, str], None]
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+@dataclass
+class Completion:
+    """One answer: its text, why it ended, timings (seconds) and token counts."""
+
+    text: str
+    finish_reason: str | None
+    latency: float
+    ttft: float | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    tokens_estimated: bool = False
+    malformed: int = 0  # SSE blocks skipped because they could not be read
+    attempts: int = 1
+
+    @property
+    def note(self) -> str | None:
+        """Why the answer ended early, for the PM (``stopped at the token limit``…)."""
+        return finish_message(self.finish_reason)
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token: good enough when a server reports no usage."""
+    return math.ceil(len(text) / 4) if text else 0
+
+
+def estimate_prompt_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
+    """Approximate prompt tokens of a conversation (text plus a few per message)."""
+    return sum(estimate_tokens(str(m.get("content") or "")) + 4 for m in messages) + 2
+
+
+def backoff_delay(attempt: int, retry_after: float | None) -> float:
+    """Seconds before retry number ``attempt + 1``: ``Retry-After`` when given (plus a
+    little jitter), else exponential backoff with jitter."""
+    if retry_after is not None:
+        return min(MAX_RETRY_DELAY, retry_after * (1 + 0.1 * random.random()))
+    return min(MAX_RETRY_DELAY, BACKOFF_BASE * (2 ** attempt) * (0.5 + random.random() / 2))
+
+
+class ChatClient:
+    """Chat completions against one server (one connection pool). Use as ``async with``.
+
+    :meth:`complete` retries what is worth retrying (429, 5xx, a connection that failed
+    before any byte of the answer) and raises :class:`ProviderError` for the rest.
+    """
+
+    def __init__(self, endpoint: Endpoint, *, pool_size: int | None = None) -> None:
+        self.endpoint = endpoint
+        size = max(pool_size or endpoint.concurrency, 1)
+        host = urlsplit(endpoint.base_url).hostname or ""
+        headers = {"Authorization": f"Bearer {endpoint.api_key}",
+                   "User-Agent": f"align-studio/{__version__}",
+                   "Content-Type": "application/json", **dict(endpoint.headers)}
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            timeout=self._timeout(endpoint),
+            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size,
+                                keepalive_expiry=30.0),
+            # Proxies and CA bundles from the environment, except for loopback servers
+            # (a corporate HTTP_PROXY must not swallow a local Ollama).
+            trust_env=host not in _LOOPBACK,
+        )
+
+    @staticmethod
+    def _timeout(endpoint: Endpoint) -> httpx.Timeout:
+        return httpx.Timeout(endpoint.timeout, connect=min(endpoint.timeout, 15.0), pool=None)
+
+    async def __aenter__(self) -> ChatClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every connection."""
+        await self._http.aclose()
+
+    async def complete(self, model: str, messages: Sequence[Mapping[str, Any]],
+                       params: Mapping[str, Any] | None = None, *, stream: bool = True,
+                       endpoint: Endpoint | None = None, on_delta: DeltaCallback | None = None,
+                       on_retry: RetryCallback | None = None) -> Completion:
+        """One answer, retried per the endpoint's ``max_retries``.
+
+        ``params`` go into the request body as they are (``temperature``, ``max_tokens``
+        already renamed…). ``endpoint`` overrides timeout and retries for this call.
+        ``on_retry(delay, message)`` is told before each wait. Cancelling the task closes
+        the connection, so the server stops generating.
+        """
+        ep = endpoint or self.endpoint
+        body: dict[str, Any] = {"model": model, "messages": list(messages), **(params or {})}
+        if stream:
+            body["stream"] = True
+            if ep.stream_usage:
+                body["stream_options"] = {"include_usage": True}
+        else:
+            body.pop("stream", None)
+            body.pop("stream_options", None)
+        content = json.dumps(body, ensure_ascii=False).encode()
+        attempt = 0
+        while True:
+            try:
+                result = await self._attempt(ep, model, messages, content, stream, on_delta)
+                result.attempts = attempt + 1
+                return result
+            except ProviderError as err:
+                if not err.retryable or attempt >= ep.max_retries:
+                    raise
+                delay = backoff_delay(attempt, err.retry_after)
+                if on_retry is not None:
+                    on_retry(delay, f"{err.message} — retrying in {seconds(delay)} s")
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _attempt(self, ep: Endpoint, model: str, messages: Sequence[Mapping[str, Any]],
+                       content: bytes, stream: bool, on_delta: DeltaCallback | None
+                       ) -> Completion:
+        url = ep.url + "/chat/completions"
+        t0 = time.perf_counter()
+        got_bytes = False
+        parts: list[str] = []
+        try:
+            req = self._http.build_request("POST", url, content=content,
+                                           timeout=self._timeout(ep))
+            resp = await self._http.send(req, stream=True)
+            try:
+                if resp.status_code >= 400:
+                    raw = await resp.aread()
+                    raise from_status(resp.status_code, _decode(raw), resp.headers, model=model,
+                                      url=ep.url)
+                ctype = resp.headers.get("content-type", "")
+                if stream and "text/event-stream" in ctype:
+                    return await self._read_stream(resp, messages, t0, parts, on_delta)
+                raw = await resp.aread()
+                got_bytes = True
+                return _from_json(raw, messages, t0, on_delta)
+            finally:
+                await resp.aclose()
+        except ProviderError:
+            raise
+        except httpx.TimeoutException as exc:
+            got_bytes = got_bytes or bool(parts)
+            if isinstance(exc, httpx.ConnectTimeout):
+                raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(ep)} "
+                                    f"within {seconds(min(ep.timeout, 15.0))} s",
+                                    retryable=True) from None
+            if parts:
+                raise ProviderError(ErrorKind.TIMEOUT, "the server stopped sending in the middle "
+                                    f"of the answer (nothing for {seconds(ep.timeout)} s)",
+                                    partial="".join(parts)) from None
+            # Not retried: a server this slow would keep the PM waiting for minutes.
+            raise ProviderError(ErrorKind.TIMEOUT, "the server did not answer within "
+                                f"{seconds(ep.timeout)} s") from None
+        except httpx.ConnectError as exc:
+            raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(ep)} "
+                                f"({_reason(exc)}) — is the server running?",
+                                retryable=True) from None
+        except (httpx.TransportError, _StreamCut) as exc:
+            if parts or isinstance(exc, _StreamCut):
+                raise ProviderError(ErrorKind.TRUNCATED,
+                                    "the server closed the answer before it finished",
+                                    partial="".join(parts)) from None
+            raise ProviderError(ErrorKind.CONNECTION, "the connection broke before the server "
+                                f"answered ({_reason(exc)})", retryable=True) from None
+
+    async def _read_stream(self, resp: httpx.Response, messages: Sequence[Mapping[str, Any]],
+                           t0: float, parts: list[str], on_delta: DeltaCallback | None
+                           ) -> Completion:
+        decoder = SSEDecoder()
+        ttft: float | None = None
+        finish: str | None = None
+        usage: dict[str, Any] | None = None
+        malformed = 0
+        done = False
+        loads = json.loads
+        async for chunk in resp.aiter_bytes():
+            for event, data in decoder.feed(chunk):
+                if data == "[DONE]":
+                    done = True
+                    break
+                try:
+                    obj = loads(data)
+                except ValueError:
+                    malformed += 1
+                    continue
+                if not isinstance(obj, dict):
+                    malformed += 1
+                    continue
+                if "error" in obj and obj["error"] or event == "error":
+                    err = obj.get("error", obj)
+                    msg = err.get("message") if isinstance(err, dict) else str(err)
+                    raise ProviderError(ErrorKind.STREAM_ERROR, "the server reported an error "
+                                        f"in the middle of the answer: {msg}",
+                                        partial="".join(parts))
+                u = obj.get("usage")
+                if u:
+                    usage = u
+                choices = obj.get("choices")
+                if not choices:
+                    continue  # keep-alive, usage-only or provider-specific chunks
+                choice = choices[0]
+                delta = choice.get("delta") or {}
+                text = delta.get("content")
+                if text:
+                    if ttft is None:
+                        ttft = time.perf_counter() - t0
+                    parts.append(text)
+                    if on_delta is not None:
+                        on_delta(text)
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+            if done:
+                break
+        if not done:
+            for _event, data in decoder.close():
+                if data != "[DONE]":
+                    malformed += 1
+            if finish is None:
+                raise _StreamCut()
+        malformed += decoder.skipped
+        return _completion("".join(parts), finish, t0, ttft, usage, messages, malformed)
+
+
+class _StreamCut(Exception):
+    """The stream ended cleanly but before the answer was finished."""
+
+
+def _completion(text: str, finish: str | None, t0: float, ttft: float | None,
+                usage: Mapping[str, Any] | None, messages: Sequence[Mapping[str, Any]],
+                malformed: int = 0) -> Completion:
+    latency = time.perf_counter() - t0
+    pt = usage.get("prompt_tokens") if usage else None
+    ct = usage.get("completion_tokens") if usage else None
+    estimated = False
+    if pt is None:
+        pt, estimated = estimate_prompt_tokens(messages), True
+    if ct is None:
+        ct, estimated = estimate_tokens(text), True
+    return Completion(text, finish, latency, ttft if ttft is not None else latency, int(pt),
+                      int(ct), estimated, malformed)
+
+
+def _from_json(raw: bytes, messages: Sequence[Mapping[str, Any]], t0: float,
+               on_delta: DeltaCallback | None) -> Completion:
+    body = _decode(raw)
+    if not isinstance(body, dict):
+        raise ProviderError(ErrorKind.PROTOCOL, "the server's answer is not an OpenAI-style "
+                            "chat completion")
+    if body.get("error"):
+        err = body["error"]
+        msg = err.get("message") if isinstance(err, dict) else str(err)
+        raise ProviderError(ErrorKind.STREAM_ERROR, f"the server reported an error: {msg}")
+    choices = body.get("choices") or []
+    if not choices or not isinstance(choices[0], dict):
+        raise ProviderError(ErrorKind.PROTOCOL, "the server's answer has no choices")
+    message = choices[0].get("message") or {}
+    text = str(message.get("content") or "")
+    if text and on_delta is not None:
+        on_delta(text)
+    return _completion(text, choices[0].get("finish_reason"), t0, None, body.get("usage"),
+                       messages)
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def _host(ep: Endpoint) -> str:
+    parts = urlsplit(ep.base_url)
+    return parts.netloc or ep.base_url
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "refused" in text.lower():
+        return "connection refused"
+    return text[:200]
+
+
+async def list_models(endpoint: Endpoint) -> list[str]:
+    """The model names the server offers (``GET {base_url}/models``), sorted.
+
+    Raises :class:`ProviderError` with a readable message on failure.
+    """
+    import openai
+
+    client = openai.AsyncOpenAI(base_url=endpoint.url, api_key=endpoint.api_key,
+                                default_headers=dict(endpoint.headers), max_retries=0,
+                                timeout=endpoint.timeout)
+    try:
+        page = await client.models.list()
+        return sorted(m.id for m in page.data)
+    except openai.AuthenticationError:
+        raise ProviderError(ErrorKind.AUTH, "the key was rejected (401)", status=401) from None
+    except openai.APITimeoutError:
+        raise ProviderError(ErrorKind.TIMEOUT, "the server did not answer within "
+                            f"{seconds(endpoint.timeout)} s") from None
+    except openai.APIConnectionError as exc:
+        raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(endpoint)} "
+                            f"({_reason(exc.__cause__ or exc)}) — is the server running?",
+                            retryable=True) from None
+    except openai.APIStatusError as exc:
+        if exc.status_code == 404:
+            raise ProviderError(ErrorKind.NOT_FOUND, f"nothing answers at {endpoint.url}/models "
+                                "(404) — check the base URL of the provider",
+                                status=404) from None
+        raise from_status(exc.status_code, exc.body, exc.response.headers, model="",
+                          url=endpoint.url) from None
+    except openai.APIResponseValidationError:
+        raise ProviderError(ErrorKind.PROTOCOL, "what answers at this URL is not an "
+                            "OpenAI-compatible server") from None
+    finally:
+        await client.close()
