@@ -31,7 +31,7 @@ from align_studio.storage.errors import (
     SpecLoadError,
     SpecReadOnly,
 )
-from align_studio.storage.yamlpatch import patch_text
+from align_studio.storage.yamlpatch import patch_text, strict_eq
 from align_studio.storage.yamlread import MAX_BYTES, Node, YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlwrite import dump_document
 
@@ -191,7 +191,8 @@ class SpecFile:
 
     def is_modified(self) -> bool:
         """Whether the spec differs from the file as last read or written."""
-        return self.snapshot() != self._baseline
+        data = self.snapshot()
+        return not (data == self._baseline and strict_eq(data, self._baseline))
 
     def changed_on_disk(self) -> bool:
         """Whether someone else changed (or removed) the file since it was read or written."""
@@ -220,7 +221,8 @@ class SpecFile:
         if self.read_only_reason:
             raise SpecReadOnly(str(self.path), self.read_only_reason)
         with self._lock:
-            if data == self._baseline and self.path.exists():
+            if data == self._baseline and strict_eq(data, self._baseline) \
+                    and self.path.exists():
                 return False
             if not force and self.changed_on_disk():
                 raise SpecChangedOnDisk(str(self.path))

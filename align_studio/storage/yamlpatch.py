@@ -80,14 +80,12 @@ class _Patcher:
             assert slot.key is not None
             start = self.colon_after(slot.key)
             end = node.end if node.end > node.start else start
-            self.edits.append((start, end, self.lines(value_text(new, slot.indent,
-                                                                  self.seq_indent))))
+            self._replace_span(start, end, value_text(new, slot.indent, self.seq_indent))
         elif slot.mode == "item":
             empty = node.kind == "S" and node.end == node.start
-            indent = node.col if node.kind == "M" and node.style == "block" else \
-                self.dash_before(node) - self.line_start(node.start) + 2
-            text = item_text(new, indent, self.seq_indent)
-            self.edits.append((node.start, node.end, self.lines((" " if empty else "") + text)))
+            indent = node.col + 1 if empty else node.col
+            text = (" " if empty else "") + item_text(new, indent, self.seq_indent)
+            self._replace_span(node.start, node.end, text)
         else:
             if isinstance(new, dict) and new:
                 body = "\n".join(block_lines(new, 0, self.seq_indent))
@@ -95,9 +93,27 @@ class _Patcher:
                 body = value_text(new, 0, self.seq_indent).lstrip(" \n")
             self.edits.append((node.start, node.end, self.lines(body)))
 
+    def _replace_span(self, start: int, end: int, text: str) -> None:
+        """Replace a value; a multi-line value takes the rest of its line along, moving a
+        trailing comment up to its first line (``key: |  # comment``)."""
+        if "\n" in text:
+            eol = self.text.find("\n", end)
+            eol = len(self.text) if eol == -1 else eol
+            rest = self.text[end:eol]
+            if rest.endswith("\r"):
+                rest, eol = rest[:-1], eol - 1
+            stripped = rest.strip(" \t")
+            if stripped == "" or stripped.startswith("#"):
+                first, _, others = text.partition("\n")
+                if stripped and first.strip():
+                    first += "  " + stripped
+                text = first + "\n" + others
+                end = eol
+        self.edits.append((start, end, self.lines(text)))
+
     # ---- comparing -------------------------------------------------------------------
     def diff(self, slot: _Slot, old: Any, new: Any) -> None:
-        if old == new and type(old) is type(new):
+        if old == new and strict_eq(old, new):
             return
         node = slot.node
         mark = len(self.edits)
@@ -170,11 +186,7 @@ class _Patcher:
                     raise _Fallback
                 self.edits.append((self.line_start(dash), self.line_after(item.end), ""))
         for o, n in pairs:
-            item = items[o]
-            if old[o] != new[n]:
-                indent = item.col if item.kind == "M" else item.col
-                self.diff(_Slot(item, "item", indent), old[o], new[n])
-        dash_col = self.dash_before(items[0]) - self.line_start(items[0].start) if items else 0
+            self.diff(_Slot(items[o], "item", items[o].col), old[o], new[n])
         anchor: int | None = None
         pending: list[Any] = []
         for n in list(range(len(new))) + [None]:  # type: ignore[list-item]
@@ -182,6 +194,8 @@ class _Patcher:
                 pending.append(new[n])
                 continue
             if pending:
+                dash = self.dash_before(items[0])
+                dash_col = dash - self.line_start(dash)
                 text = "\n".join(block_lines(pending, dash_col, self.seq_indent))
                 if anchor is not None:
                     self.insert_lines(self.line_after(items[anchor].end), text)
@@ -195,6 +209,17 @@ class _Patcher:
                 pending = []
             if n is not None:
                 anchor = new_paired[n]
+
+
+def strict_eq(a: Any, b: Any) -> bool:
+    """Equality that tells ``1``, ``1.0`` and ``True`` apart (Python's ``==`` does not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_eq(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_eq(x, y) for x, y in zip(a, b))
+    return bool(a == b or (a != a and b != b))  # NaN equals NaN here
 
 
 def _ids(values: list[Any]) -> list[str] | None:
@@ -220,11 +245,11 @@ def _pair_items(old: list[Any], new: list[Any]) -> list[tuple[int, int]] | None:
             return None
         return pairs
     head = 0
-    while head < len(old) and head < len(new) and old[head] == new[head]:
+    while head < len(old) and head < len(new) and strict_eq(old[head], new[head]):
         head += 1
     tail = 0
     while (tail < len(old) - head and tail < len(new) - head
-           and old[-1 - tail] == new[-1 - tail]):
+           and strict_eq(old[-1 - tail], new[-1 - tail])):
         tail += 1
     pairs = [(i, i) for i in range(head)]
     mid_old, mid_new = len(old) - head - tail, len(new) - head - tail

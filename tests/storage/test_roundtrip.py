@@ -1,0 +1,187 @@
+"""Round trip: unchanged saves are byte-identical; an edit changes only its own lines."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from align_studio.storage import SpecFile
+from align_studio.storage.yamlpatch import patch_text
+from align_studio.storage.yamlread import Node, parse_yaml
+from tests.storage.yamlgen import SCALAR, documents, values
+
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("ROUNDTRIP_EXAMPLES", "300")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, prefix + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, prefix + (i,))
+    return out
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for p in path:
+        data = data[p]
+    return data
+
+
+def _node(root: Node, path: tuple[Any, ...]) -> Node:
+    node = root
+    for p in path:
+        child = node.child(p)
+        assert child is not None
+        node = child
+    return node
+
+
+def _changed_lines(old: str, new: str) -> set[int]:
+    """0-based numbers of the old text's lines that the change replaced or deleted, plus
+    the line before any pure insertion."""
+    out: set[int] = set()
+    sm = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    for tag, i1, i2, _j1, _j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        out.update(range(i1, i2) if i2 > i1 else [max(i1 - 1, 0)])
+    return out
+
+
+@SETTINGS
+@given(documents())
+def test_generated_documents_read_back_their_data(doc: tuple[str, dict[str, Any]]) -> None:
+    text, data = doc
+    parsed = parse_yaml(text)
+    assert _same(parsed.data, data)
+    # unchanged data patches nothing
+    assert patch_text(text, parsed.root, parsed.data, copy.deepcopy(parsed.data)) == text
+
+
+@SETTINGS
+@given(documents(), st.data())
+def test_one_field_edit_changes_only_that_field(doc: tuple[str, dict[str, Any]],
+                                                data: st.DataObject) -> None:
+    text, _ = doc
+    parsed = parse_yaml(text)
+    leaves = [p for p in _paths(parsed.data)
+              if not isinstance(_get(parsed.data, p), (dict, list))]
+    assume(leaves)
+    path = data.draw(st.sampled_from(leaves))
+    new_value = data.draw(SCALAR)
+    assume(not _same(new_value, _get(parsed.data, path)))
+    new = copy.deepcopy(parsed.data)
+    parent = _get(new, path[:-1])
+    parent[path[-1]] = new_value
+    out = patch_text(text, parsed.root, parsed.data, new)
+    assert _same(parse_yaml(out).data, new)
+    node = _node(parsed.root, path)
+    first = node.line
+    last = text.count("\n", 0, max(node.end, node.start))
+    # the key's own line may hold the start of a value written on the next lines
+    allowed = set(range(first - 1, last + 1))
+    assert _changed_lines(text, out) <= allowed, (path, text, out)
+
+
+@SETTINGS
+@given(documents(), st.data())
+def test_structural_edits_read_back(doc: tuple[str, dict[str, Any]],
+                                    data: st.DataObject) -> None:
+    text, _ = doc
+    parsed = parse_yaml(text)
+    new = copy.deepcopy(parsed.data)
+    containers = [p for p in [()] + _paths(new) if isinstance(_get(new, p), (dict, list))]
+    path = data.draw(st.sampled_from(containers))
+    target = _get(new, path)
+    action = data.draw(st.sampled_from(["add", "remove", "replace"]))
+    if isinstance(target, dict):
+        if action == "add":
+            key = data.draw(st.text("xyz", min_size=1, max_size=4).map(lambda s: "new_" + s))
+            assume(key not in target)
+            target[key] = data.draw(values(2))
+        elif action == "remove" and len(target) > 1:
+            del target[data.draw(st.sampled_from(sorted(target)))]
+        else:
+            key = data.draw(st.sampled_from(sorted(target)))
+            target[key] = data.draw(values(2))
+    else:
+        if action == "add":
+            target.insert(data.draw(st.integers(0, len(target))), data.draw(values(2)))
+        elif action == "remove" and len(target) > 1:
+            del target[data.draw(st.integers(0, len(target) - 1))]
+        else:
+            target[data.draw(st.integers(0, len(target) - 1))] = data.draw(values(2))
+    out = patch_text(text, parsed.root, parsed.data, new)
+    assert _same(parse_yaml(out).data, new), out
+
+
+def test_example_specs_save_byte_identical(workspace_copy: Path) -> None:
+    paths = sorted(workspace_copy.rglob("*.yaml"))
+    assert len(paths) >= 3
+    for p in paths:
+        before = p.read_bytes()
+        sf = SpecFile.load(p)
+        sf.save(force=True)
+        assert p.read_bytes() == before
+
+
+def test_example_spec_one_field_edit(workspace_copy: Path) -> None:
+    for p in sorted(workspace_copy.rglob("*.yaml")):
+        before = p.read_text(encoding="utf-8")
+        sf = SpecFile.load(p)
+        case = sf.spec.cases[len(sf.spec.cases) // 2]
+        case.notes = "Edited in a test: ünïcödé, 'quotes' and a # hash"
+        behavior = sf.spec.behaviors[0]
+        behavior.statement = "A new statement\nover two lines"
+        assert sf.save() is True
+        after = p.read_text(encoding="utf-8")
+        again = SpecFile.load(p)
+        assert again.spec.cases[len(sf.spec.cases) // 2].notes == case.notes
+        assert again.spec.behaviors[0].statement == "A new statement\nover two lines"
+        changed = _changed_lines(before, after)
+        st_line, _ = SpecFile.load(p).locate(("behaviors", 0, "statement"))
+        # only the statement's lines and the lines around the notes changed
+        assert len(changed) <= 6, (p, changed)
+        removed = [ln for ln in difflib.ndiff(before.splitlines(), after.splitlines())
+                   if ln.startswith("- ")]
+        assert all("statement" in ln or "notes" in ln or ln[2:].startswith("      ")
+                   for ln in removed), removed
+        assert st_line > 0
+
+
+def test_big_spec_round_trip_and_edit(tmp_path: Path, big_spec_text: str) -> None:
+    p = tmp_path / "big.yaml"
+    p.write_text(big_spec_text, encoding="utf-8")
+    sf = SpecFile.load(p)
+    assert len(sf.spec.cases) == 1000
+    assert sf.save() is False and p.read_text(encoding="utf-8") == big_spec_text
+    sf.spec.cases[500].expected = sf.spec.cases[501].expected  # may be a no-op
+    sf.spec.cases[500].title = "Edited"
+    sf.save()
+    after = p.read_text(encoding="utf-8")
+    diff = [ln for ln in difflib.unified_diff(big_spec_text.splitlines(), after.splitlines(),
+                                              n=0) if ln[:1] in "+-" and ln[:3] not in
+            ("+++", "---")]
+    assert diff == ["+    title: Edited"] or len(diff) == 3
+
