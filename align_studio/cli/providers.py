@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
                       "store API keys in the keychain.")
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``providers`` arguments."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = (
+        "examples:\n"
+        "  align-studio providers add Local --preset ollama\n"
+        "  align-studio providers add Work --preset openai --api-key-env WORK_OPENAI_KEY\n"
+        "  align-studio providers set-key Work      (reads the key; it goes to the keychain)\n"
+        "  align-studio providers --test            (exit 1 when a connection fails)")
     parser.add_argument("--test", nargs="?", const="", default=None, metavar="NAME",
                         help="test the connection of every profile, or of NAME")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
