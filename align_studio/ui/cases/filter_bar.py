@@ -1,0 +1,127 @@
+"""The bar above the cases table: search, four filters, "clear filters" and the count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from align_studio.domain import Category, Outcome
+from align_studio.editing.session import EditSession
+from align_studio.ui.cases.bindings import compact_combo, set_combo_data
+from align_studio.ui.cases.detail_form import CATEGORY_LABELS
+from align_studio.ui.cases.filter_proxy import OUTCOME_NOT_SET, CasesFilterProxy, VerdictFilter
+
+_TIP = Qt.ItemDataRole.ToolTipRole
+
+
+def count_text(shown: int, total: int, filtering: bool) -> str:
+    """``"312 of 1,000 cases"`` (or ``"1,000 cases"`` when nothing is filtered)."""
+    noun = "case" if total == 1 else "cases"
+    if not filtering:
+        return f"{total:,} {noun}"
+    return f"{shown:,} of {total:,} {noun}"
+
+
+class CasesFilterBar(QWidget):
+    """Drives a :class:`CasesFilterProxy`; every control has an accessible name."""
+
+    def __init__(self, session: EditSession, proxy: CasesFilterProxy,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._proxy = proxy
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search id, title, messages, notes (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search cases")
+        self.search_edit.textChanged.connect(proxy.set_search)
+        self.category_combo = self._combo("Filter by category", "All categories",
+                                          [(CATEGORY_LABELS.get(w, w), w)
+                                           for w in Category.words()])
+        self.category_combo.currentIndexChanged.connect(
+            lambda: proxy.set_category(self.category_combo.currentData()))
+        self.behavior_combo = self._combo("Filter by linked behavior", "All behaviors", [])
+        self.behavior_combo.currentIndexChanged.connect(
+            lambda: proxy.set_behavior(self.behavior_combo.currentData()))
+        self.outcome_combo = self._combo(
+            "Filter by expected outcome", "Any outcome",
+            [(w.capitalize(), w) for w in Outcome.words()] + [("Not set", OUTCOME_NOT_SET)])
+        self.outcome_combo.currentIndexChanged.connect(
+            lambda: proxy.set_outcome(self.outcome_combo.currentData()))
+        self.verdict_combo = self._combo("Filter by verdict", "Any verdict", [
+            ("Some accepted", VerdictFilter.ANY_ACCEPTED.value),
+            ("Some rejected", VerdictFilter.ANY_REJECTED.value),
+            ("Unjudged", VerdictFilter.UNJUDGED.value)])
+        self.verdict_combo.currentIndexChanged.connect(
+            lambda: proxy.set_verdict(self.verdict_combo.currentData()))
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setAccessibleName("Clear search and filters")
+        self.clear_button.clicked.connect(self.clear)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of cases shown")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search_edit, 3)
+        for w in (self.category_combo, self.behavior_combo, self.outcome_combo,
+                  self.verdict_combo):
+            lay.addWidget(w, 1)
+        lay.addWidget(self.clear_button)
+        lay.addWidget(self.count_label)
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
+                       proxy.layoutChanged, proxy.sig_filters_changed):
+            signal.connect(self.update_count)
+        self.refresh_behaviors()
+        self.update_count()
+
+    def _combo(self, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = compact_combo(QComboBox(), 8)
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        combo.addItem(everything, None)
+        for label, data in items:
+            combo.addItem(label, data)
+        return combo
+
+    def refresh_behaviors(self) -> None:
+        """List the spec's behaviors in the behavior filter (keeping the choice)."""
+        combo = self.behavior_combo
+        chosen = combo.currentData()
+        behaviors = self._session.spec.behaviors
+        wanted = [b.id for b in behaviors]
+        have = [combo.itemData(i) for i in range(1, combo.count())]
+        if wanted != have:
+            blocked = combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for b in behaviors:
+                combo.addItem(b.id, b.id)
+                combo.setItemData(combo.count() - 1, b.statement, _TIP)
+            combo.blockSignals(blocked)
+        for b in behaviors:  # statements change without the id list changing
+            i = combo.findData(b.id)
+            if i > 0:
+                combo.setItemData(i, b.statement, _TIP)
+        set_combo_data(combo, chosen)
+        if combo.currentData() != chosen:
+            self._proxy.set_behavior(combo.currentData())
+
+    def clear(self) -> None:
+        """Clear the search text and every filter."""
+        for w in (self.search_edit, self.category_combo, self.behavior_combo,
+                  self.outcome_combo, self.verdict_combo):
+            w.blockSignals(True)
+        self.search_edit.clear()
+        for c in (self.category_combo, self.behavior_combo, self.outcome_combo,
+                  self.verdict_combo):
+            c.setCurrentIndex(0)
+        for w in (self.search_edit, self.category_combo, self.behavior_combo,
+                  self.outcome_combo, self.verdict_combo):
+            w.blockSignals(False)
+        self._proxy.clear_filters()
+
+    def update_count(self, *_: object) -> None:
+        """Show how many cases the table lists."""
+        total = len(self._session.spec.cases)
+        filtering = self._proxy.is_filtering()
+        self.count_label.setText(count_text(self._proxy.rowCount(), total, filtering))
+        self.clear_button.setEnabled(filtering)
