@@ -62,7 +62,8 @@ def test_add_list_set_key_test_remove(secret_service: SecretServiceKeychain,
 
     r = run_cli("remove", "Tiny", env=env)
     assert r.returncode == 0, r.stderr
-    assert secret_service.backend.get_password("align-studio", "Tiny") is None  # type: ignore[attr-defined]
+    backend = secret_service.backend
+    assert backend.get_password("align-studio", "Tiny") is None  # type: ignore[attr-defined]
     r = run_cli("--test", "Tiny", env=env)
     assert r.returncode == 3 and "no provider profile named 'Tiny'" in r.stderr
 

@@ -13,7 +13,7 @@ import pytest
 from keyring.backends import SecretService
 from keyring.backends.chainer import ChainerBackend
 
-from align_studio.providers.profiles import profile_from_preset
+from align_studio.providers.profiles import ProviderProfile, profile_from_preset
 from align_studio.providers.secrets import (
     NO_KEYCHAIN_MESSAGE,
     Keychain,
@@ -31,7 +31,7 @@ from align_studio.providers.secrets import (
 KEY = "sk-proj-keychain-test-1234abcd"
 
 
-def _profile(env: str | None = "AS_TEST_KEY", preset: str = "openai"):  # type: ignore[no-untyped-def]
+def _profile(env: str | None = "AS_TEST_KEY", preset: str = "openai") -> ProviderProfile:
     return profile_from_preset("Team OpenAI", preset, api_key_env=env)
 
 
