@@ -207,8 +207,7 @@ class RunStore:
     def add_responses(self, rows: Iterable[Mapping[str, Any]]) -> list[int]:
         """Insert responses in one short transaction; returns their ids."""
         stamp = now()
-        values = [tuple(_sql(r.get(f)) for f in RESPONSE_FIELDS[:-1]) + (r.get("created") or stamp,)
-                  for r in rows]
+        values = [tuple(_column(r, f, stamp) for f in RESPONSE_FIELDS) for r in rows]
         if not values:
             return []
         sql = (f"INSERT INTO responses ({', '.join(RESPONSE_FIELDS)}) "
@@ -307,9 +306,17 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
-def _sql(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
+_FLAGS = frozenset({"tokens_estimated", "cancelled", "cached"})
+
+
+def _column(row: Mapping[str, Any], name: str, stamp: str) -> Any:
+    value = row.get(name)
+    if name in _FLAGS:
+        return int(bool(value))
+    if name == "text":
+        return value or ""
+    if name == "created":
+        return value or stamp
     return value
 
 
