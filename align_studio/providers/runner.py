@@ -1,0 +1,493 @@
+"""The run engine: cases × targets, concurrently, streamed, cached, recorded. Qt-free.
+
+Three ways to drive it:
+
+- ``await Runner(...).run(jobs, on_event=...)`` inside an event loop;
+- ``async for event in Runner(...).events(jobs)`` — the same run as an async iterator;
+- ``handle = Runner(...).start(jobs, on_event)`` from sync code (a Qt UI, the CLI): the
+  loop runs in a worker thread, ``on_event`` is called on that thread (the UI batches and
+  marshals), ``handle.cancel()`` stops everything within a second and ``handle.wait()``
+  returns the :class:`RunSummary`.
+
+Each target's :class:`Endpoint` limits its own concurrency (one :class:`ChatClient` per
+server and key, whose lanes are the per-endpoint semaphore); ``max_concurrency`` caps the
+whole run. Answers are cached by a sha256 of (base URL, model, params, conversation) in
+memory and in the run store, so running again costs nothing unless ``refresh=True``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from align_studio.domain import Role, Spec
+from align_studio.providers.client import ChatClient, Completion
+from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
+from align_studio.storage.runstore import RunStore, new_run_id, now
+
+FLUSH_EVERY = 0.25  # seconds between batched writes to the run store
+FLUSH_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Job:
+    """One case sent to one target."""
+
+    job_id: str
+    case_id: str
+    target_id: str
+    model: str
+    params: dict[str, Any]
+    messages: list[dict[str, Any]]
+    stream: bool = True
+
+
+def build_jobs(spec: Spec, endpoints: Mapping[str, Endpoint] | None = None, *,
+               case_ids: Sequence[str] | None = None,
+               target_ids: Sequence[str] | None = None) -> list[Job]:
+    """The jobs of a spec, case by case (so every target advances together).
+
+    The spec's system prompt comes first unless the case has its own system message;
+    ``max_tokens`` is renamed to the endpoint's ``max_tokens_param``; a ``stream: false``
+    parameter asks for a non-streaming request.
+    """
+    cases = [c for c in spec.cases if case_ids is None or c.id in case_ids]
+    targets = [t for t in spec.targets if target_ids is None or t.id in target_ids]
+    jobs = []
+    for case in cases:
+        messages = [{"role": m.role.value if isinstance(m.role, Role) else str(m.role),
+                     "content": m.content} for m in case.messages]
+        if spec.system_prompt and not any(m["role"] == "system" for m in messages):
+            messages.insert(0, {"role": "system", "content": spec.system_prompt})
+        for target in targets:
+            params = dict(target.params)
+            stream = bool(params.pop("stream", True))
+            params.pop("stream_options", None)
+            ep = (endpoints or {}).get(target.id)
+            if ep is not None and "max_tokens" in params and ep.max_tokens_param != "max_tokens":
+                params[ep.max_tokens_param] = params.pop("max_tokens")
+            jobs.append(Job(f"{case.id}::{target.id}", case.id, target.id, target.model,
+                            params, messages, stream))
+    return jobs
+
+
+def cache_key(endpoint: Endpoint, job: Job) -> str:
+    """sha256 of what determines an answer: server, model, parameters, conversation."""
+    blob = json.dumps([endpoint.url, job.model, job.params, job.messages], sort_keys=True,
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass
+class ResponseRecord:
+    """One target's answer to one case in one run, as recorded."""
+
+    run_id: str
+    job_id: str
+    case_id: str
+    target_id: str
+    model: str
+    text: str = ""
+    finish_reason: str | None = None
+    latency: float | None = None
+    ttft: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    tokens_estimated: bool = False
+    cost: float | None = None  # what this run paid: 0 for a cached answer
+    error: str | None = None
+    error_kind: str | None = None
+    cancelled: bool = False
+    cached: bool = False
+    cache_key: str | None = None
+    attempts: int = 0
+    created: str = field(default_factory=now)
+
+    @property
+    def ok(self) -> bool:
+        """Answered completely: no error and not cancelled."""
+        return self.error is None and not self.cancelled
+
+    @property
+    def note(self) -> str | None:
+        """Why the answer ended early (``stopped at the token limit``…), if it did."""
+        return finish_message(self.finish_reason)
+
+    def row(self) -> dict[str, Any]:
+        """The run-store row."""
+        return self.__dict__
+
+
+# -- events -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Started:
+    """A job was sent (or found in the cache)."""
+
+    job_id: str
+    case_id: str
+    target_id: str
+
+
+@dataclass(frozen=True)
+class Delta:
+    """More text of a streamed answer."""
+
+    job_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A request failed in a way worth retrying; the next attempt comes after ``delay`` s."""
+
+    job_id: str
+    delay: float
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A job ended with an answer (possibly cached, cut at the token limit, or cancelled)."""
+
+    job_id: str
+    result: ResponseRecord
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job ended with an error; ``result`` keeps any partial text."""
+
+    job_id: str
+    error: ProviderError
+    result: ResponseRecord
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many jobs have ended, of how many."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    """The last event of a run."""
+
+    summary: RunSummary
+
+
+Event = Started | Delta | Retry | Finished | Failed | Progress | RunEnded
+EventCallback = Callable[[Event], None]
+
+
+@dataclass
+class RunSummary:
+    """What a run did: its status and every result, in job order."""
+
+    run_id: str
+    status: str  # finished | cancelled | failed
+    results: list[ResponseRecord]
+    wall_time: float
+
+    def by_target(self) -> dict[str, list[ResponseRecord]]:
+        """Results grouped by target id."""
+        out: dict[str, list[ResponseRecord]] = {}
+        for r in self.results:
+            out.setdefault(r.target_id, []).append(r)
+        return out
+
+    @property
+    def failed(self) -> list[ResponseRecord]:
+        """Results with an error."""
+        return [r for r in self.results if r.error is not None]
+
+
+class Runner:
+    """Runs jobs against their targets' endpoints. One run at a time per instance.
+
+    ``endpoints`` maps target id → :class:`Endpoint`. ``store`` (optional) records the run
+    and serves the cache; ``max_concurrency`` caps requests in flight across endpoints.
+    """
+
+    def __init__(self, endpoints: Mapping[str, Endpoint], store: RunStore | None = None, *,
+                 max_concurrency: int | None = None, spec_id: str = "",
+                 spec_version: int | None = None, targets_info: Sequence[Mapping[str, Any]] = (),
+                 memory_cache: dict[str, ResponseRecord] | None = None) -> None:
+        self.endpoints = dict(endpoints)
+        self.store = store
+        self.max_concurrency = max_concurrency
+        self.spec_id = spec_id
+        self.spec_version = spec_version
+        self.targets_info = list(targets_info)
+        self.memory_cache: dict[str, ResponseRecord] = \
+            memory_cache if memory_cache is not None else {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._cancelled = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- driving -----------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop the run: in-flight jobs keep their partial text, marked cancelled.
+
+        Safe to call from any thread.
+        """
+        self._cancelled = True
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._cancel_tasks()
+        else:
+            loop.call_soon_threadsafe(self._cancel_tasks)
+
+    def _cancel_tasks(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    def start(self, jobs: Sequence[Job], on_event: EventCallback | None = None, *,
+              refresh: bool = False, run_id: str | None = None,
+              settings: Mapping[str, Any] | None = None) -> RunHandle:
+        """Run in a worker thread; returns at once with a :class:`RunHandle`."""
+        return RunHandle(self, jobs, on_event, refresh=refresh, run_id=run_id,
+                         settings=settings)
+
+    async def events(self, jobs: Sequence[Job], *, refresh: bool = False,
+                     run_id: str | None = None) -> AsyncIterator[Event]:
+        """The run as an async iterator of events, ending with :class:`RunEnded`."""
+        queue: asyncio.Queue[Event] = asyncio.Queue()
+        task = asyncio.create_task(self.run(jobs, on_event=queue.put_nowait, refresh=refresh,
+                                            run_id=run_id))
+        try:
+            while True:
+                event = await queue.get()
+                yield event
+                if isinstance(event, RunEnded):
+                    break
+        finally:
+            if not task.done():
+                self.cancel()
+            await task
+
+    async def run(self, jobs: Sequence[Job], *, on_event: EventCallback | None = None,
+                  refresh: bool = False, run_id: str | None = None,
+                  settings: Mapping[str, Any] | None = None) -> RunSummary:
+        """Run every job; returns when all have ended (or were cancelled)."""
+        self._loop = asyncio.get_running_loop()
+        t0 = time.perf_counter()
+        emit = on_event or (lambda _e: None)
+        missing = sorted({j.target_id for j in jobs} - set(self.endpoints))
+        if missing:
+            raise ValueError(f"no endpoint for target(s): {', '.join(missing)}")
+        run_id = run_id or new_run_id()
+        keys = [cache_key(self.endpoints[j.target_id], j) for j in jobs]
+        stored: dict[str, dict[str, Any]] = {}
+        if self.store is not None:
+            info = self.targets_info or [
+                {"id": t, "model": next(j.model for j in jobs if j.target_id == t),
+                 "base_url": self.endpoints[t].url} for t in dict.fromkeys(j.target_id
+                                                                          for j in jobs)]
+            await asyncio.to_thread(self.store.start_run, self.spec_id, self.spec_version, info,
+                                    {"concurrency": self.max_concurrency, "refresh": refresh,
+                                     **(settings or {})}, run_id)
+            if not refresh:
+                stored = await asyncio.to_thread(self.store.cached, keys)
+        results: list[ResponseRecord | None] = [None] * len(jobs)
+        pending_rows: list[dict[str, Any]] = []
+        clients: dict[Any, ChatClient] = {}
+        for ep in self.endpoints.values():
+            k = ep.connection_key
+            limit = min(ep.concurrency, *(e.concurrency for e in self.endpoints.values()
+                                          if e.connection_key == k))
+            if k not in clients:
+                clients[k] = ChatClient(ep, concurrency=limit)
+        cap = asyncio.Semaphore(self.max_concurrency) if self.max_concurrency else None
+        done = 0
+        total = len(jobs)
+
+        def finish(i: int, record: ResponseRecord, error: ProviderError | None) -> None:
+            nonlocal done
+            results[i] = record
+            done += 1
+            if not record.cached:
+                pending_rows.append(record.row())
+                if record.ok:
+                    self.memory_cache[record.cache_key or ""] = record
+            emit(Failed(record.job_id, error, record) if error is not None
+                 else Finished(record.job_id, record))
+            emit(Progress(done, total))
+
+        async def one(i: int, job: Job) -> None:
+            ep = self.endpoints[job.target_id]
+            key = keys[i]
+            base = ResponseRecord(run_id, job.job_id, job.case_id, job.target_id, job.model,
+                                  cache_key=key)
+            hit = None if refresh else (self.memory_cache.get(key) or _from_row(stored.get(key)))
+            if hit is not None:
+                emit(Started(job.job_id, job.case_id, job.target_id))
+                finish(i, replace(hit, run_id=run_id, job_id=job.job_id, case_id=job.case_id,
+                                  target_id=job.target_id, cost=0.0 if hit.cost is not None
+                                  else None, cached=True, created=now()), None)
+                return
+            parts: list[str] = []
+            started = False
+            try:
+                if cap is not None:
+                    await cap.acquire()
+                try:
+                    emit(Started(job.job_id, job.case_id, job.target_id))
+                    started = True
+
+                    def delta(text: str) -> None:
+                        parts.append(text)
+                        if on_event is not None:
+                            emit(Delta(job.job_id, text))
+
+                    def retry(delay: float, message: str) -> None:
+                        emit(Retry(job.job_id, delay, message))
+
+                    c = await clients[ep.connection_key].complete(
+                        job.model, job.messages, job.params, stream=job.stream, endpoint=ep,
+                        on_delta=delta, on_retry=retry)
+                finally:
+                    if cap is not None:
+                        cap.release()
+                finish(i, _record(base, c, ep), None)
+            except ProviderError as err:
+                base.text = err.partial or "".join(parts)
+                base.error, base.error_kind = err.message, err.kind.value
+                base.completion_tokens = None
+                finish(i, base, err)
+            except asyncio.CancelledError:
+                base.text = "".join(parts)
+                base.cancelled = True
+                base.error = None
+                if started:
+                    finish(i, base, None)
+                else:  # never sent: reported, not recorded
+                    results[i] = base
+                    emit(Finished(job.job_id, base))
+            except Exception as exc:  # a bug must not take the whole run down
+                err = ProviderError(ErrorKind.PROTOCOL, f"unexpected failure: {exc!r}",
+                                    partial="".join(parts))
+                base.text, base.error, base.error_kind = err.partial, err.message, err.kind.value
+                finish(i, base, err)
+
+        async def flusher() -> None:
+            while True:
+                await asyncio.sleep(FLUSH_EVERY)
+                await flush()
+
+        async def flush() -> None:
+            if self.store is None or not pending_rows:
+                return
+            rows = pending_rows[:]
+            pending_rows.clear()
+            await asyncio.to_thread(self.store.add_responses, rows)
+
+        flush_task = asyncio.create_task(flusher()) if self.store is not None else None
+        self._tasks = [asyncio.create_task(one(i, j)) for i, j in enumerate(jobs)]
+        if self._cancelled:
+            self._cancel_tasks()
+        status = "finished"
+        try:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        except asyncio.CancelledError:  # the caller's task was cancelled: stop the jobs
+            self._cancel_tasks()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._cancelled = True
+            raise
+        finally:
+            if self._cancelled:
+                status = "cancelled"
+            if flush_task is not None:
+                flush_task.cancel()
+            await asyncio.shield(self._close(clients, flush, run_id, status))
+        self._cancelled = False
+        final = [r if r is not None else replace(_base(run_id, j), cancelled=True)
+                 for r, j in zip(results, jobs)]
+        summary = RunSummary(run_id, status, final, time.perf_counter() - t0)
+        emit(RunEnded(summary))
+        return summary
+
+    async def _close(self, clients: Mapping[Any, ChatClient], flush: Callable[[], Any],
+                     run_id: str, status: str) -> None:
+        await flush()
+        if self.store is not None:
+            await asyncio.to_thread(self.store.finish_run, run_id, status)
+        for c in clients.values():
+            await c.aclose()
+
+
+class RunHandle:
+    """A run on a worker thread: ``cancel()`` from any thread, ``wait()`` for the summary."""
+
+    def __init__(self, runner: Runner, jobs: Sequence[Job], on_event: EventCallback | None, *,
+                 refresh: bool, run_id: str | None, settings: Mapping[str, Any] | None) -> None:
+        self.runner = runner
+        self.summary: RunSummary | None = None
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+
+        def main() -> None:
+            try:
+                self.summary = asyncio.run(runner.run(jobs, on_event=on_event, refresh=refresh,
+                                                      run_id=run_id, settings=settings))
+            except BaseException as exc:  # reported through wait()
+                self.error = exc
+            finally:
+                self._done.set()
+
+        self._thread = threading.Thread(target=main, name="align-studio-run", daemon=True)
+        self._thread.start()
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has ended."""
+        return self._done.is_set()
+
+    def cancel(self) -> None:
+        """Stop the run (returns at once; ``wait()`` to see it end, within a second)."""
+        self.runner.cancel()
+
+    def wait(self, timeout: float | None = None) -> RunSummary | None:
+        """The summary once the run has ended (None on timeout); re-raises a crash."""
+        if not self._done.wait(timeout):
+            return None
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.summary
+
+
+def _base(run_id: str, job: Job) -> ResponseRecord:
+    return ResponseRecord(run_id, job.job_id, job.case_id, job.target_id, job.model)
+
+
+def _record(base: ResponseRecord, c: Completion, ep: Endpoint) -> ResponseRecord:
+    return replace(base, text=c.text, finish_reason=c.finish_reason, latency=c.latency,
+                   ttft=c.ttft, prompt_tokens=c.prompt_tokens,
+                   completion_tokens=c.completion_tokens, tokens_estimated=c.tokens_estimated,
+                   cost=ep.cost(c.prompt_tokens, c.completion_tokens), attempts=c.attempts)
+
+
+def _from_row(row: Mapping[str, Any] | None) -> ResponseRecord | None:
+    if row is None:
+        return None
+    return ResponseRecord(
+        row["run_id"], "", row["case_id"], row["target_id"], row["model"], text=row["text"],
+        finish_reason=row["finish_reason"], latency=row["latency"], ttft=row["ttft"],
+        prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
+        tokens_estimated=bool(row["tokens_estimated"]), cost=row["cost"],
+        cache_key=row["cache_key"])
