@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from align_studio.domain.base import DomainObject, StrEnum
 
@@ -55,6 +55,9 @@ class Check(DomainObject):
     ``value`` holds the text, pattern or number the check compares with; ``values`` a list
     for the any/all checks; ``schema`` a JSON Schema. ``negate`` inverts the result.
     """
+
+    # ``values: [NHS 111, 111]`` reads 111 as text rather than refusing the file
+    model_config = ConfigDict(coerce_numbers_to_str=True)
 
     type: CheckType
     value: str | int | float | None = None

@@ -59,8 +59,8 @@ class Spec(DomainObject):
     system_prompt: str | None = None
     reason_presets: list[str] | None = None
     behaviors: list[Behavior] = Field(default_factory=list)
-    cases: list[Case] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
 
     def behavior(self, behavior_id: str) -> Behavior | None:
         """The behavior with this id, if any."""

@@ -1,0 +1,1 @@
+"""Exchange: bundle export and import, and the formats of engineers' tools."""

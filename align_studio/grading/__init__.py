@@ -1,0 +1,1 @@
+"""Grading: deterministic checks, the judge model, agreement statistics and the spec linter."""

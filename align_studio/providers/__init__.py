@@ -1,0 +1,1 @@
+"""Providers: connection profiles, keychain secrets, the OpenAI-compatible client and the runner."""
