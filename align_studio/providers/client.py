@@ -244,7 +244,9 @@ class ChatClient:
         malformed = 0
         done = False
         loads = json.loads
-        async for chunk in resp.aiter_bytes():
+        # Undecoded bytes when nothing is compressed: one layer less per chunk.
+        encoded = resp.headers.get("content-encoding", "identity") not in ("", "identity")
+        async for chunk in (resp.aiter_bytes() if encoded else resp.aiter_raw()):
             if done:
                 continue  # read to the end of the body, so the connection can be reused
             for event, data in decoder.feed(chunk):

@@ -20,6 +20,7 @@ Answers are deterministic: ``"<model>: Echo <words of the last user message> w5 
 ``--tokens`` tokens long (or ``max_tokens`` if smaller, then ``finish_reason`` is
 ``length``), one token per SSE chunk. ``--latency`` is the wait before the first token,
 ``--pace`` the wait between tokens (0: all tokens written at once; no CPU is burnt waiting).
+Events written together share one HTTP chunk unless ``--chunk-per-event``.
 
 Markers in the last user message control one request: ``[[latency:0.5]]``,
 ``[[tokens:5]]``, ``[[pace:0.01]]`` and ``[[fault:KIND]]`` or ``[[fault:KIND:ARG]]``
@@ -99,6 +100,9 @@ class ServerOptions:
     models: tuple[str, ...] = ("loopback-small", "loopback-large")
     fault_plan: FaultPlan = field(default_factory=FaultPlan)
     retry_after: float = 1.0
+    # False: SSE events written at the same moment share one HTTP chunk, as a server that
+    # flushes a buffer (or a proxy) sends them; True: one HTTP chunk per SSE event.
+    chunk_per_event: bool = False
 
 
 @dataclass
@@ -129,7 +133,7 @@ def _chunk(data: bytes) -> bytes:
 
 
 def _sse(obj: Any) -> bytes:
-    return _chunk(b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n")
+    return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
 
 
 class _Conn(asyncio.Protocol):
@@ -358,7 +362,7 @@ class _Server:
                 delta, separators=(",", ":")).encode() + b',"finish_reason":null}]'
             if with_usage:
                 payload += b',"usage":null'
-            return _chunk(b"data: " + payload + b"}\n\n")
+            return b"data: " + payload + b"}\n\n"
 
         cut_at = 3 if fault in ("drop", "cut", "error200", "stall") else None
         out: list[bytes] = []
@@ -367,39 +371,43 @@ class _Server:
                 break
             out.append(tok(t, i == 0))
             if fault == "malformed" and i % 10 == 1:
-                out.append(_chunk(b"data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n"))
-                out.append(_chunk(b": keep-alive comment\n\ngarbage-line-without-field\n\n"))
+                out.append(b"data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n")
+                out.append(b": keep-alive comment\n\ngarbage-line-without-field\n\n")
             if fault == "emptychoices" and i % 5 == 0:
                 out.append(_sse({**base, "choices": []}))
             if pace > 0:
-                conn.write(b"".join(out))
+                conn.write(self._frame(out))
                 out.clear()
                 await asyncio.sleep(pace)
         if fault == "stall":
-            conn.write(b"".join(out))
+            conn.write(self._frame(out))
             await asyncio.Event().wait()
         if fault == "drop":
-            conn.write(b"".join(out))
+            conn.write(self._frame(out))
             await asyncio.sleep(0.01)
             conn.abort()
             return False
         if fault == "error200":
             out.append(_sse(_error("The model crashed while answering", "server_error")))
-            out.append(b"0\r\n\r\n")
-            conn.write(b"".join(out))
+            conn.write(self._frame(out) + b"0\r\n\r\n")
             return True
         if fault == "cut":
-            out.append(b"0\r\n\r\n")
-            conn.write(b"".join(out))
+            conn.write(self._frame(out) + b"0\r\n\r\n")
             return True
         out.append(_sse({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}))
         if with_usage and fault != "nousage":
             out.append(_sse({**base, "choices": [], "usage": usage}))
         if fault != "nodone":
-            out.append(_chunk(b"data: [DONE]\n\n"))
-        out.append(b"0\r\n\r\n")
-        conn.write(b"".join(out))
+            out.append(b"data: [DONE]\n\n")
+        conn.write(self._frame(out) + b"0\r\n\r\n")
         return True
+
+    def _frame(self, events: list[bytes]) -> bytes:
+        if not events:
+            return b""
+        if self.opt.chunk_per_event:
+            return b"".join(_chunk(e) for e in events)
+        return _chunk(b"".join(events))
 
 
 async def serve(options: ServerOptions, host: str = "127.0.0.1", port: int = 0
@@ -480,6 +488,8 @@ class LoopbackServer:
                "--retry-after", str(o.retry_after),
                "--fault-rate", str(o.fault_plan.rate),
                "--fault-kinds", ",".join(o.fault_plan.kinds), "--models", ",".join(o.models)]
+        if o.chunk_per_event:
+            cmd.append("--chunk-per-event")
         if o.api_key:
             cmd += ["--api-key", o.api_key]
         root = Path(__file__).resolve().parents[2]
@@ -536,11 +546,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--retry-after", type=float, default=1.0)
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--fault-kinds", default=",".join(FAULT_KINDS))
+    p.add_argument("--chunk-per-event", action="store_true",
+                   help="one HTTP chunk per SSE event (default: one per write)")
     a = p.parse_args(argv)
     plan = FaultPlan(a.fault_rate, tuple(k for k in a.fault_kinds.split(",") if k))
     opts = ServerOptions(latency=a.latency, tokens=a.tokens, pace=a.pace, api_key=a.api_key,
                          models=tuple(a.models.split(",")), fault_plan=plan,
-                         retry_after=a.retry_after)
+                         retry_after=a.retry_after, chunk_per_event=a.chunk_per_event)
 
     async def run() -> None:
         server, _ = await serve(opts, a.host, a.port)
