@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -28,8 +29,8 @@ class BehaviorLinkModel(QAbstractListModel):
     """The spec's behaviors, checked when the case links them; links to behaviors the spec
     does not have are listed last so that they can be seen and unlinked."""
 
-    def __init__(self, session: EditSession, push: Push) -> None:
-        super().__init__()
+    def __init__(self, session: EditSession, push: Push, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._session = session
         self._push = push
         self._case: Case | None = None
@@ -122,7 +123,7 @@ class BehaviorPicker(QWidget):
     def __init__(self, session: EditSession, push: Push, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.model = BehaviorLinkModel(session, push)
+        self.model = BehaviorLinkModel(session, push, self)
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self.model)
         self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

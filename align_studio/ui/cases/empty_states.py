@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -34,8 +36,11 @@ def _page(text: str, button: QPushButton) -> QWidget:
     lay.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
     lay.addLayout(row)
     lay.addStretch(2)
-    page.setAccessibleDescription(label.text())
     return page
+
+
+def _plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 class NoCasesPage(QWidget):
@@ -51,6 +56,7 @@ class NoCasesPage(QWidget):
         self.add_button.clicked.connect(self.sig_add_case_requested)
         QVBoxLayout(self).addWidget(_page(NO_CASES_TEXT, self.add_button))
         self.setAccessibleName("No cases yet")
+        self.setAccessibleDescription(_plain(NO_CASES_TEXT))
 
 
 class NoMatchPage(QWidget):
@@ -68,3 +74,4 @@ class NoMatchPage(QWidget):
                 "Change them, or clear them to see every case.</p>")
         QVBoxLayout(self).addWidget(_page(text, self.clear_button))
         self.setAccessibleName("No case matches the filters")
+        self.setAccessibleDescription(_plain(text))

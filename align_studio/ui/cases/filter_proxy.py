@@ -39,8 +39,8 @@ class CasesFilterProxy(QSortFilterProxyModel):
     the search text must appear somewhere in the case.
 
     A *pinned* case (the one open in the detail form) stays visible while it is edited, so
-    that typing in it never makes it vanish from under the user; it is unpinned when the
-    filters change.
+    that typing in it never makes it vanish from under the user; it is unpinned when new
+    filters hide it.
     """
 
     sig_filters_changed = Signal()
@@ -67,43 +67,34 @@ class CasesFilterProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Keep cases containing every word of ``text`` (case-insensitive)."""
-        if text == self._search:
-            return
-        self._search = text
-        self._words = text.lower().split()
-        self._refilter()
+        if text != self._search:
+            self._change(_search=text, _words=text.lower().split())
 
     def set_category(self, category: str | None) -> None:
         """Keep cases of this category (a word of :class:`Category`), or all when None."""
         if category != self._category:
-            self._category = category
-            self._refilter()
+            self._change(_category=category)
 
     def set_behavior(self, behavior_id: str | None) -> None:
         """Keep cases that link this behavior id, or all when None."""
         if behavior_id != self._behavior:
-            self._behavior = behavior_id
-            self._refilter()
+            self._change(_behavior=behavior_id)
 
     def set_outcome(self, outcome: str | None) -> None:
         """Keep cases expecting this outcome (``OUTCOME_NOT_SET`` for none), or all."""
         if outcome != self._outcome:
-            self._outcome = outcome
-            self._refilter()
+            self._change(_outcome=outcome)
 
     def set_verdict(self, verdict: VerdictFilter | str | None) -> None:
         """Keep cases with any accepted / any rejected response, or none judged."""
         value = VerdictFilter(verdict) if verdict is not None else None
         if value != self._verdict:
-            self._verdict = value
-            self._refilter()
+            self._change(_verdict=value)
 
     def clear_filters(self) -> None:
         """Show every case."""
-        self._search, self._words = "", []
-        self._category = self._behavior = self._outcome = None
-        self._verdict = None
-        self._refilter()
+        self._change(_search="", _words=[], _category=None, _behavior=None, _outcome=None,
+                     _verdict=None)
 
     def is_filtering(self) -> bool:
         """Whether any search text or filter is set."""
@@ -152,8 +143,17 @@ class CasesFilterProxy(QSortFilterProxyModel):
             return True
         return self.matches(source.info(source_row))
 
-    def _refilter(self) -> None:
-        self._pinned = None
+    def _change(self, **state: object) -> None:
+        self.beginFilterChange()
+        for name, value in state.items():
+            setattr(self, name, value)
+        pinned, self._pinned = self._pinned, None
         self._active = self.is_filtering()
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        # Still pinned if the new filters show it anyway (so later edits keep it visible).
+        source = self.sourceModel()
+        if pinned is not None and isinstance(source, CasesTableModel):
+            row = source.row_of(pinned)
+            if row is not None and self.mapFromSource(source.index(row, 0)).isValid():
+                self._pinned = pinned
         self.sig_filters_changed.emit()

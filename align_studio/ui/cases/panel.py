@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,6 +63,11 @@ class CasesPanel(QWidget):
         self._undo = undo_stack
         self._confirm_delete = confirm_delete
         self._shown_id: str | None = None
+        self._unpinned: list[Case] = []
+        self._unpin_timer = QTimer(self)
+        self._unpin_timer.setSingleShot(True)
+        self._unpin_timer.setInterval(0)
+        self._unpin_timer.timeout.connect(self._refilter_unpinned)
         self.model = CasesTableModel(session, self)
         self.proxy = CasesFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -204,8 +209,17 @@ class CasesPanel(QWidget):
         self.proxy.set_pinned(case)
         self.form.set_case(case)
         if old is not None:
-            self.model.refresh_row(old)  # unpinned: let the filter judge it again
+            # Unpinned: let the filter judge it again, but later — this may run while
+            # the proxy is in the middle of filtering, which must not be re-entered.
+            self._unpinned.append(old)
+            self._unpin_timer.start()
         self._emit_selected(case.id if case is not None else "")
+
+    def _refilter_unpinned(self) -> None:
+        cases, self._unpinned = self._unpinned, []
+        for case in cases:
+            if case is not self.form.case:
+                self.model.refresh_row(case)
 
     def _emit_selected(self, case_id: str) -> None:
         if case_id != self._shown_id:
