@@ -7,6 +7,7 @@ from align_studio.editing.commands import (
     InsertItem,
     MoveItem,
     RemoveItem,
+    RenameBehavior,
     ReplaceSpec,
     SetField,
 )
@@ -15,4 +16,4 @@ from align_studio.editing.history import History
 from align_studio.editing.session import EditSession
 
 __all__ = ["ChangeEvent", "Command", "Compound", "EditSession", "History", "InsertItem",
-           "MoveItem", "RemoveItem", "ReplaceSpec", "SetField"]
+           "MoveItem", "RemoveItem", "RenameBehavior", "ReplaceSpec", "SetField"]

@@ -203,5 +203,46 @@ class ReplaceSpec(Command):
         return [ChangeEvent(self.spec_file, "spec", "reset")]
 
 
-__all__ = ["Command", "Compound", "InsertItem", "MoveItem", "RemoveItem", "ReplaceSpec",
-           "SetField"]
+class RenameBehavior(Command):
+    """Give a behavior a new id and update the cases that link it; typing merges."""
+
+    def __init__(self, spec: Any, behavior: Any, new_id: str, text: str = "Rename behavior"
+                 ) -> None:
+        super().__init__()
+        self.behavior, self.old, self.new = behavior, behavior.id, new_id
+        self.set_id = SetField(behavior, "id", new_id)
+        # Links to the old id, found now; they follow the behavior's id from here on.
+        self.links = [(c, j) for c in spec.cases for j, link in enumerate(c.behaviors)
+                      if link == self.old and self.old]
+        self.text = text
+
+    def _relink(self, value: str) -> None:
+        for case, j in self.links:
+            case.behaviors[j] = value
+
+    def redo(self) -> None:
+        self.set_id.value = self.new
+        self.set_id.redo()
+        self._relink(self.new)
+        self._mark(False)
+
+    def undo(self) -> None:
+        self.set_id.undo()
+        self._relink(self.old)
+        self._mark(True)
+
+    def merge(self, other: Command) -> bool:
+        if isinstance(other, RenameBehavior) and other.behavior is self.behavior \
+                and other.old == self.new:
+            self.new = other.new
+            return True
+        return False
+
+    def _events(self, undone: bool) -> list[ChangeEvent]:
+        cases = list({id(c): c for c, _ in self.links}.values())
+        return [ChangeEvent(self.behavior, "id", "set")] + \
+            [ChangeEvent(c, "behaviors", "set") for c in cases]
+
+
+__all__ = ["Command", "Compound", "InsertItem", "MoveItem", "RemoveItem", "RenameBehavior",
+           "ReplaceSpec", "SetField"]

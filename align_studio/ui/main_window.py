@@ -1,0 +1,329 @@
+"""The main window: assembles the workspace browser, the spec editor and the actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from align_studio.ui import workspace_ops as ops
+from align_studio.ui.actions import Actions
+from align_studio.ui.empty_state import EmptyState
+from align_studio.ui.icons import app_icon, icon
+from align_studio.ui.tasks import TaskRunner
+from align_studio.ui.undo_keys import UndoKeysFilter
+from align_studio.ui.workspace_panel import WorkspacePanel
+
+if TYPE_CHECKING:
+    from align_studio.editing.journal import Recovery
+    from align_studio.ui.document import SpecDocument
+    from align_studio.ui.editor import SpecEditor
+
+USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
+
+
+class MainWindow(QMainWindow):
+    """Align Studio's window. It only assembles panels and routes actions."""
+
+    sig_spec_opened = Signal(Path)
+    """A spec was opened in the editor."""
+    sig_ready = Signal()
+    """The workspace was scanned and pending recoveries were offered."""
+
+    def __init__(self, workspace: Path, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.workspace = workspace.resolve()
+        self.doc: SpecDocument | None = None
+        self.editor: SpecEditor | None = None
+        self.runner = TaskRunner(self)
+        self.undo_group = QUndoGroup(self)
+        self.setWindowIcon(app_icon())
+        self.actions = a = Actions(self, self.undo_group)
+        a.build_menus(self)
+        self.workspace_panel = WorkspacePanel(self.runner, [a.new_spec, a.duplicate, a.rename,
+                                                            a.delete], self)
+        self.workspace_panel.sig_spec_activated.connect(self.open_spec)
+        self.empty = EmptyState("No spec open", "Pick a spec on the left or create one with "
+                                "Ctrl+N.", "New spec", icon("spec"), self)
+        self.empty.sig_action_clicked.connect(self.new_spec)
+        self.center = QStackedWidget(self)
+        self.center.addWidget(self.empty)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.workspace_panel)
+        self.splitter.addWidget(self.center)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([280, 920])
+        self.setCentralWidget(self.splitter)
+        self.statusBar().showMessage("Ready")
+        self._connect_actions()
+        self._undo_keys = UndoKeysFilter(self, [a.undo, a.redo])
+        QApplication.instance().installEventFilter(self._undo_keys)
+        self._restore_window_state()
+        self._update_title()
+
+    # ---- start-up ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Scan the workspace (after the first paint) and then offer pending recoveries."""
+        self.workspace_panel.sig_scanned.connect(self._after_first_scan)
+        self.workspace_panel.set_root(self.workspace)
+
+    def _after_first_scan(self) -> None:
+        self.workspace_panel.sig_scanned.disconnect(self._after_first_scan)
+        last = self.settings.value("spec/last", "", str)
+        if last and Path(last).parent.resolve() == self.workspace and Path(last).exists():
+            self.open_spec(Path(last))
+        self.offer_recoveries()
+        self.sig_ready.emit()
+
+    def offer_recoveries(self) -> None:
+        """Show the restore offer if a crash left unsaved edits in this workspace."""
+        from align_studio.editing.journal import pending_recoveries
+        from align_studio.ui.recovery_dialog import RecoveryDialog
+
+        pending = pending_recoveries(self.workspace / ".align-studio")
+        if self.doc is not None:  # edits of the open spec are offered when it opened
+            pending = [r for r in pending if r.spec_path != self.doc.path.resolve()]
+        if pending:
+            dialog = RecoveryDialog(pending, self)
+            dialog.sig_restore_requested.connect(lambda rec: self.open_spec(rec.spec_path, rec))
+            dialog.open()
+
+    # ---- workspace -----------------------------------------------------------------------
+    def set_workspace(self, root: Path) -> None:
+        """Show another folder of specs."""
+        if not self.close_spec():
+            return
+        self.workspace = root.resolve()
+        self.settings.setValue("workspace/last", str(self.workspace))
+        self.workspace_panel.set_root(self.workspace)
+        self._update_title()
+
+    def choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open workspace", str(self.workspace))
+        if folder:
+            self.set_workspace(Path(folder))
+
+    def new_spec(self) -> None:
+        path = ops.new_spec(self, self.workspace)
+        if path is not None:
+            self.workspace_panel.rescan(select=path)
+            self.open_spec(path)
+
+    def duplicate_spec(self) -> None:
+        src = self.workspace_panel.current_path()
+        path = ops.duplicate_spec(self, self.workspace, src) if src else None
+        if path is not None:
+            self.workspace_panel.rescan(select=path)
+
+    def rename_spec(self) -> None:
+        src = self.workspace_panel.current_path()
+        if src is None or (self.doc and self.doc.path == src and not self.close_spec()):
+            return
+        path = ops.rename_spec(self, src)
+        self.workspace_panel.rescan(select=path or src)
+        if path is not None:
+            self.open_spec(path)
+
+    def delete_spec(self) -> None:
+        src = self.workspace_panel.current_path()
+        if src is None:
+            return
+        if self.doc and self.doc.path == src:
+            if not self.close_spec():
+                return
+        if ops.delete_spec(self, src):
+            self.workspace_panel.rescan()
+
+    # ---- the open spec -------------------------------------------------------------------
+    def open_spec(self, path: Path, recovery: Recovery | None = None) -> bool:
+        """Open ``path`` in the editor (restoring ``recovery`` into it, if given)."""
+        from align_studio.ui.opening import load_for_editing
+
+        path = Path(path)
+        if self.doc is not None and self.doc.path == path and recovery is None:
+            return True
+        if not self.close_spec():
+            self.workspace_panel.select(self.doc.path if self.doc else path)
+            return False
+        opened = load_for_editing(self, path, recovery, self.runner,
+                                  self.workspace / ".align-studio")
+        if opened is None:
+            return False
+        self.doc, self.editor = opened
+        self.center.addWidget(self.editor)
+        self.center.setCurrentWidget(self.editor)
+        self.undo_group.addStack(self.doc.undo_stack)
+        self.undo_group.setActiveStack(self.doc.undo_stack)
+        self.doc.sig_modified_changed.connect(self._modified_changed)
+        self.doc.sig_saved.connect(lambda p: self.workspace_panel.rescan(select=p))
+        self.doc.sig_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        self.editor.problems_panel.setVisible(self.actions.show_problems.isChecked())
+        self._restore_splitter(self.editor, "editor")
+        self._restore_splitter(self.editor.behaviors.list, "behaviors")
+        self._restore_splitter(self.editor.targets.list, "targets")
+        self._modified_changed(self.doc.is_modified())
+        self.settings.setValue("spec/last", str(path))
+        self.workspace_panel.select(path)
+        self.sig_spec_opened.emit(path)
+        return True
+
+    def close_spec(self) -> bool:
+        """Close the open spec, asking Save / Discard / Cancel if it has unsaved edits."""
+        doc, editor = self.doc, self.editor
+        if doc is None or editor is None:
+            return True
+        if doc.is_modified():
+            answer = QMessageBox.question(
+                self, "Unsaved edits", f"Save your edits to {doc.path.name}?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return False
+            if answer == QMessageBox.StandardButton.Save and not doc.save_and_wait():
+                return False
+        self._save_splitter(editor, "editor")
+        self._save_splitter(editor.behaviors.list, "behaviors")
+        self._save_splitter(editor.targets.list, "targets")
+        doc.close()
+        self.workspace_panel.model.set_modified(doc.path, False)
+        self.undo_group.removeStack(doc.undo_stack)
+        self.center.removeWidget(editor)
+        editor.deleteLater()
+        doc.deleteLater()
+        self.doc = self.editor = None
+        self.center.setCurrentWidget(self.empty)
+        self._modified_changed(False)
+        return True
+
+    def save(self) -> None:
+        if self.doc is not None:
+            self.doc.save()
+
+    def show_diff(self) -> None:
+        if self.doc is None:
+            return
+        from align_studio.editing.preview import unified_diff
+        from align_studio.ui.diff_dialog import DiffDialog
+
+        sf = self.doc.spec_file
+        DiffDialog("Unsaved changes", unified_diff(sf, sf.snapshot()), self).exec()
+
+    def _modified_changed(self, modified: bool) -> None:
+        if self.doc is not None:
+            self.workspace_panel.model.set_modified(self.doc.path, modified)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        if self.doc is not None:
+            spec = self.doc.session.spec
+            self.setWindowTitle(f"{spec.title or self.doc.path.name}[*] — Align Studio")
+            self.setWindowModified(self.doc.is_modified())
+        else:
+            self.setWindowTitle(f"{self.workspace.name}[*] — Align Studio")
+            self.setWindowModified(False)
+        for act in self.actions.spec_actions:
+            act.setEnabled(self.doc is not None)
+
+    # ---- actions -------------------------------------------------------------------------
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a.new_spec.triggered.connect(self.new_spec)
+        a.open_workspace.triggered.connect(self.choose_workspace)
+        a.save.triggered.connect(self.save)
+        a.duplicate.triggered.connect(self.duplicate_spec)
+        a.rename.triggered.connect(self.rename_spec)
+        a.delete.triggered.connect(self.delete_spec)
+        a.close_spec.triggered.connect(self.close_spec)
+        a.settings.triggered.connect(self.show_settings)
+        a.quit.triggered.connect(self.close)
+        a.show_workspace.toggled.connect(self.workspace_panel.setVisible)
+        a.show_problems.toggled.connect(
+            lambda on: self.editor and self.editor.problems_panel.setVisible(on))
+        for i, act in enumerate(a.tabs):
+            act.triggered.connect(lambda _c=False, i=i: self.editor and self.editor.show_tab(i))
+        a.add_behavior.triggered.connect(lambda: self._in_tab(1, "behaviors", "add_behavior"))
+        a.add_target.triggered.connect(lambda: self._in_tab(3, "targets", "add_target"))
+        a.reload.triggered.connect(lambda: self.doc and self._reload())
+        a.show_diff.triggered.connect(self.show_diff)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.user_guide.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE))))
+        a.about.triggered.connect(self.show_about)
+
+    def _in_tab(self, index: int, panel: str, method: str) -> None:
+        if self.editor is not None:
+            self.editor.show_tab(index)
+            getattr(getattr(self.editor, panel), method)()
+
+    def _reload(self) -> None:
+        if self.doc is None:
+            return
+        if self.doc.is_modified():
+            answer = QMessageBox.question(self, "Reload from disk", "Reload the spec from "
+                                          "disk and lose your unsaved edits?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.doc.reload()
+
+    def show_settings(self) -> None:
+        from align_studio.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.settings, self.runner, self).exec()
+
+    def show_shortcuts(self) -> None:
+        from align_studio.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.actions.by_menu(), self).exec()
+
+    def show_about(self) -> None:
+        from align_studio import __version__
+
+        QMessageBox.about(self, "About Align Studio",
+                          f"<b>Align Studio</b> {__version__}<br>Behavioral specifications "
+                          "for AI features: write them, preview models side by side, judge, "
+                          "and hand over.")
+
+    # ---- window state --------------------------------------------------------------------
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self._restore_splitter(self.splitter, "main")
+
+    def _save_splitter(self, splitter: QSplitter, name: str) -> None:
+        self.settings.setValue(f"splitter/{name}", splitter.saveState())
+
+    def _restore_splitter(self, splitter: QSplitter, name: str) -> None:
+        state = self.settings.value(f"splitter/{name}")
+        if state is not None:
+            splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_spec():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self._save_splitter(self.splitter, "main")
+        self.settings.sync()
+        self.runner.wait()
+        event.accept()
