@@ -33,6 +33,7 @@ def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentP
 def _load_commands() -> None:
     # Imported for their registrations; each module holds one or a few subcommands.
     from align_studio.cli import specs  # noqa: F401
+    from align_studio.cli import run  # noqa: F401
     from align_studio.cli import providers  # noqa: F401
 
 

@@ -348,8 +348,8 @@ def _host(ep: Endpoint) -> str:
 
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
-    if "refused" in text.lower():
-        return "connection refused"
+    if "refused" in text.lower() or "all connection attempts failed" in text.lower():
+        return "nothing is listening there"
     return text[:200]
 
 
