@@ -1,0 +1,128 @@
+"""Recording judgments and preferences into a spec: the write-back API.
+
+The desktop app pushes the returned command on its undo stack; the CLI and tests call
+:func:`record_judgment` / :func:`record_preference`, which apply the command and save
+through the storage layer. Either way the verdict lands in the spec's YAML under its case.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from align_studio.domain import Better, JudgedResponse, Preference, Spec, Verdict
+from align_studio.editing.commands import Command, Compound, InsertItem, SetField
+from align_studio.storage import SpecFile
+
+
+class JudgmentError(ValueError):
+    """The judgment names a case, target or response the spec does not have."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def new_response_id(spec: Spec, case_id: str, target_id: str) -> str:
+    """A response id unique within its case: ``r-<case>-<target>[-n]``."""
+    case = spec.case(case_id)
+    taken = {r.id for r in case.responses} if case else set()
+    base = f"r-{_slug(case_id)}-{_slug(target_id)}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def judgment_command(spec: Spec, case_id: str, target_id: str, text: str,
+                     verdict: Verdict | str, reason: str | None = None,
+                     reviewer: str | None = None, run: str | None = None,
+                     time: datetime | None = None) -> tuple[Command, str]:
+    """The command that records a verdict on a response, and the response's id.
+
+    A response of the same target with the same text is judged again in place (its
+    verdict, reason, reviewer and time change, and it is no longer stale); a new text is
+    added as a new judged response.
+    """
+    case = spec.case(case_id)
+    if case is None:
+        raise JudgmentError(f"the spec has no case '{case_id}'")
+    if spec.target(target_id) is None:
+        raise JudgmentError(f"the spec has no target '{target_id}'")
+    verdict = Verdict(verdict)
+    when = time or _now()
+    label = f"{'Accept' if verdict is Verdict.ACCEPT else 'Reject'} {target_id} on {case_id}"
+    for existing in case.responses:
+        if existing.target == target_id and existing.text == text:
+            steps: list[Command] = [
+                SetField(existing, "verdict", verdict),
+                SetField(existing, "reason", reason or None),
+                SetField(existing, "reviewer", reviewer),
+                SetField(existing, "time", when),
+            ]
+            if run and existing.run != run:
+                steps.append(SetField(existing, "run", run))
+            if existing.stale:
+                steps.append(SetField(existing, "stale", None))
+            return Compound(label, steps), existing.id
+    response_id = new_response_id(spec, case_id, target_id)
+    fields = {"id": response_id, "target": target_id, "text": text, "verdict": verdict,
+              "reason": reason or None, "reviewer": reviewer, "time": when, "run": run}
+    response = JudgedResponse(**{k: v for k, v in fields.items() if v is not None})
+    return InsertItem(case, "responses", len(case.responses), response, label), response_id
+
+
+def preference_command(spec: Spec, case_id: str, a: str, b: str, better: Better | str,
+                       reason: str | None = None, reviewer: str | None = None,
+                       time: datetime | None = None) -> Command:
+    """The command that records which of two judged responses is better (or a tie)."""
+    case = spec.case(case_id)
+    if case is None:
+        raise JudgmentError(f"the spec has no case '{case_id}'")
+    for rid in (a, b):
+        if case.response(rid) is None:
+            raise JudgmentError(f"case '{case_id}' has no response '{rid}'")
+    if a == b:
+        raise JudgmentError("a preference compares two different responses")
+    better = Better(better)
+    when = time or _now()
+    label = f"Prefer {'tie' if better is Better.TIE else (a if better is Better.A else b)}"
+    for existing in case.preferences:
+        if {existing.a, existing.b} == {a, b}:
+            if existing.a != a:  # the same pair seen the other way round
+                better = {Better.A: Better.B, Better.B: Better.A}.get(better, better)
+            return Compound(label, [SetField(existing, "better", better),
+                                    SetField(existing, "reason", reason or None),
+                                    SetField(existing, "reviewer", reviewer),
+                                    SetField(existing, "time", when)])
+    fields = {"a": a, "b": b, "better": better, "reason": reason or None,
+              "reviewer": reviewer, "time": when}
+    pref = Preference(**{k: v for k, v in fields.items() if v is not None})
+    return InsertItem(case, "preferences", len(case.preferences), pref, label)
+
+
+def record_judgment(spec_file: SpecFile, case_id: str, target_id: str, text: str,
+                    verdict: Verdict | str, reason: str | None = None,
+                    reviewer: str | None = None, run: str | None = None,
+                    save: bool = True) -> str:
+    """Record a verdict in the spec file (and save it); returns the response id."""
+    cmd, response_id = judgment_command(spec_file.spec, case_id, target_id, text, verdict,
+                                        reason, reviewer, run)
+    cmd.redo()
+    if save:
+        spec_file.save()
+    return response_id
+
+
+def record_preference(spec_file: SpecFile, case_id: str, a: str, b: str,
+                      better: Better | str, reason: str | None = None,
+                      reviewer: str | None = None, save: bool = True) -> None:
+    """Record a preference between two judged responses in the spec file (and save it)."""
+    preference_command(spec_file.spec, case_id, a, b, better, reason, reviewer).redo()
+    if save:
+        spec_file.save()
