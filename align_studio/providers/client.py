@@ -143,13 +143,15 @@ class ChatClient:
     async def complete(self, model: str, messages: Sequence[Mapping[str, Any]],
                        params: Mapping[str, Any] | None = None, *, stream: bool = True,
                        endpoint: Endpoint | None = None, on_delta: DeltaCallback | None = None,
-                       on_retry: RetryCallback | None = None) -> Completion:
+                       on_retry: RetryCallback | None = None,
+                       on_send: Callable[[], None] | None = None) -> Completion:
         """One answer, retried per the endpoint's ``max_retries``.
 
         ``params`` go into the request body as they are (``temperature``, ``max_tokens``
         already renamed…). ``endpoint`` overrides timeout and retries for this call.
-        ``on_retry(delay, message)`` is told before each wait. Cancelling the task closes
-        the connection, so the server stops generating.
+        ``on_retry(delay, message)`` is told before each wait; ``on_send()`` once, when the
+        first attempt gets a free connection (after waiting its turn). Cancelling the task
+        closes the connection, so the server stops generating.
         """
         ep = endpoint or self.endpoint
         body: dict[str, Any] = {"model": model, "messages": list(messages), **(params or {})}
@@ -164,6 +166,8 @@ class ChatClient:
         attempt = 0
         while True:
             lane = await self._lanes.get()
+            if on_send is not None and attempt == 0:
+                on_send()
             try:
                 if lane is None:
                     lane = self._new_lane()

@@ -346,8 +346,10 @@ class Runner:
                 if cap is not None:
                     await cap.acquire()
                 try:
-                    emit(Started(job.job_id, job.case_id, job.target_id))
-                    started = True
+                    def sent() -> None:
+                        nonlocal started
+                        started = True
+                        emit(Started(job.job_id, job.case_id, job.target_id))
 
                     def delta(text: str) -> None:
                         parts.append(text)
@@ -359,7 +361,7 @@ class Runner:
 
                     c = await clients[ep.connection_key].complete(
                         job.model, job.messages, job.params, stream=job.stream, endpoint=ep,
-                        on_delta=delta, on_retry=retry)
+                        on_delta=delta, on_retry=retry, on_send=sent)
                 finally:
                     if cap is not None:
                         cap.release()
