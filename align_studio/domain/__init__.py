@@ -17,6 +17,8 @@ from align_studio.domain.check import Check, CheckType
 from align_studio.domain.problems import Problem, find_problems, problems_from_validation
 from align_studio.domain.spec import (
     DEFAULT_REASON_PRESETS,
+    Acknowledgment,
+    JudgeSettings,
     FORMAT_VERSION,
     Behavior,
     ChangelogEntry,
@@ -25,7 +27,7 @@ from align_studio.domain.spec import (
 )
 
 __all__ = [
-    "Authority", "Behavior", "BehaviorKind", "Better", "Case", "Category", "ChangelogEntry",
+    "Acknowledgment", "JudgeSettings", "Authority", "Behavior", "BehaviorKind", "Better", "Case", "Category", "ChangelogEntry",
     "Check", "CheckType", "DEFAULT_REASON_PRESETS", "DomainObject", "FORMAT_VERSION",
     "JudgedResponse", "Message", "Outcome", "Preference", "Problem", "Role", "Severity",
     "Spec", "Status", "Target", "Verdict", "find_problems", "problems_from_validation",

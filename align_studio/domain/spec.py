@@ -44,6 +44,26 @@ class ChangelogEntry(DomainObject):
     message: str = ""
 
 
+class Acknowledgment(DomainObject):
+    """A linter finding the team has looked at and accepted, with the reason."""
+
+    rule: str
+    where: str = ""  # what the finding is about, e.g. "behavior b-refunds" or "spec"
+    reason: str = ""
+    by: str | None = None
+    time: dt.datetime | None = None
+
+
+class JudgeSettings(DomainObject):
+    """Which target grades responses against the spec, and the prompt it is given.
+
+    ``prompt`` replaces the built-in judge prompt when set (it is shown in the app).
+    """
+
+    target: str | None = None
+    prompt: str | None = None
+
+
 class Spec(DomainObject):
     """One behavioral specification for one AI feature."""
 
@@ -60,6 +80,8 @@ class Spec(DomainObject):
     reason_presets: list[str] | None = None
     behaviors: list[Behavior] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    judge: JudgeSettings | None = None
+    acknowledgments: list[Acknowledgment] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
 
     def behavior(self, behavior_id: str) -> Behavior | None:
