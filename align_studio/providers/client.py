@@ -176,7 +176,12 @@ class ChatClient:
                 result.attempts = attempt + 1
                 return result
             except ProviderError as err:
-                if not err.retryable or attempt >= ep.max_retries:
+                if not err.retryable:
+                    raise
+                if attempt >= ep.max_retries:
+                    if attempt:
+                        err.message = f"{err.message} (gave up after {attempt + 1} attempts)"
+                        err.args = (err.message,)
                     raise
                 delay = backoff_delay(attempt, err.retry_after)
                 message = f"{err.message} — retrying in {seconds(delay)} s"

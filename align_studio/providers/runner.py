@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -31,6 +32,8 @@ from align_studio.providers.client import ChatClient, Completion
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
 from align_studio.storage.runstore import RunStore, new_run_id, now
+
+log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 0.25  # seconds between batched writes to the run store
 FLUSH_ROWS = 200
@@ -286,7 +289,13 @@ class Runner:
         """Run every job; returns when all have ended (or were cancelled)."""
         self._loop = asyncio.get_running_loop()
         t0 = time.perf_counter()
-        emit = on_event or (lambda _e: None)
+        def emit(event: Event) -> None:
+            if on_event is None:
+                return
+            try:
+                on_event(event)
+            except Exception:  # a listener's bug must not fail the jobs
+                log.exception("run event listener failed on %s", type(event).__name__)
         missing = sorted({j.target_id for j in jobs} - set(self.endpoints))
         if missing:
             raise ValueError(f"no endpoint for target(s): {', '.join(missing)}")
