@@ -240,8 +240,8 @@ def _print_table(summary: RunSummary) -> None:
     print(f"run {summary.run_id}: {summary.status} in {summary.wall_time:.1f} s"
           + ("  (~ estimated tokens)" if any(r["tokens_estimated"]
                                               for r in _target_rows(summary)) else ""))
-    for r in summary.failed:
-        print(f"  {r.case_id} × {r.target_id}: {r.error}")
+    for failed in summary.failed:
+        print(f"  {failed.case_id} × {failed.target_id}: {failed.error}")
 
 
 def _result_json(r: ResponseRecord) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def backoff_delay(attempt: int, retry_after: float | None) -> float:
     little jitter), else exponential backoff with jitter."""
     if retry_after is not None:
         return min(MAX_RETRY_DELAY, retry_after * (1 + 0.1 * random.random()))
-    return min(MAX_RETRY_DELAY, BACKOFF_BASE * (2 ** attempt) * (0.5 + random.random() / 2))
+    return min(MAX_RETRY_DELAY, BACKOFF_BASE * (2.0 ** attempt) * (0.5 + random.random() / 2))
 
 
 class ChatClient:
@@ -270,7 +270,7 @@ class ChatClient:
                 if not isinstance(obj, dict):
                     malformed += 1
                     continue
-                if "error" in obj and obj["error"] or event == "error":
+                if obj.get("error") or event == "error":
                     err = obj.get("error", obj)
                     msg = err.get("message") if isinstance(err, dict) else str(err)
                     raise ProviderError(ErrorKind.STREAM_ERROR, "the server reported an error "
@@ -355,7 +355,7 @@ def _host(ep: Endpoint) -> str:
     return parts.netloc or ep.base_url
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     if "refused" in text.lower() or "all connection attempts failed" in text.lower():
         return "nothing is listening there"

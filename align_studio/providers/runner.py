@@ -390,10 +390,11 @@ class Runner:
                     results[i] = base
                     emit(Finished(job.job_id, base))
             except Exception as exc:  # a bug must not take the whole run down
-                err = ProviderError(ErrorKind.PROTOCOL, f"unexpected failure: {exc!r}",
+                log.exception("job %s failed unexpectedly", job.job_id)
+                bug = ProviderError(ErrorKind.PROTOCOL, f"unexpected failure: {exc!r}",
                                     partial="".join(parts))
-                base.text, base.error, base.error_kind = err.partial, err.message, err.kind.value
-                finish(i, base, err)
+                base.text, base.error, base.error_kind = bug.partial, bug.message, bug.kind.value
+                finish(i, base, bug)
 
         async def flusher() -> None:
             while True:
