@@ -329,10 +329,9 @@ class Runner:
             nonlocal done
             results[i] = record
             done += 1
-            if not record.cached:
-                pending_rows.append(record.row())
-                if record.ok:
-                    self.memory_cache[record.cache_key or ""] = record
+            pending_rows.append(record.row())  # cached ones too: grades attach per run
+            if record.ok and not record.cached and record.cache_key:
+                self.memory_cache[record.cache_key] = record
             emit(Failed(record.job_id, error, record) if error is not None
                  else Finished(record.job_id, record))
             emit(Progress(done, total))

@@ -111,6 +111,8 @@ def test_rerun_hits_the_cache_and_refresh_bypasses_it(server: LoopbackServer,
     assert [r.text for r in second.results] == [r.text for r in first.results]
     assert second.results[0].cost == 0.0  # this run paid nothing
     assert server.stats()["requests"] == 4
+    rows = store.responses(second.run_id)  # recorded in the run, marked cached
+    assert len(rows) == 4 and all(r["cached"] for r in rows)
     third = Runner(eps, store, spec_id="demo").start(jobs, refresh=True).wait(10)
     assert third is not None and not any(r.cached for r in third.results)
     assert server.stats()["requests"] == 8
