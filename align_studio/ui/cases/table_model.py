@@ -13,6 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from align_studio.domain import Case, Check, JudgedResponse, Message, Preference, Role, Spec
@@ -54,6 +55,15 @@ CaseRole = Qt.ItemDataRole.UserRole + 1
 #: A value that sorts the column naturally (numbers for counts).
 SortRole = Qt.ItemDataRole.UserRole + 2
 
+_ROOT = QModelIndex()
+_NCOLS = len(Column)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ROLES = frozenset({SortRole, CaseRole, _TOOLTIP, _BACKGROUND, _ALIGN,
+                    Qt.ItemDataRole.AccessibleTextRole})
 _CHILD_TYPES = (Message, Check, JudgedResponse, Preference)
 _CASE_LISTS = ("messages", "checks", "responses", "preferences")
 
@@ -130,6 +140,9 @@ class CasesTableModel(QAbstractTableModel):
         self._info: dict[int, tuple[Case, RowInfo]] = {}
         self._row_of: dict[int, int] | None = None  # id(case) -> row, built lazily
         self._owner_of: dict[int, Case] | None = None  # id(message/check/…) -> case
+        self._tint_cache: tuple[int, tuple[QColor, QColor]] | None = None
+        # The row count views know: it changes between begin…/end… as Qt expects.
+        self._n = len(session.spec.cases)
         unsubscribe = session.subscribe(self._on_change)
         self.destroyed.connect(lambda *_: unsubscribe())
 
@@ -165,18 +178,25 @@ class CasesTableModel(QAbstractTableModel):
         return got[1]
 
     # ---- Qt model --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._session.spec.cases)
+    # These run thousands of times per repaint (the proxy asks rowCount/columnCount for
+    # every index it maps), so each does as little Python as possible.
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else self._n
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else _NCOLS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
+        if 0 <= row < self._n and 0 <= column < _NCOLS and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            return self.info(index.row()).texts[index.column()]
+        if role not in _ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.info(row).texts[col]
         if role == SortRole:
             info = self.info(row)
             if col == Column.CHECKS:
@@ -186,20 +206,25 @@ class CasesTableModel(QAbstractTableModel):
             return info.texts[col].lower()
         if role == CaseRole:
             return self.case_at(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, col)
-        if role == Qt.ItemDataRole.BackgroundRole and col == Column.VERDICTS:
+        if role == _BACKGROUND:
+            if col != Column.VERDICTS:
+                return None
             info = self.info(row)
-            if info.rejected or info.accepted:
-                hue = REJECT_HUE if info.rejected else ACCEPT_HUE
-                return tint(QApplication.palette(), hue)
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (Column.CHECKS,
-                                                                 Column.VERDICTS):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._accessible(row, col)
-        return None
+            if info.rejected:
+                return self._tints()[1]
+            return self._tints()[0] if info.accepted else None
+        if role == _ALIGN:
+            return _CENTER if col in (Column.CHECKS, Column.VERDICTS) else None
+        return self._accessible(row, col)  # AccessibleTextRole
+
+    def _tints(self) -> tuple[QColor, QColor]:
+        palette = QApplication.palette()
+        key = palette.cacheKey()
+        if self._tint_cache is None or self._tint_cache[0] != key:
+            self._tint_cache = (key, (tint(palette, ACCEPT_HUE), tint(palette, REJECT_HUE)))
+        return self._tint_cache[1]
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -256,9 +281,11 @@ class CasesTableModel(QAbstractTableModel):
         # views and proxies exactly which rows came, went or moved.
         if ev.kind == "insert" and ev.index is not None and 0 <= ev.index < n:
             self.beginInsertRows(QModelIndex(), ev.index, ev.index)
+            self._n = n
             self.endInsertRows()
         elif ev.kind == "remove" and ev.index is not None and 0 <= ev.index <= n:
             self.beginRemoveRows(QModelIndex(), ev.index, ev.index)
+            self._n = n
             self.endRemoveRows()
         elif ev.kind == "move" and ev.index is not None and ev.index2 is not None:
             src, dst = ev.index, ev.index2
@@ -272,6 +299,7 @@ class CasesTableModel(QAbstractTableModel):
 
     def _reset(self) -> None:
         self.beginResetModel()
+        self._n = len(self._session.spec.cases)
         self._info.clear()
         self._row_of = None
         self._owner_of = None
