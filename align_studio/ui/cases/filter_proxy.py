@@ -139,8 +139,10 @@ class CasesFilterProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         if not isinstance(source, CasesTableModel):
             return True
-        if self._pinned is not None and source.case_at(source_row) is self._pinned:
-            return True
+        if self._pinned is not None:
+            cases = source.spec.cases
+            if source_row < len(cases) and cases[source_row] is self._pinned:
+                return True
         return self.matches(source.info(source_row))
 
     def _change(self, **state: object) -> None:

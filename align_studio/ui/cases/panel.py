@@ -197,8 +197,8 @@ class CasesPanel(QWidget):
         self.table.scrollTo(idx)
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return  # filtered away: keep editing the case in the form
+        if not current.isValid() or self.model.changing_rows:
+            return  # filtered away, or rows moving: _follow_cases_change picks the case
         src = self.proxy.mapToSource(current)
         self._show(self.model.case_at(src.row()))
 

@@ -82,6 +82,9 @@ class RowInfo:
     rejected: int
 
 
+_EMPTY = RowInfo(("",) * 7, "", "", "", frozenset(), 0, 0, 0)
+
+
 def _one_line(text: str, limit: int = 160) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -143,6 +146,7 @@ class CasesTableModel(QAbstractTableModel):
         self._tint_cache: tuple[int, tuple[QColor, QColor]] | None = None
         # The row count views know: it changes between begin…/end… as Qt expects.
         self._n = len(session.spec.cases)
+        self.changing_rows = False  # between begin… and end…: rows are not yet settled
         unsubscribe = session.subscribe(self._on_change)
         self.destroyed.connect(lambda *_: unsubscribe())
 
@@ -171,7 +175,10 @@ class CasesTableModel(QAbstractTableModel):
 
     def info(self, row: int) -> RowInfo:
         """The derived, cached :class:`RowInfo` of ``row``."""
-        case = self._session.spec.cases[row]
+        cases = self._session.spec.cases
+        if row >= len(cases):  # only while a compound edit is being reported
+            return _EMPTY
+        case = cases[row]
         got = self._info.get(id(case))
         if got is None or got[0] is not case:
             got = self._info[id(case)] = (case, derive_row(case))
@@ -276,24 +283,32 @@ class CasesTableModel(QAbstractTableModel):
     def _on_cases_changed(self, ev: ChangeEvent) -> None:
         self._row_of = None
         self._owner_of = None
-        n = len(self._session.spec.cases)
-        # The session reports after the list changed; the begin/end pairs still tell
-        # views and proxies exactly which rows came, went or moved.
-        if ev.kind == "insert" and ev.index is not None and 0 <= ev.index < n:
+        # The session reports after the list changed (several events may follow one
+        # compound edit); the count views know moves one row per event, between
+        # begin… and end… as Qt expects.
+        n = self._n
+        if ev.kind == "insert" and ev.index is not None and 0 <= ev.index <= n:
+            self.changing_rows = True
             self.beginInsertRows(QModelIndex(), ev.index, ev.index)
-            self._n = n
+            self._n = n + 1
             self.endInsertRows()
-        elif ev.kind == "remove" and ev.index is not None and 0 <= ev.index <= n:
+            self.changing_rows = False
+        elif ev.kind == "remove" and ev.index is not None and 0 <= ev.index < n:
+            self.changing_rows = True
             self.beginRemoveRows(QModelIndex(), ev.index, ev.index)
-            self._n = n
+            self._n = n - 1
             self.endRemoveRows()
-        elif ev.kind == "move" and ev.index is not None and ev.index2 is not None:
+            self.changing_rows = False
+        elif ev.kind == "move" and ev.index is not None and ev.index2 is not None \
+                and 0 <= ev.index < n and 0 <= ev.index2 < n:
             src, dst = ev.index, ev.index2
             if src != dst:
                 # Qt's destination is the row *before which* the item goes, pre-move.
                 qt_dst = dst + 1 if dst > src else dst
+                self.changing_rows = True
                 self.beginMoveRows(QModelIndex(), src, src, QModelIndex(), qt_dst)
                 self.endMoveRows()
+                self.changing_rows = False
         else:  # the list was replaced, or an index we cannot trust
             self._reset()
 
