@@ -145,7 +145,8 @@ class CaseDetailForm(QWidget):
         self.conversation.set_case(case)
         self.behaviors.set_case(case)
         self.checks.set_case(case)
-        self.refresh_problems()
+        self._clear_problems()
+        self._problem_timer.start(0)  # next turn: opening a case stays quick
 
     def _refresh_fields(self) -> None:
         for b in self._bindings.values():
@@ -185,7 +186,15 @@ class CaseDetailForm(QWidget):
         self.conversation.on_change(ev)
         self.behaviors.on_change(ev, case)
         self.checks.on_change(ev)
-        self._problem_timer.start()
+        self._problem_timer.start(PROBLEMS_DELAY_MS)
+
+    def _clear_problems(self) -> None:
+        self.problems = []
+        for label in (self.id_problems, self.general_problems):
+            label.set_problems([])
+        self.conversation.set_problems([])
+        self.behaviors.set_problems([])
+        self.checks.set_problems({})
 
     def refresh_problems(self) -> None:
         """Look for the case's problems now and show each next to its field."""

@@ -132,7 +132,8 @@ def test_unknown_link_is_shown_with_its_problem_and_can_be_unlinked(qtbot, panel
     assert ids[-1] == "ghost"
     assert "not in this spec" in model.data(model.index(len(ids) - 1))
     label = panel.form.behaviors.problems
-    assert label.isVisible() and "ghost" in label.text()
+    qtbot.waitUntil(label.isVisible, timeout=2000)
+    assert "ghost" in label.text()
     model.set_linked("ghost", False)
     assert session.spec.cases[2].behaviors == ["refund"]
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=2000)
