@@ -153,6 +153,8 @@ def _run(args: argparse.Namespace) -> int:
         print()
     else:
         _print_table(summary)
+        for problem in summary.store_errors:
+            print(f"warning: {problem}", file=sys.stderr)
         if args.junit:
             _write_junit(Path(args.junit), spec, summary)
     if summary.status == "cancelled":
@@ -175,6 +177,7 @@ class _ProgressBar:
         self.tty = sys.stderr.isatty()
         self._last = ""
         self._notes: list[str] = []
+        self._logged = 0
 
     def __call__(self, event: Event) -> None:  # called on the run's thread
         if isinstance(event, Progress):
@@ -188,7 +191,12 @@ class _ProgressBar:
         notes, self._notes = self._notes, []
         for note in notes:
             print(("\r\x1b[K" if self.tty else "") + note, file=sys.stderr)
-        if not self.tty:
+        if not self.tty:  # a log, not a bar: one line per tenth
+            tenth = self.done * 10 // max(self.total, 1)
+            if tenth > self._logged:
+                self._logged = tenth
+                print(f"{self.done}/{self.total} done"
+                      + (f", {self.errors} errors" if self.errors else ""), file=sys.stderr)
             return
         width = 30
         filled = int(width * self.done / max(self.total, 1))

@@ -21,6 +21,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ from align_studio.domain import Role, Spec
 from align_studio.providers.client import ChatClient, Completion
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
-from align_studio.storage.runstore import RunStore, new_run_id, now
+from align_studio.storage.runstore import RunStore, RunStoreError, new_run_id, now
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ class RunSummary:
     status: str  # finished | cancelled | failed
     results: list[ResponseRecord]
     wall_time: float
+    store_errors: list[str] = field(default_factory=list)  # recording problems, if any
 
     def by_target(self) -> dict[str, list[ResponseRecord]]:
         """Results grouped by target id."""
@@ -400,12 +402,18 @@ class Runner:
                 await asyncio.sleep(FLUSH_EVERY)
                 await flush()
 
+        store_errors: list[str] = []
+
         async def flush() -> None:
             if self.store is None or not pending_rows:
                 return
             rows = pending_rows[:]
             pending_rows.clear()
-            await asyncio.to_thread(self.store.add_responses, rows)
+            try:
+                await asyncio.to_thread(self.store.add_responses, rows)
+            except (RunStoreError, sqlite3.Error) as exc:  # the answers are still returned
+                log.error("could not record %d responses: %s", len(rows), exc)
+                store_errors.append(f"{len(rows)} responses could not be recorded: {exc}")
 
         flush_task = asyncio.create_task(flusher()) if self.store is not None else None
         self._tasks = [asyncio.create_task(one(i, j)) for i, j in enumerate(jobs)]
@@ -424,19 +432,22 @@ class Runner:
                 status = "cancelled"
             if flush_task is not None:
                 flush_task.cancel()
-            await asyncio.shield(self._close(clients, flush, run_id, status))
+            await asyncio.shield(self._close(clients, flush, run_id, status, store_errors))
         self._cancelled = False
         final = [r if r is not None else replace(_base(run_id, j), cancelled=True)
                  for r, j in zip(results, jobs)]
-        summary = RunSummary(run_id, status, final, time.perf_counter() - t0)
+        summary = RunSummary(run_id, status, final, time.perf_counter() - t0, store_errors)
         emit(RunEnded(summary))
         return summary
 
     async def _close(self, clients: Mapping[Any, ChatClient], flush: Callable[[], Any],
-                     run_id: str, status: str) -> None:
+                     run_id: str, status: str, store_errors: list[str]) -> None:
         await flush()
         if self.store is not None:
-            await asyncio.to_thread(self.store.finish_run, run_id, status)
+            try:
+                await asyncio.to_thread(self.store.finish_run, run_id, status)
+            except (RunStoreError, sqlite3.Error) as exc:
+                store_errors.append(f"the run could not be marked {status}: {exc}")
         for c in clients.values():
             await c.aclose()
 
