@@ -1,0 +1,251 @@
+"""The spec bundle: everything an engineer needs, in one zip, with a manifest of sha256s.
+
+Layout::
+
+    manifest.json                 format version, app version, specs, sha256 of every file
+    README.md                     what is in the bundle, for a human reader
+    report.html                   self-contained report (rates, charts, judged examples)
+    specs/<file>.yaml             the spec files, byte for byte as on disk
+    engineers/<spec-id>/promptfooconfig.yaml
+    engineers/training/{dpo,kto,openai_preference,sft}.jsonl
+    engineers/evals/{openai_evals,inspect_dataset,batch_input}.jsonl
+    engineers/model-spec.md
+
+No key ever goes into a bundle: a target parameter whose name suggests a credential
+(``api_key``, ``token``…) is removed from the exported copy of its spec (the manifest marks
+that spec ``redacted``), and every text file is passed through
+:func:`align_studio.providers.secrets.redact` plus a mask of the values of credential-named
+environment variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from align_studio import __version__
+from align_studio.domain import Spec
+from align_studio.exchange.common import (
+    SECRET_PARAM,
+    CancelFlag,
+    Cancelled,
+    ExchangeError,
+    Progress,
+    jsonl,
+    scrub,
+    secret_params,
+    step,
+)
+from align_studio.exchange.evalsets import batch_rows, inspect_rows, openai_evals_rows
+from align_studio.exchange.manifest import MANIFEST_NAME, Manifest, SpecEntry, sha256_hex
+from align_studio.exchange.modelspec import render_model_spec
+from align_studio.exchange.promptfoo_export import render_promptfoo_config
+from align_studio.exchange.report import render_report
+from align_studio.exchange.training import dpo_rows, kto_rows, openai_preference_rows, sft_rows
+from align_studio.storage import SpecFile, SpecLoadError
+from align_studio.storage.atomic import TEMP_PREFIX
+
+#: The per-spec JSONL files of ``engineers/``: name → row builder.
+JSONL_EXPORTS: dict[str, Callable[[Spec], list[dict[str, object]]]] = {
+    "engineers/training/dpo.jsonl": dpo_rows,
+    "engineers/training/kto.jsonl": kto_rows,
+    "engineers/training/openai_preference.jsonl": openai_preference_rows,
+    "engineers/training/sft.jsonl": sft_rows,
+    "engineers/evals/openai_evals.jsonl": openai_evals_rows,
+    "engineers/evals/inspect_dataset.jsonl": inspect_rows,
+    "engineers/evals/batch_input.jsonl": batch_rows,
+}
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    manifest: Manifest
+    warnings: list[str] = field(default_factory=list)
+
+
+def _env_secrets() -> list[str]:
+    return [v for k, v in os.environ.items() if SECRET_PARAM.search(k) and len(v.strip()) >= 8]
+
+
+def _mask_all(text: str, env_values: list[str]) -> str:
+    for v in sorted(env_values, key=len, reverse=True):
+        if v in text:
+            text = text.replace(v, "…")
+    return scrub(text)
+
+
+def spec_bytes_for_bundle(sf: SpecFile, env_values: list[str]) -> tuple[bytes, list[str]]:
+    """The bytes of a spec file to carry, and what was removed (empty: byte-identical)."""
+    raw = sf.path.read_bytes()
+    removed: list[str] = []
+    for t in sf.spec.targets:
+        removed += [f"target '{t.id}' parameter '{k}'" for k in secret_params(t.params)]
+    if removed:
+        # Edit a private copy through SpecFile so that only the offending lines change.
+        with tempfile.TemporaryDirectory(prefix="align-export-") as tmp:
+            copy = Path(tmp) / sf.path.name
+            copy.write_bytes(raw)
+            clean = SpecFile.load(copy)
+            for t in clean.spec.targets:
+                for k in secret_params(t.params):
+                    del t.params[k]
+            clean.save(force=True)
+            raw = copy.read_bytes()
+    text = raw.decode("utf-8")
+    masked = _mask_all(text, env_values)
+    if masked != text:
+        removed.append("key-like text")
+        raw = masked.encode("utf-8")
+    return raw, removed
+
+
+def _readme(specs: list[Spec], entries: list[SpecEntry]) -> str:
+    lines = ["# Align Studio spec bundle", "",
+             f"Exported by Align Studio {__version__}. Open `report.html` in a browser for the "
+             "readable overview.", "", "## Specs", ""]
+    for s, e in zip(specs, entries):
+        lines.append(f"- `{e.path}` — {s.title or s.id} (id `{s.id}`, version {s.version}, "
+                     f"{len(s.behaviors)} behaviors, {len(s.cases)} cases, "
+                     f"{s.judged_count()} judged responses)"
+                     + (" — credentials were removed from this copy" if e.redacted else ""))
+    lines += ["", "## For engineers", "",
+              "| file | what it is |", "| --- | --- |",
+              "| `engineers/<spec-id>/promptfooconfig.yaml` | promptfoo config: run "
+              "`npx promptfoo@latest eval` in that folder (set `OPENAI_API_KEY`; see the "
+              "file's header for other providers) |",
+              "| `engineers/training/dpo.jsonl` | TRL conversational DPO: `prompt`, `chosen`, "
+              "`rejected` |",
+              "| `engineers/training/kto.jsonl` | TRL unpaired KTO: `prompt`, `completion`, "
+              "`label` |",
+              "| `engineers/training/openai_preference.jsonl` | OpenAI preference fine-tuning: "
+              "`input`, `preferred_output`, `non_preferred_output` |",
+              "| `engineers/training/sft.jsonl` | supervised fine-tuning on accepted answers: "
+              "`messages` |",
+              "| `engineers/evals/openai_evals.jsonl` | OpenAI evals samples: `input`, `ideal` |",
+              "| `engineers/evals/inspect_dataset.jsonl` | Inspect AI dataset: `input`, "
+              "`target`, `id`, `metadata` |",
+              "| `engineers/evals/batch_input.jsonl` | OpenAI Batch API input, one request per "
+              "case and target |",
+              "| `engineers/model-spec.md` | each behavior with GOOD and BAD examples |", "",
+              "`manifest.json` lists the sha256 of every file; `align-studio import --bundle` "
+              "checks them before writing anything.", "",
+              "No API key is included. Keys stay in each person's OS keychain.", ""]
+    return "\n".join(lines)
+
+
+def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = None,
+                       cancel: CancelFlag | None = None) -> tuple[dict[str, bytes], Manifest,
+                                                                   list[str]]:
+    """Every file of the bundle in memory (manifest included), and warnings."""
+    if not spec_paths:
+        raise ExchangeError("no spec to export")
+    env_values = _env_secrets()
+    total = len(spec_paths) + 4
+    files: dict[str, bytes] = {}
+    specs: list[Spec] = []
+    entries: list[SpecEntry] = []
+    warnings: list[str] = []
+    used: set[str] = set()
+    for i, p in enumerate(spec_paths):
+        step(progress, cancel, i, total, f"reading {Path(p).name}")
+        try:
+            sf = SpecFile.load(p)
+        except SpecLoadError as exc:
+            raise ExchangeError(f"{p} cannot be exported: {exc}") from None
+        errors = [pr for pr in sf.problems if pr.level == "error"]
+        if errors:
+            warnings.append(f"{p}: exported with {len(errors)} problem(s), first: {errors[0]}")
+        name = f"specs/{Path(p).name}"
+        if name.lower() in used:
+            name = f"specs/{sf.spec.id}{Path(p).suffix}"
+        n = 2
+        while name.lower() in used:
+            name, n = f"specs/{sf.spec.id}-{n}{Path(p).suffix}", n + 1
+        used.add(name.lower())
+        raw, removed = spec_bytes_for_bundle(sf, env_values)
+        if removed:
+            warnings.append(f"{p}: removed from the exported copy: {', '.join(removed)}")
+        files[name] = raw
+        specs.append(sf.spec)
+        entries.append(SpecEntry(sf.spec.id, sf.spec.version, name, sf.spec.title,
+                                 bool(removed)))
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat() \
+        .replace("+00:00", "Z")
+    text_files: dict[str, str] = {}
+    step(progress, cancel, len(spec_paths), total, "writing the engineers' files")
+    for s in specs:
+        text_files[f"engineers/{s.id}/promptfooconfig.yaml"] = render_promptfoo_config(s)
+    for name, build in JSONL_EXPORTS.items():
+        rows = [row for s in specs for row in build(s)]
+        text_files[name] = jsonl(rows)
+    text_files["engineers/model-spec.md"] = render_model_spec(specs)
+    step(progress, cancel, len(spec_paths) + 1, total, "drawing the report")
+    text_files["report.html"] = render_report(specs, created)
+    text_files["README.md"] = _readme(specs, entries)
+    step(progress, cancel, len(spec_paths) + 2, total, "checking for keys")
+    for name, text in text_files.items():
+        files[name] = _mask_all(text, env_values).encode("utf-8")
+    manifest = Manifest(app_version=__version__, created=created, specs=entries,
+                        files={n: sha256_hex(b) for n, b in files.items()},
+                        notes=warnings)
+    files[MANIFEST_NAME] = manifest.to_json()
+    return files, manifest, warnings
+
+
+def export_bundle(spec_paths: list[str | os.PathLike[str]], out: str | os.PathLike[str], *,
+                  progress: Progress | None = None, cancel: CancelFlag | None = None,
+                  overwrite: bool = True) -> ExportResult:
+    """Write the bundle zip atomically; a cancelled export leaves nothing behind."""
+    out_path = Path(out)
+    if out_path.exists() and not overwrite:
+        raise ExchangeError(f"{out_path} already exists")
+    paths = [Path(p) for p in spec_paths]
+    files, manifest, warnings = build_bundle_files(paths, progress=progress, cancel=cancel)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{out_path.name}.", suffix=".tmp",
+                               dir=out_path.parent)
+    os.close(fd)
+    total = len(files)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            order = [MANIFEST_NAME, "README.md"] + sorted(
+                n for n in files if n not in (MANIFEST_NAME, "README.md"))
+            for i, name in enumerate(order):
+                step(progress, cancel, i, total, f"packing {name}")
+                info = zipfile.ZipInfo(name, date_time=_zip_time())
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, files[name])
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    step(progress, None, total, total, "done")
+    return ExportResult(out_path, manifest, warnings)
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    now = dt.datetime.now()
+    return (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second)
+
+
+def export_folder(files: dict[str, bytes], folder: Path) -> None:
+    """Write bundle files into a folder (for tools that want the files unpacked)."""
+    for name, data in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+__all__ = ["Cancelled", "ExportResult", "JSONL_EXPORTS", "build_bundle_files", "export_bundle",
+           "export_folder"]
