@@ -99,8 +99,7 @@ class TextBinding:
 def set_combo_data(combo: QComboBox, data: Any) -> None:
     """Select the entry holding ``data`` without emitting change signals."""
     i = combo.findData(data)
-    if i < 0:
-        i = 0
+    i = max(i, 0)
     if combo.currentIndex() != i:
         blocked = combo.blockSignals(True)
         combo.setCurrentIndex(i)

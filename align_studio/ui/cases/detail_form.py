@@ -80,7 +80,7 @@ class CaseDetailForm(QWidget):
         self.notes_edit.setPlaceholderText("Why this case matters, what a good answer does…")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(70)
-        get = lambda: self._case  # noqa: E731
+        get = lambda: self._case
         self._bindings = {
             "id": TextBinding(self.id_edit, get, "id", push, "case id", optional=False),
             "title": TextBinding(self.title_edit, get, "title", push, "title"),

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from align_studio.editing.session import EditSession  # noqa: E402
-from align_studio.storage.specfile import SpecFile  # noqa: E402
+from align_studio.editing.session import EditSession
+from align_studio.storage.specfile import SpecFile
 
 SPEC_TEXT = """\
 # Support assistant spec — edited by hand too
