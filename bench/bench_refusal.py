@@ -3,9 +3,10 @@
     python -m bench.bench_refusal            # both parts
     python -m bench.bench_refusal --errors   # also list the misclassified responses
 
-The fixture (``tests/data/refusal/``) has two parts: ``dev.jsonl`` was written while the
-rules were developed; ``heldout.jsonl`` was written after they were frozen and is never
-used to change them. Both figures are printed, separately.
+The fixture (``tests/data/refusal/fixture.jsonl``, one ``{"split", "label", "text"}`` per
+line) has two parts: ``dev`` was written while the rules were developed; ``heldout`` was
+written after they were frozen (commit 827fecd) and is never used to change them. Both
+figures are printed, separately.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ if str(ROOT) not in sys.path:
 
 from align_studio.grading.refusal import classify_refusal  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "data" / "refusal"
+FIXTURE = ROOT / "tests" / "data" / "refusal" / "fixture.jsonl"
 LABELS = ("comply", "refuse", "partial")
 
 
 def load(part: str) -> list[dict[str, str]]:
     """The labelled responses of one part (``dev`` or ``heldout``)."""
-    path = FIXTURE / f"{part}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()
             if line.strip()]
+    return [r for r in rows if r["split"] == part]
 
 
 def evaluate(rows: list[dict[str, str]]) -> tuple[float, dict[str, dict[str, int]],
@@ -70,10 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     dev = load("dev")
     report("dev (written while the rules were developed)", dev, a.errors)
-    if (FIXTURE / "heldout.jsonl").exists():
-        held = load("heldout")
-        report("held-out (written after the rules were frozen)", held, a.errors)
-        report("all", dev + held, False)
+    held = load("heldout")
+    report("held-out (written after the rules were frozen)", held, a.errors)
+    report("all", dev + held, False)
 
 
 if __name__ == "__main__":
