@@ -185,17 +185,16 @@ class FieldBinder(QObject):
     def combo(self, box: QComboBox, field: str, label: str, enum: type[Enum],
               problem: ProblemLabel | None = None, optional: bool = False) -> None:
         """A choice among the words of an enumeration (plus "not set" when ``optional``)."""
-        if optional:
-            box.addItem("(not set)", None)
-        for member in enum:
-            box.addItem(str(member.value), member)
+        # Qt would turn the str-based enum members into plain strings; keep them here.
+        members: list[Any] = ([None] if optional else []) + list(enum)
+        for m in members:
+            box.addItem("(not set)" if m is None else str(m.value))
 
         def refresh() -> None:
             value = None if self.obj is None else getattr(self.obj, field)
-            i = box.findData(value)
-            box.setCurrentIndex(max(i, 0))
+            box.setCurrentIndex(members.index(value) if value in members else 0)
 
-        box.activated.connect(lambda i: self._push(field, box.itemData(i), label, None))
+        box.activated.connect(lambda i: self._push(field, members[i], label, None))
         self._register(field, box, problem, refresh)
 
     def spin(self, box: QSpinBox, field: str, label: str,

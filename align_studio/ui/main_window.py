@@ -83,9 +83,13 @@ class MainWindow(QMainWindow):
 
     def _after_first_scan(self) -> None:
         self.workspace_panel.sig_scanned.disconnect(self._after_first_scan)
-        last = self.settings.value("spec/last", "", str)
-        if last and Path(last).parent.resolve() == self.workspace and Path(last).exists():
-            self.open_spec(Path(last))
+        from align_studio.editing.journal import pending_recoveries
+
+        pending = {r.spec_path for r in pending_recoveries(self.workspace / ".align-studio")}
+        last = Path(self.settings.value("spec/last", "", str) or "")
+        if last.is_file() and last.parent.resolve() == self.workspace \
+                and last.resolve() not in pending:  # those are offered just below
+            self.open_spec(last)
         self.offer_recoveries()
         self.sig_ready.emit()
 

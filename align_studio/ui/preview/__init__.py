@@ -1,0 +1,1 @@
+"""Preview and review: side-by-side answers, judging, the results matrix, running."""

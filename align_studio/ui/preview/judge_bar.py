@@ -1,0 +1,96 @@
+"""The judging bar under the columns: accept, reject with a reason, prefer one of two."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from align_studio.domain import Better
+
+
+class JudgeBar(QFrame):
+    """Buttons for the selected column and a pairwise preference between two columns.
+
+    Every button names its key, so the keyboard flow is learnt by using the mouse.
+    """
+
+    sig_accept_requested = Signal()
+    """Accept the selected column's answer."""
+    sig_reject_requested = Signal()
+    """Reject the selected column's answer (a reason is asked for)."""
+    sig_confirm_requested = Signal()
+    """Keep a carried or stale verdict of the selected column."""
+    sig_preference_requested = Signal(int, int, str)
+    """Prefer between columns (0-based) a and b: ``"a"``, ``"b"`` or ``"tie"``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("JudgeBar")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.subject = QLabel("Pick a column with 1–6")
+        self.subject.setMinimumWidth(150)
+        self.accept = QPushButton("Accept (A)")
+        self.accept.setToolTip("Accept the selected answer (A or Enter)")
+        self.accept.clicked.connect(self.sig_accept_requested)
+        self.reject = QPushButton("Reject… (R)")
+        self.reject.setToolTip("Reject the selected answer and say why (R)")
+        self.reject.clicked.connect(self.sig_reject_requested)
+        self.confirm = QPushButton("Keep verdict (C)")
+        self.confirm.setToolTip("Keep a carried-forward or stale verdict as it is (C)")
+        self.confirm.clicked.connect(self.sig_confirm_requested)
+        self.left = QComboBox()
+        self.right = QComboBox()
+        for combo, name in ((self.left, "First answer to compare"),
+                            (self.right, "Second answer to compare")):
+            combo.setAccessibleName(name)
+        self.a_better = QPushButton("Left better")
+        self.b_better = QPushButton("Right better")
+        self.tie = QPushButton("Tie")
+        self.a_better.setToolTip("Prefer the first answer (P, then the other column's number)")
+        self.tie.setToolTip("Neither is better (P, then T)")
+        for button, better in ((self.a_better, Better.A), (self.b_better, Better.B),
+                               (self.tie, Better.TIE)):
+            button.clicked.connect(lambda _c=False, b=better: self.sig_preference_requested.emit(
+                self.left.currentIndex(), self.right.currentIndex(), b.value))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.subject)
+        layout.addWidget(self.accept)
+        layout.addWidget(self.reject)
+        layout.addWidget(self.confirm)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("Prefer:"))
+        layout.addWidget(self.left)
+        layout.addWidget(QLabel("vs"))
+        layout.addWidget(self.right)
+        layout.addWidget(self.a_better)
+        layout.addWidget(self.b_better)
+        layout.addWidget(self.tie)
+
+    def set_columns(self, labels: list[str]) -> None:
+        """The columns that can be compared (their header texts)."""
+        for combo, default in ((self.left, 0), (self.right, 1)):
+            keep = combo.currentIndex()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([f"{i + 1} · {label}" for i, label in enumerate(labels)])
+            combo.setCurrentIndex(keep if 0 <= keep < len(labels) and keep != -1
+                                  else min(default, len(labels) - 1))
+            combo.blockSignals(False)
+        enough = len(labels) >= 2
+        for w in (self.left, self.right, self.a_better, self.b_better, self.tie):
+            w.setEnabled(enough)
+
+    def set_subject(self, text: str, can_judge: bool, can_confirm: bool) -> None:
+        """What the buttons act on: "Judging 2 · Model B"."""
+        self.subject.setText(text)
+        self.accept.setEnabled(can_judge)
+        self.reject.setEnabled(can_judge)
+        self.confirm.setEnabled(can_confirm)
