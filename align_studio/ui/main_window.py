@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.doc: SpecDocument | None = None
         self.editor: SpecEditor | None = None
         self.runner = TaskRunner(self)
+        self._session_keys: object | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowIcon(app_icon())
         self.actions = a = Actions(self, self.undo_group)
@@ -286,7 +287,9 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from align_studio.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.settings, self.runner, self).exec()
+        dialog = SettingsDialog(self.settings, self.runner, self, self._session_keys)
+        self._session_keys = dialog.session_keys  # keys for this session outlive the dialog
+        dialog.exec()
 
     def show_shortcuts(self) -> None:
         from align_studio.ui.shortcuts_dialog import ShortcutsDialog
