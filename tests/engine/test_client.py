@@ -173,3 +173,20 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
     assert parse_retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert parse_retry_after({}) is None
+
+
+def test_tokens_arrive_as_they_are_generated() -> None:
+    with LoopbackServer(latency=0.05, pace=0.03, tokens=8) as s:
+        stamps: list[float] = []
+        t0 = time.perf_counter()
+
+        async def go() -> Completion:
+            async with ChatClient(Endpoint(s.url, "k")) as client:
+                return await client.complete(
+                    "m", [{"role": "user", "content": "slowly"}],
+                    on_delta=lambda _t: stamps.append(time.perf_counter() - t0))
+
+        c = asyncio.run(go())
+    assert len(stamps) == 8 and c.ttft is not None
+    assert c.ttft < 0.15 < c.latency  # the first token long before the last
+    assert stamps[-1] - stamps[0] > 0.15
