@@ -46,6 +46,11 @@ emptychoices  chunks with ``"choices": []`` between the tokens
 
 A server-wide :class:`FaultPlan` (``--fault-rate 0.1 --fault-kinds 429once,500,...``) picks a
 fault for a fixed share of prompts, deterministically from a hash of the prompt.
+
+Opt-in, thread mode only: ``ServerOptions(reply=fn)`` calls ``fn(request_body)`` for each
+chat request that passed the fault checks; a string it returns is the whole answer text
+(sent as whitespace-led tokens, cut at ``max_tokens``), ``None`` falls back to the echo.
+Without ``reply`` nothing changes.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +109,8 @@ class ServerOptions:
     # False: SSE events written at the same moment share one HTTP chunk, as a server that
     # flushes a buffer (or a proxy) sends them; True: one HTTP chunk per SSE event.
     chunk_per_event: bool = False
+    # Opt-in (thread mode only): the answer text for a request body, or None for the echo.
+    reply: Callable[[dict[str, Any]], str | None] | None = None
 
 
 @dataclass
@@ -324,9 +332,17 @@ class _Server:
         finish = "stop"
         if limit is not None and int(limit) < n_tokens:
             n_tokens, finish = int(limit), "length"
-        words = [f"{model}:", "Echo"] + prompt.split()
-        toks = [words[i] if i < len(words) else f"w{i}" for i in range(n_tokens)]
-        toks = [t if i == 0 else " " + t for i, t in enumerate(toks)]
+        scripted = self.opt.reply(req) if self.opt.reply is not None else None
+        if scripted is not None:
+            toks = re.findall(r"\s*\S+", scripted) or [scripted]
+            toks[-1] += scripted[len("".join(toks)):]  # trailing white space
+            finish = "stop"
+            if limit is not None and int(limit) < len(toks):
+                toks, finish = toks[:int(limit)], "length"
+        else:
+            words = [f"{model}:", "Echo"] + prompt.split()
+            toks = [words[i] if i < len(words) else f"w{i}" for i in range(n_tokens)]
+            toks = [t if i == 0 else " " + t for i, t in enumerate(toks)]
         prompt_tokens = sum(len(str(m.get("content", "")).split()) + 3 for m in msgs)
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": len(toks),
                  "total_tokens": prompt_tokens + len(toks)}
