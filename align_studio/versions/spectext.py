@@ -78,3 +78,10 @@ def patch_spec_text(text: str, data: dict[str, Any], name: str) -> str:
     except (YamlSyntaxError, ValidationError):
         ok = False
     return out if ok else dump_document(data, newline)
+
+
+def is_spec_path(name: str) -> bool:
+    """Whether a repository path names a spec file (YAML outside the app's own folders)."""
+    parts = name.split("/")
+    return name.endswith((".yaml", ".yml")) and not any(
+        p.startswith(".") for p in parts[:-1]) and not parts[-1].startswith(".")
