@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -95,7 +96,7 @@ class PreviewPanel(QWidget):
         self.judge_bar.sig_preference_requested.connect(self.prefer)
         self.hint = QLabel(HELP)
         self.hint.setObjectName("preview-keys")
-        self.hint.setForegroundRole(self.hint.foregroundRole().PlaceholderText)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.hint.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)

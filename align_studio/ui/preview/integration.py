@@ -1,0 +1,257 @@
+"""Preview and Results in the main window: the tabs, the Run menu and the run progress.
+
+The main window creates one :class:`ReviewIntegration`; it adds the Preview and Results
+tabs to every spec the window opens, follows the Cases tab's selection, and owns the
+actions of the Run menu and the progress bar in the status bar.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QWidget
+
+from align_studio.review.estimate import Estimate
+from align_studio.review.matrix import ResultsMatrix, default_checks
+from align_studio.review.stale import with_staleness
+from align_studio.ui.icons import icon
+from align_studio.ui.preview.matrix_panel import MatrixPanel
+from align_studio.ui.preview.preview_panel import PreviewPanel
+from align_studio.ui.preview.run_controller import RunController
+
+if TYPE_CHECKING:
+    from align_studio.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def reviewer_name(settings: QSettings) -> str:
+    """The name written on judgments: Settings → Reviewer name, else the OS user name."""
+    name = str(settings.value("user/reviewer", "", str) or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return "reviewer"
+
+
+class ReviewIntegration(QObject):
+    """Adds preview, judging and the results matrix to the main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.confirm_large_runs = True  # the GUI bench turns the estimate dialog off
+        self.controller: RunController | None = None
+        self.preview: PreviewPanel | None = None
+        self.matrix_panel: MatrixPanel | None = None
+        self.cases: QWidget | None = None
+        self._syncing = False
+        self._make_actions()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m")
+        self.cancel_button = QPushButton("Cancel run")
+        self.cancel_button.clicked.connect(self.cancel)
+        for w in (self.progress, self.cancel_button):
+            window.statusBar().addPermanentWidget(w)
+            w.hide()
+        window.sig_spec_opened.connect(lambda _p: self.attach())
+        self._enable(False)
+
+    def _make_actions(self) -> None:
+        w = self.window
+
+        def make(text: str, keys: list[str], slot: object, tip: str = "") -> QAction:
+            a = QAction(text, w)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)  # type: ignore[arg-type]
+            w.addAction(a)
+            return a
+
+        self.run_case = make("Run &Case", ["Ctrl+Return", "Ctrl+Enter"], self.run_current,
+                             "Run the previewed case on every target")
+        self.run_case.setIcon(icon("run"))
+        self.run_selected = make("Run &Selected Cases", ["Ctrl+Shift+Return"],
+                                 self.run_selected_cases, "Run the cases selected in Cases")
+        self.run_all = make("Run &All Cases", ["Ctrl+Alt+Return"], self.run_all_cases,
+                            "Run every case on every target")
+        self.cancel_run = make("Ca&ncel Run", ["Ctrl+."], self.cancel, "Stop the run")
+        self.cancel_run.setIcon(icon("stop"))
+        self.blind = make("&Blind Mode", ["Ctrl+Shift+L"], lambda: None,
+                          "Hide target names and shuffle columns while judging")
+        self.blind.setCheckable(True)
+        self.blind.toggled.connect(self.set_blind)
+        self.show_preview = make("&Preview", ["Ctrl+5"], lambda: self._show_tab("preview"))
+        self.show_results = make("&Results", ["Ctrl+6"], lambda: self._show_tab("results"))
+        self.menu_actions = [self.run_case, self.run_selected, self.run_all, self.cancel_run,
+                             None, self.blind, None, self.show_preview, self.show_results]
+        menu = w.menuBar().addMenu("&Run")
+        help_menu = next((m.menuAction() for m in w.menuBar().findChildren(type(menu))
+                          if m.title() == "&Help"), None)
+        if help_menu is not None:  # keep Help last
+            w.menuBar().insertMenu(help_menu, menu)
+        for a in self.menu_actions:
+            menu.addSeparator() if a is None else menu.addAction(a)
+        w.actions.menus.insert(len(w.actions.menus) - 1,
+                               ("&Run", list(self.menu_actions)))
+
+    def _enable(self, on: bool) -> None:
+        busy = self.controller is not None and self.controller.busy
+        for a in (self.run_case, self.run_selected, self.run_all):
+            a.setEnabled(on and not busy)
+        self.cancel_run.setEnabled(on and busy)
+        for a in (self.blind, self.show_preview, self.show_results):
+            a.setEnabled(on)
+
+    # ---- a spec opened -----------------------------------------------------------------
+    def attach(self) -> None:
+        """Add the Preview and Results tabs to the editor of the spec just opened."""
+        doc, editor = self.window.doc, self.window.editor
+        if doc is None or editor is None:
+            return
+        self.detach()
+        session = doc.session
+        doc.undo_stack.compose = lambda cmd: with_staleness(session.spec, cmd)
+        ctl = self.controller = RunController(session, self.window.workspace,
+                                              confirm=self._confirm, parent=doc)
+        matrix = ResultsMatrix(session.spec, ctl.live, default_checks())
+        settings = self.window.settings
+        self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix,
+                                    lambda: reviewer_name(settings))
+        self.matrix_panel = MatrixPanel(session, ctl, ResultsMatrix(session.spec, ctl.live,
+                                                                    matrix.checks))
+        editor.tabs.addTab(self.preview, icon("preview"), "Preview")
+        editor.tabs.addTab(self.matrix_panel, icon("results"), "Results")
+        self.preview.set_blind(self.blind.isChecked())
+        self.matrix_panel.set_blind(self.blind.isChecked())
+        self.preview.sig_message.connect(self._status)
+        ctl.sig_message.connect(self._status)
+        self.preview.sig_settings_requested.connect(self.window.show_settings)
+        self.preview.sig_case_changed.connect(self._preview_moved)
+        self.matrix_panel.sig_case_activated.connect(self.open_case)
+        ctl.sig_progress.connect(self._progress)
+        ctl.sig_busy_changed.connect(lambda _b: self._enable(True))
+        ctl.sig_target_unavailable.connect(
+            lambda t, m: self._status(f"Target {t} cannot run: {m}"))
+        ctl.sig_run_ended.connect(self._ended)
+        self.cases = editor.cases
+        selected = getattr(self.cases, "sig_case_selected", None)
+        if selected is not None:
+            selected.connect(self._cases_moved)
+        current = getattr(self.cases, "current_case", lambda: None)()
+        first = current or (session.spec.cases[0] if session.spec.cases else None)
+        self.preview.show_case(first.id if first else None)
+        editor.destroyed.connect(lambda *_: self.detach())
+        ctl.load_history()
+        self._enable(True)
+
+    def detach(self) -> None:
+        """The spec closed: stop its runs."""
+        if self.controller is not None:
+            self.controller.close()
+        self.controller = self.preview = self.matrix_panel = self.cases = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._enable(False)
+
+    # ---- following the selection -------------------------------------------------------
+    def _cases_moved(self, case_id: str) -> None:
+        if self.preview is not None and not self._syncing:
+            self.preview.show_case(case_id)
+
+    def _preview_moved(self, case_id: str) -> None:
+        select = getattr(self.cases, "select_case", None)
+        if select is not None:
+            self._syncing = True
+            try:
+                select(case_id)
+            finally:
+                self._syncing = False
+
+    def open_case(self, case_id: str) -> None:
+        """Show ``case_id`` in the preview (from a click in the matrix)."""
+        if self.preview is None:
+            return
+        self.preview.show_case(case_id)
+        self._preview_moved(case_id)
+        self._show_tab("preview")
+
+    def _show_tab(self, which: str) -> None:
+        editor = self.window.editor
+        panel = self.preview if which == "preview" else self.matrix_panel
+        if editor is not None and panel is not None:
+            editor.tabs.setCurrentWidget(panel)
+            if panel is self.preview:
+                panel.setFocus()
+
+    def set_blind(self, blind: bool) -> None:
+        """Blind mode on or off in the preview and the matrix."""
+        if self.preview is not None:
+            self.preview.set_blind(blind)
+        if self.matrix_panel is not None:
+            self.matrix_panel.set_blind(blind)
+
+    # ---- running -----------------------------------------------------------------------
+    def run_current(self) -> None:
+        """Run the previewed case."""
+        if self.preview is not None:
+            self.preview.run_case()
+
+    def run_selected_cases(self) -> None:
+        """Run the cases selected in the Cases tab (or the previewed one)."""
+        if self.controller is None:
+            return
+        ids: list[str] = []
+        table = getattr(self.cases, "table", None)
+        model = getattr(self.cases, "model", None)
+        proxy = getattr(self.cases, "proxy", None)
+        if table is not None and model is not None and proxy is not None:
+            for ix in table.selectionModel().selectedRows():
+                ids.append(model.case_at(proxy.mapToSource(ix).row()).id)
+        if not ids and self.preview is not None and self.preview.case_id:
+            ids = [self.preview.case_id]
+        if ids:
+            self.controller.start(ids)
+
+    def run_all_cases(self) -> None:
+        """Run every case on every target."""
+        if self.controller is not None:
+            self.controller.start()
+
+    def cancel(self) -> None:
+        """Cancel the run under way."""
+        if self.controller is not None:
+            self.controller.cancel()
+
+    def _confirm(self, estimate: Estimate) -> bool:
+        if not self.confirm_large_runs:
+            return True
+        answer = QMessageBox.question(
+            self.window, "Start this run?",
+            f"This run sends {estimate.describe()}.\n\nStart it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _progress(self, done: int, total: int) -> None:
+        running = total > 0
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        if running:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _ended(self, run_id: str, status: str) -> None:
+        self._status(f"Run {run_id} {status}")
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+

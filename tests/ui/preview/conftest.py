@@ -1,0 +1,90 @@
+"""Fixtures of the preview tests: a loopback server, a provider profile pointing at it, a
+workspace with a two-target spec, and the real main window with the spec open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.loopback.server import LoopbackServer
+
+
+def review_spec_text(cases: int = 25, targets: tuple[str, ...] = ("model-a", "model-b"),
+                     provider: str = "local") -> str:
+    """A spec with ``cases`` one-turn cases and the given targets on ``provider``."""
+    lines = ["# Review test spec", "format_version: 1", "id: review", "title: Review test",
+             "behaviors:", "  - id: polite", "    kind: tone",
+             "    statement: Answer politely.", "targets:"]
+    for t in targets:
+        lines += [f"  - id: {t}", f"    provider: {provider}", f"    model: {t}"]
+    lines.append("cases:")
+    for i in range(cases):
+        lines += [f"  - id: case-{i:03d}", "    messages:", "      - role: user",
+                  f"        content: Question number {i} about **refunds**",
+                  "    behaviors: [polite]"]
+    return "\n".join(lines) + "\n"
+
+
+def add_profile(url: str, name: str = "local", concurrency: int = 8) -> None:
+    """A provider profile ``name`` for the loopback server (no key needed)."""
+    from align_studio.providers.profiles import ProfileStore, profile_from_preset
+
+    store = ProfileStore()
+    store.add(profile_from_preset(name, "custom", base_url=url, key_source="none",
+                                  concurrency=concurrency, stream_usage=True,
+                                  prices={"model-a": {"input": 0.15, "output": 0.6},
+                                          "model-b": {"input": 2.5, "output": 10.0}}))
+    store.save()
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    """A fast loopback server in a thread: 12 tokens, 20 ms before the first."""
+    with LoopbackServer(latency=0.02, tokens=12, pace=0.002) as s:
+        yield s
+
+
+@pytest.fixture
+def review_ws(tmp_path: Path, loopback: LoopbackServer) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "review.yaml").write_text(review_spec_text(), encoding="utf-8")
+    add_profile(loopback.url)
+    return root
+
+
+@pytest.fixture
+def review_window(qtbot, review_ws: Path):
+    """The main window with review.yaml open on the Preview tab."""
+    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.settings import app_settings
+
+    settings = app_settings()
+    settings.setValue("user/reviewer", "ana")
+    w = MainWindow(review_ws, settings)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.sig_ready, timeout=10000):
+        w.start()
+    if w.doc is None:
+        assert w.open_spec(review_ws / "review.yaml")
+    w.review.confirm_large_runs = False
+    w.review.open_case("case-000")
+    w.activateWindow()
+    yield w
+    if w.review.controller is not None:
+        w.review.controller.close()
+    if w.doc is not None and w.doc.is_modified():
+        w.doc.undo_stack.setClean()
+    w.close()
+
+
+def run_and_wait(qtbot, window, case_ids=None, timeout: int = 15000) -> None:
+    """Start a run of ``case_ids`` (all: None) and wait until it has ended."""
+    ctl = window.review.controller
+    with qtbot.waitSignal(ctl.sig_run_ended, timeout=timeout):
+        assert ctl.start(case_ids)
