@@ -75,6 +75,11 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._undo_keys)
         self._restore_window_state()
         self._update_title()
+        # -- Preview and Results (issue 5): tabs, Run menu, run progress ------------------
+        from align_studio.ui.preview.integration import ReviewIntegration
+
+        self.review = ReviewIntegration(self)
+        # -- end Preview and Results ------------------------------------------------------
 
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -47,7 +48,12 @@ class UndoStack(QUndoStack):
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        #: Turns a command into the one pushed (e.g. the review package adds the marking of
+        #: verdicts made stale by the edit, so one Undo takes both back).
+        self.compose: Callable[[Command], Command] | None = None
 
     def push_command(self, cmd: Command) -> None:
         """Do ``cmd`` through the session and record it (typing into one field merges)."""
+        if self.compose is not None:
+            cmd = self.compose(cmd)
         self.push(_CommandAdapter(self.session, cmd))
