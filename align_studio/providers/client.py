@@ -4,7 +4,7 @@ Why httpx for the chat request and not the ``openai`` package: the SDK's typed s
 chunks cost ~25 ms of CPU per answer. Reading raw SSE through the SDK's
 ``with_streaming_response`` is fast enough on an idle machine, but measured here on the
 1,000-answer benchmark (``bench/bench_throughput.py``, 2 cores) the bare SDK loop used
-2.3 s of client CPU (3.5 s with one HTTP chunk per SSE event) against 1.9 s (2.5 s) for
+2.3 s of client CPU (3.5 s with one HTTP chunk per SSE event) against 1.6 s (1.9 s) for
 this module *including* the runner, its events and the run store. On a loaded machine the
 CPU is what pushes a run past the 8 s bar, so the request goes through ``httpx`` with our
 own SSE decoder and one connection per lane (see :class:`ChatClient`). Non-streaming

@@ -190,3 +190,22 @@ def test_tokens_arrive_as_they_are_generated() -> None:
     assert len(stamps) == 8 and c.ttft is not None
     assert c.ttft < 0.15 < c.latency  # the first token long before the last
     assert stamps[-1] - stamps[0] > 0.15
+
+
+def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from align_studio.providers.client import _proxy_for
+
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "no_proxy", "all_proxy",
+                 "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.corp")
+    assert _proxy_for("https://api.openai.com/v1") == "http://proxy.corp:3128"
+    assert _proxy_for("https://llm.internal.corp/v1") is None
+    assert _proxy_for("http://api.example.com/v1") is None  # no HTTP_PROXY set
+
+
+def test_loopback_servers_bypass_proxies(endpoint: Endpoint,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    assert ask(endpoint, "direct").text.startswith("loopback-small: Echo direct")
