@@ -75,17 +75,25 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._undo_keys)
         self._restore_window_state()
         self._update_title()
-        # -- Preview and Results (issue 5): tabs, Run menu, run progress ------------------
-        from align_studio.ui.preview.integration import ReviewIntegration
-
-        self.review = ReviewIntegration(self)
-        # -- end Preview and Results ------------------------------------------------------
+        self.review: object | None = None  # Preview and Results, added in start()
 
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:
         """Scan the workspace (after the first paint) and then offer pending recoveries."""
+        self._add_review()
         self.workspace_panel.sig_scanned.connect(self._after_first_scan)
         self.workspace_panel.set_root(self.workspace)
+
+    def _add_review(self) -> None:
+        # Preview and Results (issue 5): tabs, Run menu, run progress. Built after the first
+        # paint because it imports the network and grading layers (~0.3 s).
+        if self.review is not None:
+            return
+        try:
+            from align_studio.ui.preview.integration import ReviewIntegration
+        except ImportError:
+            return
+        self.review = ReviewIntegration(self)
 
     def _after_first_scan(self) -> None:
         self.workspace_panel.sig_scanned.disconnect(self._after_first_scan)

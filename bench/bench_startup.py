@@ -1,0 +1,146 @@
+"""Start-up time: process start → first painted main window, app vs. a bare QMainWindow.
+
+Each variant runs as a fresh subprocess several times; the parent times from just before
+it spawns the child to the moment the child reports the first paint of its main window
+(an event filter on Paint/Expose prints a line), so interpreter start-up counts. Runs under
+``QT_QPA_PLATFORM=offscreen`` and, when ``xvfb-run`` is installed, under a real X server.
+
+    python bench/bench_startup.py [runs]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CLOCK = r"""
+import os, time
+def since_start():
+    # seconds since this process started (the kernel's start time, in clock ticks)
+    with open(f"/proc/{os.getpid()}/stat") as fh:
+        start_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as fh:
+        uptime = float(fh.read().split()[0])
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+"""
+
+BARE = _CLOCK + r"""
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+class First(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest, QEvent.Type.Expose):
+            QTimer.singleShot(0, lambda: (print("PAINTED", flush=True),
+                                          app.exit(0)))
+            obj.removeEventFilter(self)
+        return False
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1280, 800)
+f = First(); w.installEventFilter(f)
+w.show()
+app.exec()
+"""
+
+APP = _CLOCK + r"""
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import align_studio.ui.main_window as mw
+_orig_init = mw.MainWindow.__init__
+class First(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest, QEvent.Type.Expose):
+            QTimer.singleShot(0, lambda: (print("PAINTED", flush=True),
+                                          QApplication.instance().exit(0)))
+            obj.removeEventFilter(self)
+        return False
+def init(self, *a, **k):
+    _orig_init(self, *a, **k)
+    self._bench_first = First(); self.installEventFilter(self._bench_first)
+mw.MainWindow.__init__ = init  # the benchmark's own probe; the app has no such hook
+from align_studio.ui.app import run_app
+sys.exit(run_app(sys.argv[1]))
+"""
+
+
+def _run(code: str, args: list[str], env: dict[str, str], display: str | None) -> float:
+    e = dict(env)
+    if display:
+        e["DISPLAY"] = display
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], env=e, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("PAINTED"):
+            elapsed = time.perf_counter() - started
+            proc.wait(30)
+            return elapsed
+    proc.wait(30)
+    raise RuntimeError(f"the child reported no paint: {proc.stderr.read()[-2000:]}")
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """Start an X server on a free display; returns it and its ``DISPLAY``."""
+    proc = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1600x1000x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    number = proc.stdout.readline().decode().strip()
+    return proc, f":{number}"
+
+
+def measure(runs: int = 7) -> dict[str, dict[str, float]]:
+    """Median seconds to first paint per platform: bare, app and their ratio."""
+    home = tempfile.mkdtemp(prefix="align-bench-")
+    env = dict(os.environ, ALIGN_STUDIO_HOME=home, PYTHONPATH=str(ROOT))
+    results: dict[str, dict[str, float]] = {}
+    workspace = str(ROOT / "specs")
+    xvfb = None
+    platforms: list[tuple[str, str | None]] = [("offscreen", None)]
+    if shutil.which("Xvfb"):
+        xvfb, display = start_xvfb()
+        platforms.append(("xvfb", display))
+    try:
+        for name, display in platforms:
+            e = dict(env, QT_QPA_PLATFORM="xcb" if display else "offscreen")
+            _run(BARE, [], e, display)  # warm the file cache once
+            _run(APP, [workspace], e, display)
+            bare, app = [], []
+            for _ in range(runs):  # interleaved, so drift hits both alike
+                bare.append(_run(BARE, [], e, display))
+                app.append(_run(APP, [workspace], e, display))
+            b, a = statistics.median(bare), statistics.median(app)
+            results[name] = {"bare": b, "app": a, "ratio": a / b}
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(10)
+        shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    results = measure(runs)
+    ok = True
+    print(f"start-up to first paint, median of {runs} runs each")
+    for name, r in results.items():
+        verdict = "ok" if r["ratio"] <= 1.5 else "OVER the 1.5x bar"
+        ok &= r["ratio"] <= 1.5
+        print(f"  {name:10s} bare QMainWindow {r['bare'] * 1000:7.1f} ms   "
+              f"Align Studio {r['app'] * 1000:7.1f} ms   ratio {r['ratio']:.2f}  {verdict}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
