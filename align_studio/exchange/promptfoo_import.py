@@ -1,0 +1,616 @@
+"""promptfoo configurations → a spec: prompts, providers, tests, assertions.
+
+Every item of the configuration is accounted for in an :class:`ImportReport`: **mapped**
+(it became part of the spec: a case, a check, a target, the system prompt), **kept** (no
+equivalent, so it is stored verbatim in the spec's unknown keys, e.g. a case's
+``x-promptfoo-assert`` list, where the app carries it through every save) or
+**unsupported** (it could not be read, e.g. a test file outside the configuration's folder
+or a Python test generator; the reference is kept and the reason reported). Nothing is
+dropped silently — except credentials (``apiKey`` and friends), which are never imported
+and are reported as such.
+
+Tests may be inline, in CSV/JSONL/JSON/YAML files (``file://tests.csv``, globs too),
+with ``defaultTest`` and ``scenarios``. Cases get their conversation from the first prompt
+rendered with the test's variables (a prompt that renders to a JSON list of chat messages
+becomes a multi-turn conversation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from align_studio.domain import Case, Check, Message, Role, Spec, Target
+from align_studio.exchange.common import (
+    CancelFlag,
+    ExchangeError,
+    Progress,
+    SECRET_PARAM,
+    step,
+)
+from align_studio.exchange.promptfoo_assert import assertion_to_check, parse_expected
+
+MAPPED, KEPT, UNSUPPORTED = "mapped", "kept", "unsupported"
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One item of the configuration and what became of it."""
+
+    kind: str  # prompt, provider, test, assertion, scenario, option, file
+    status: str  # mapped, kept, unsupported
+    where: str
+    detail: str = ""
+
+
+@dataclass
+class ImportReport:
+    """Every item of an import with its fate."""
+
+    items: list[ReportItem] = field(default_factory=list)
+
+    def add(self, kind: str, status: str, where: str, detail: str = "") -> None:
+        self.items.append(ReportItem(kind, status, where, detail))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{kind: {status: n}}``."""
+        out: dict[str, dict[str, int]] = {}
+        for it in self.items:
+            out.setdefault(it.kind, Counter())[it.status] += 1  # type: ignore[index]
+        return {k: dict(v) for k, v in out.items()}
+
+    def total(self, kind: str, status: str | None = None) -> int:
+        """How many items of a kind (and status) there are."""
+        return sum(1 for it in self.items if it.kind == kind and
+                   (status is None or it.status == status))
+
+    def summary(self) -> str:
+        """One line per kind: ``assertion: 12 mapped, 3 kept, 0 unsupported``."""
+        lines = []
+        for kind, c in self.counts().items():
+            lines.append(f"{kind}: " + ", ".join(f"{c.get(s, 0)} {s}"
+                                                 for s in (MAPPED, KEPT, UNSUPPORTED)))
+        return "\n".join(lines)
+
+
+@dataclass
+class PromptfooImport:
+    """The spec built from a configuration, and the report."""
+
+    spec: Spec
+    report: ImportReport
+
+
+_VAR = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(\|\s*(?:dump|safe|trim)\s*)*\}\}")
+_MAX_CASES = 20000
+
+
+def render(template: str, variables: dict[str, Any]) -> str:
+    """``{{ name }}`` (with ``| dump``/``| safe``/``| trim``) replaced by the variable's value.
+
+    A small subset of Nunjucks: unknown names and other expressions are left as written.
+    """
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in variables:
+            return m.group(0)
+        v = variables[name]
+        if "dump" in (m.group(0) or "") or not isinstance(v, (str, int, float, bool)):
+            return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) or \
+                "dump" in m.group(0) else v
+        return str(v)
+    return _VAR.sub(sub, template)
+
+
+def _chat(value: Any) -> list[Message] | None:
+    if isinstance(value, str):
+        s = value.strip()
+        if not s.startswith("["):
+            return None
+        try:
+            value = json.loads(s)
+        except ValueError:
+            try:
+                value = yaml.safe_load(s)
+            except yaml.YAMLError:
+                return None
+    if not isinstance(value, list) or not value:
+        return None
+    out = []
+    for m in value:
+        if not isinstance(m, dict) or m.get("role") not in Role.words() \
+                or not isinstance(m.get("content", ""), str):
+            return None
+        out.append(Message(role=Role(m["role"]), content=m.get("content", "")))
+    return out
+
+
+def messages_for(prompt: str, variables: dict[str, Any]) -> list[Message]:
+    """The conversation of a case: the prompt rendered with the test's variables."""
+    whole = re.fullmatch(r"\s*\{\{\s*(\w+)\s*(\|\s*\w+\s*)*\}\}\s*", prompt)
+    if whole and whole.group(1) in variables:
+        chat = _chat(variables[whole.group(1)])
+        if chat:
+            return chat
+    chat_template = _chat(prompt)
+    if chat_template:
+        return [Message(role=m.role, content=render(m.content, variables))
+                for m in chat_template]
+    rendered = render(prompt, variables)
+    chat = _chat(rendered)
+    return chat or [Message(role=Role.USER, content=rendered)]
+
+
+class _Importer:
+    def __init__(self, path: Path, progress: Progress | None, cancel: CancelFlag | None):
+        self.path = path
+        self.folder = path.parent.resolve()
+        self.report = ImportReport()
+        self.progress, self.cancel = progress, cancel
+        self.cases: list[Case] = []
+        self.ids: set[str] = set()
+        self.spec_extra: dict[str, Any] = {}
+
+    # ---- files ----------------------------------------------------------------------
+    def _local(self, ref: str, where: str) -> list[Path] | None:
+        rel = ref[len("file://"):] if ref.startswith("file://") else ref
+        rel = rel.split(":", 1)[0] if re.match(r".+\.(py|js|ts|mjs|cjs):\w+$", rel) else rel
+        p = Path(rel)
+        pattern = p if p.is_absolute() else self.folder / p
+        if any(ch in rel for ch in "*?["):
+            matches = sorted(Path(self.folder).glob(rel)) if not p.is_absolute() else []
+        else:
+            matches = [pattern]
+        out = []
+        for m in matches:
+            r = m.resolve()
+            if self.folder not in r.parents and r != self.folder:
+                self.report.add("file", UNSUPPORTED, where,
+                                f"{ref} is outside the configuration's folder; not read")
+                return None
+            if not r.is_file():
+                self.report.add("file", UNSUPPORTED, where, f"{ref} does not exist")
+                return None
+            out.append(r)
+        if not out:
+            self.report.add("file", UNSUPPORTED, where, f"{ref} matches no file")
+            return None
+        return out
+
+    def _load_tests_file(self, ref: str, where: str) -> list[Any] | None:
+        files = self._local(ref, where)
+        if files is None:
+            return None
+        tests: list[Any] = []
+        for f in files:
+            suffix = f.suffix.lower()
+            text = f.read_text(encoding="utf-8-sig")
+            if suffix == ".csv" or suffix == ".tsv":
+                tests += self._csv_tests(text, "\t" if suffix == ".tsv" else ",")
+            elif suffix == ".jsonl":
+                for n, line in enumerate(text.splitlines(), 1):
+                    if line.strip():
+                        try:
+                            tests.append(json.loads(line))
+                        except ValueError as exc:
+                            self.report.add("test", UNSUPPORTED, f"{f.name}:{n}",
+                                            f"not JSON: {exc}")
+            elif suffix in (".json", ".yaml", ".yml"):
+                try:
+                    data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+                except (ValueError, yaml.YAMLError) as exc:
+                    self.report.add("file", UNSUPPORTED, where, f"{f.name} cannot be read: "
+                                    f"{' '.join(str(exc).split())}")
+                    self.spec_extra.setdefault("x-promptfoo-tests-unread", []).append(ref)
+                    continue
+                tests += data if isinstance(data, list) else [data]
+            else:
+                self.report.add("file", UNSUPPORTED, where,
+                                f"{f.name}: tests from {suffix or 'this kind of'} files (code "
+                                "generators, sheets) cannot be read; kept as a reference")
+                self.spec_extra.setdefault("x-promptfoo-tests-unread", []).append(ref)
+                continue
+            self.report.add("file", MAPPED, where, f.name)
+        return tests
+
+    def _csv_tests(self, text: str, delimiter: str) -> list[dict[str, Any]]:
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        out = []
+        for row in rows:
+            test: dict[str, Any] = {"vars": {}}
+            asserts = []
+            for col, cell in row.items():
+                if col is None:
+                    continue
+                cell = cell or ""
+                if col.startswith("__expected"):
+                    if cell.strip():
+                        asserts.append(parse_expected(cell))
+                elif col == "__description":
+                    test["description"] = cell
+                elif col.startswith("__metadata:"):
+                    key = col.split(":", 1)[1]
+                    if key.endswith("[]"):
+                        test.setdefault("metadata", {})[key[:-2]] = [
+                            v.strip() for v in re.split(r"(?<!\\),", cell) if v.strip()]
+                    else:
+                        test.setdefault("metadata", {})[key] = cell
+                elif col.startswith("__"):
+                    test.setdefault("x-promptfoo-csv", {})[col] = cell
+                else:
+                    test["vars"][col] = cell
+            if asserts:
+                test["assert"] = asserts
+            out.append(test)
+        return out
+
+    # ---- assertions -----------------------------------------------------------------
+    def assertions(self, raw: Any, where: str, variables: dict[str, Any]
+                   ) -> tuple[list[Check], list[Any]]:
+        if raw is None:
+            return [], []
+        if not isinstance(raw, list):
+            raw = [raw]
+        checks: list[Check] = []
+        kept: list[Any] = []
+        for i, a in enumerate(raw):
+            here = f"{where} assert[{i}]"
+            if isinstance(a, dict) and isinstance(a.get("value"), str):
+                a_r = dict(a, value=render(a["value"], variables))
+            else:
+                a_r = a
+            check = assertion_to_check(a_r)
+            if check is not None:
+                checks.append(check)
+                self.report.add("assertion", MAPPED, here,
+                                f"{a['type']} → {check.type.value}")
+            elif isinstance(a, dict) and isinstance(a.get("type"), str):
+                kept.append(a)
+                self.report.add("assertion", KEPT, here, f"{a['type']} kept in x-promptfoo-assert")
+            else:
+                kept.append(a)
+                self.report.add("assertion", UNSUPPORTED, here,
+                                "not an assertion (no type); kept in x-promptfoo-assert")
+        return checks, kept
+
+    # ---- tests ----------------------------------------------------------------------
+    def _vars(self, raw: Any, where: str) -> dict[str, Any]:
+        if raw is None:
+            return {}
+        if isinstance(raw, str) and raw.startswith("file://"):
+            loaded = self._load_tests_file(raw, where)
+            raw = loaded[0] if loaded else {}
+        if isinstance(raw, list):  # a list of var files, merged
+            merged: dict[str, Any] = {}
+            for r in raw:
+                merged.update(self._vars(r, where))
+            return merged
+        if not isinstance(raw, dict):
+            return {}
+        out = {}
+        for k, v in raw.items():
+            if isinstance(v, str) and v.startswith("file://") and \
+                    Path(v[7:]).suffix.lower() in (".txt", ".md", ".json", ".yaml", ".yml"):
+                files = self._local(v, f"{where} vars.{k}")
+                v = files[0].read_text(encoding="utf-8") if files else v
+            out[str(k)] = v
+        return out
+
+    def expand(self, tests: Any, where: str) -> list[tuple[dict[str, Any], str]]:
+        """Test entries (inline or from files) with the place each came from."""
+        if tests is None:
+            return []
+        if isinstance(tests, (str, dict)) and not (isinstance(tests, dict) and "vars" in tests
+                                                   or isinstance(tests, dict) and
+                                                   "assert" in tests):
+            tests = [tests]
+        out: list[tuple[dict[str, Any], str]] = []
+        for i, t in enumerate(tests if isinstance(tests, list) else [tests]):
+            here = f"{where}[{i}]"
+            if isinstance(t, str):
+                if t.startswith(("file://",)) or re.search(r"\.(csv|tsv|jsonl|json|ya?ml)$", t):
+                    loaded = self._load_tests_file(t if t.startswith("file://") else
+                                                   "file://" + t, here)
+                    for j, lt in enumerate(loaded or []):
+                        if isinstance(lt, dict):
+                            out.append((lt, f"{here} {t} #{j + 1}"))
+                        else:
+                            self.report.add("test", UNSUPPORTED, f"{here} #{j + 1}",
+                                            "not a test object")
+                else:
+                    self.report.add("test", UNSUPPORTED, here,
+                                    f"{t!r}: tests from this source cannot be read; kept")
+                    self.spec_extra.setdefault("x-promptfoo-tests-unread", []).append(t)
+            elif isinstance(t, dict) and "path" in t and "vars" not in t:
+                self.report.add("test", UNSUPPORTED, here,
+                                f"test generator {t['path']!r} cannot be run; kept")
+                self.spec_extra.setdefault("x-promptfoo-tests-unread", []).append(t)
+            elif isinstance(t, dict):
+                out.append((t, here))
+            else:
+                self.report.add("test", UNSUPPORTED, here, "not a test object")
+        return out
+
+    def add_cases(self, test: dict[str, Any], where: str, prompt: str,
+                  default_vars: dict[str, Any], default_checks: list[Check]) -> None:
+        variables = {**default_vars, **self._vars(test.get("vars"), where)}
+        combos = _combinations(variables)
+        checks_cache: tuple[list[Check], list[Any]] | None = None
+        for n, v in enumerate(combos):
+            step(self.progress, self.cancel, len(self.cases), 0, "importing tests")
+            checks, kept = self.assertions(test.get("assert"), where, v) \
+                if checks_cache is None else checks_cache
+            if len(combos) > 1 and checks_cache is None:
+                checks_cache = ([c.model_copy(deep=True) for c in checks], kept)
+            desc = test.get("description")
+            title = str(desc) if desc else None
+            case_id = self._case_id(title or f"test-{len(self.cases) + 1}")
+            data: dict[str, Any] = {
+                "id": case_id,
+                "messages": [m.to_data() for m in messages_for(prompt, v)],
+                "checks": [c.to_data() for c in checks + [c.model_copy(deep=True)
+                                                          for c in default_checks]],
+            }
+            if title:
+                data["title"] = title + (f" ({n + 1})" if len(combos) > 1 else "")
+            if v:
+                data["x-promptfoo-vars"] = v
+            if kept:
+                data["x-promptfoo-assert"] = kept
+            extra = {k: val for k, val in test.items()
+                     if k not in ("vars", "assert", "description")}
+            if extra:
+                data["x-promptfoo-test"] = _strip_secrets(extra)
+            self.cases.append(Case.model_validate(data))
+            if len(self.cases) > _MAX_CASES:
+                raise ExchangeError(f"the configuration expands to more than {_MAX_CASES} "
+                                    "cases; split it")
+        detail = f"→ {len(combos)} cases" if len(combos) > 1 else "→ 1 case"
+        self.report.add("test", MAPPED, where, detail)
+
+    def _case_id(self, text: str) -> str:
+        base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "case"
+        base = "pf-" + base
+        cid, n = base, 2
+        while cid in self.ids:
+            cid, n = f"{base}-{n}", n + 1
+        self.ids.add(cid)
+        return cid
+
+
+def _combinations(variables: dict[str, Any]) -> list[dict[str, Any]]:
+    # promptfoo runs a test once per combination of the values of list-valued variables
+    # (lists of scalars); lists of objects are values in their own right.
+    keys = [k for k, v in variables.items() if isinstance(v, list) and v and
+            all(isinstance(x, (str, int, float, bool)) for x in v)]
+    if not keys:
+        return [variables]
+    out = []
+    for values in itertools.product(*(variables[k] for k in keys)):
+        v = dict(variables)
+        v.update(zip(keys, values))
+        out.append(v)
+    return out
+
+
+def _strip_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_secrets(v) for k, v in value.items()
+                if not SECRET_PARAM.search(str(k))}
+    if isinstance(value, list):
+        return [_strip_secrets(v) for v in value]
+    return value
+
+
+_MODES = {"chat", "completion", "responses", "messages", "assistant", "embedding", "embeddings"}
+
+
+def provider_target(entry: Any, index: int, report: ImportReport) -> Target | None:
+    """A target from one promptfoo provider entry (None when it is not a model id)."""
+    where = f"providers[{index}]"
+    if isinstance(entry, str):
+        pid, label, config = entry, None, {}
+    elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
+        pid, label, config = entry["id"], entry.get("label"), entry.get("config") or {}
+    elif isinstance(entry, dict) and len(entry) == 1 and isinstance(
+            next(iter(entry.values())), dict):  # {"openai:gpt-4o": {config: …}}
+        pid = next(iter(entry))
+        label = entry[pid].get("label")
+        config = entry[pid].get("config") or {}
+    else:
+        report.add("provider", UNSUPPORTED, where, "not a provider id; kept")
+        return None
+    if pid.startswith(("file://", "exec:", "python:", "http", "js:", "golang:")) or ":" not in pid:
+        report.add("provider", KEPT, where, f"{pid}: not a model; kept in x-promptfoo-providers")
+        return None
+    parts = pid.split(":")
+    provider = parts[0]
+    rest = parts[1:]
+    if len(rest) > 1 and rest[0] in _MODES:
+        rest = rest[1:]
+    model = ":".join(rest)
+    params = {k: v for k, v in (config if isinstance(config, dict) else {}).items()
+              if not SECRET_PARAM.search(str(k)) and k not in ("apiBaseUrl", "apiHost",
+                                                                "apiKeyEnvar", "headers")}
+    dropped = [k for k in (config if isinstance(config, dict) else {}) if SECRET_PARAM.search(str(k))]
+    if dropped:
+        report.add("option", UNSUPPORTED, where,
+                   f"credential {', '.join(dropped)} not imported (keys stay in the keychain)")
+    slug = re.sub(r"[^a-z0-9]+", "-", (label or model).lower()).strip("-") or f"t{index}"
+    data: dict[str, Any] = {"id": f"t-{slug}", "provider": provider, "model": model,
+                            "params": params}
+    if label:
+        data["label"] = str(label)
+    report.add("provider", MAPPED, where, f"{pid} → target t-{slug}")
+    return Target.model_validate(data)
+
+
+def _prompt_texts(imp: _Importer, raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    if isinstance(raw, dict) and "raw" not in raw and "id" not in raw:
+        items = list(raw.keys())  # {"file://a.txt": "label"}
+    out = []
+    for i, p in enumerate(items):
+        where = f"prompts[{i}]"
+        text: str | None = None
+        if isinstance(p, dict):
+            p = p.get("raw") or p.get("id") or p.get("file")
+        if isinstance(p, str) and p.startswith("file://"):
+            files = imp._local(p, where)
+            if files and files[0].suffix.lower() in (".txt", ".md", ".json", ".j2", ".yaml",
+                                                      ".yml", ".jsonl"):
+                text = files[0].read_text(encoding="utf-8")
+                if files[0].suffix.lower() in (".yaml", ".yml"):
+                    text = json.dumps(yaml.safe_load(text))
+            elif files:
+                imp.report.add("prompt", UNSUPPORTED, where,
+                               f"{p}: prompt functions cannot be run; kept")
+                imp.spec_extra.setdefault("x-promptfoo-prompts-unread", []).append(p)
+                continue
+            else:
+                continue
+        elif isinstance(p, str):
+            text = p
+        if text is None:
+            imp.report.add("prompt", UNSUPPORTED, where, "not a prompt; kept")
+            imp.spec_extra.setdefault("x-promptfoo-prompts-unread", []).append(p)
+            continue
+        imp.report.add("prompt", MAPPED if not out else KEPT, where,
+                       "used for the cases' conversations" if not out
+                       else "kept in x-promptfoo-prompts")
+        out.append(text)
+    return out
+
+
+_KNOWN_TOP = {"description", "prompts", "providers", "targets", "tests", "defaultTest",
+              "scenarios"}
+
+
+def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None,
+                     progress: Progress | None = None, cancel: CancelFlag | None = None
+                     ) -> PromptfooImport:
+    """Build a spec from a promptfoo configuration file; nothing is written."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ExchangeError(f"{p} cannot be read: {exc.strerror}") from None
+    try:
+        config = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ExchangeError(f"{p} is not valid YAML/JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise ExchangeError(f"{p}: a promptfoo configuration is a mapping of keys")
+    imp = _Importer(p, progress, cancel)
+    prompts = _prompt_texts(imp, config.get("prompts"))
+    prompt = prompts[0] if prompts else "{{prompt}}"
+    if not prompts:
+        imp.report.add("prompt", MAPPED, "prompts", "none given: each test's 'prompt' variable "
+                       "(or its vars) is the user message")
+    targets: list[Target] = []
+    kept_providers: list[Any] = []
+    providers = config.get("providers", config.get("targets"))
+    for i, entry in enumerate(providers if isinstance(providers, list) else
+                              ([providers] if providers is not None else [])):
+        t = provider_target(entry, i, imp.report)
+        if t is None:
+            kept_providers.append(_strip_secrets(entry))
+        elif all(x.id != t.id for x in targets):
+            targets.append(t)
+        else:
+            t.id = f"{t.id}-{i}"
+            targets.append(t)
+    default = config.get("defaultTest") or {}
+    if isinstance(default, str):
+        loaded = imp._load_tests_file(default, "defaultTest")
+        default = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
+    default_vars = imp._vars(default.get("vars"), "defaultTest") if isinstance(default, dict) \
+        else {}
+    default_checks, default_kept = imp.assertions(
+        default.get("assert") if isinstance(default, dict) else None, "defaultTest", {})
+    default_rest = {k: v for k, v in default.items() if k not in ("vars", "assert")} \
+        if isinstance(default, dict) else {}
+    for entry, where in imp.expand(config.get("tests"), "tests"):
+        imp.add_cases(entry, where, prompt, default_vars, default_checks)
+    for s_i, scen in enumerate(config.get("scenarios") or []):
+        where = f"scenarios[{s_i}]"
+        if isinstance(scen, str):
+            loaded = imp._load_tests_file(scen, where)
+            scen = loaded[0] if loaded else None
+        if not isinstance(scen, dict):
+            imp.report.add("scenario", UNSUPPORTED, where, "not a scenario; kept")
+            imp.spec_extra.setdefault("x-promptfoo-scenarios-unread", []).append(scen)
+            continue
+        rows = scen.get("config") or [{}]
+        tests = imp.expand(scen.get("tests"), f"{where}.tests")
+        before = len(imp.cases)
+        for t, t_where in tests:
+            n0 = len(imp.report.items)
+            for row in rows:
+                vars_row = imp._vars(row.get("vars") if isinstance(row, dict) else None, where)
+                merged = dict(t, vars={**vars_row, **imp._vars(t.get("vars"), t_where)})
+                if scen.get("description") and not t.get("description"):
+                    merged["description"] = scen["description"]
+                imp.add_cases(merged, t_where, prompt, default_vars, default_checks)
+            # the test (and its assertions) were written once: report them once
+            first = imp.report.items[n0:]
+            per_row = len(first) // max(len(rows), 1)
+            del imp.report.items[n0 + per_row:]
+        imp.report.add("scenario", MAPPED, where,
+                       f"{len(rows)} × {len(tests)} → {len(imp.cases) - before} cases")
+    extra: dict[str, Any] = dict(imp.spec_extra)
+    if len(prompts) > 1:
+        extra["x-promptfoo-prompts"] = prompts
+    if kept_providers:
+        extra["x-promptfoo-providers"] = kept_providers
+    if default_kept:
+        extra["x-promptfoo-default-assert"] = default_kept
+    if default_rest:
+        extra["x-promptfoo-defaultTest"] = _strip_secrets(default_rest)
+        imp.report.add("option", KEPT, "defaultTest", ", ".join(default_rest))
+    for key, value in config.items():
+        if key in _KNOWN_TOP:
+            continue
+        if key == "env" and isinstance(value, dict):
+            secret = [k for k in value if SECRET_PARAM.search(str(k))]
+            if secret:
+                imp.report.add("option", UNSUPPORTED, key,
+                               f"credential {', '.join(secret)} not imported")
+            value = _strip_secrets(value)
+        extra[f"x-promptfoo-{key}"] = value
+        imp.report.add("option", KEPT, key, f"kept in x-promptfoo-{key}")
+    system = _hoist_system(imp.cases)
+    desc = config.get("description")
+    sid = spec_id or re.sub(r"[^a-z0-9]+", "-", p.stem.lower()).strip("-") or "imported"
+    data: dict[str, Any] = {"id": sid, "title": str(desc) if desc else p.stem,
+                            "targets": [t.to_data() for t in targets],
+                            "cases": [c.to_data() for c in imp.cases],
+                            "x-promptfoo-source": p.name, **extra}
+    if system:
+        data["system_prompt"] = system
+    return PromptfooImport(Spec.model_validate(data), imp.report)
+
+
+def _hoist_system(cases: list[Case]) -> str | None:
+    """The system message every case starts with, moved to the spec's system prompt."""
+    if not cases:
+        return None
+    firsts = {c.messages[0].content if c.messages and c.messages[0].role == Role.SYSTEM
+              else None for c in cases}
+    if len(firsts) != 1 or None in firsts:
+        return None
+    for c in cases:
+        c.messages = c.messages[1:]
+    return firsts.pop()

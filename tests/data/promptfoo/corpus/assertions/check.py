@@ -1,0 +1,2 @@
+def check_count(output, context):
+    return "3" in output
