@@ -20,7 +20,7 @@ from align_studio.versions.rates import RateChange, rate_changes
 from align_studio.versions.repo import WorkspaceRepo
 
 _ITEM_KEYS = ("behaviors", "cases", "targets")
-_NOT_METADATA = frozenset((*_ITEM_KEYS, "changelog"))
+_NOT_METADATA = frozenset((*_ITEM_KEYS, "changelog", "version"))  # version: in the labels
 
 
 @dataclass
