@@ -108,7 +108,7 @@ def graded_rows(store: RunStore, spec_id: str) -> list[dict[str, Any]]:
     """Every grade of a spec with its response's run, case and target (for drift)."""
     return store._query(  # noqa: SLF001
         """SELECT u.id AS run_id, u.started, u.spec_version, r.id AS response_id, r.case_id,
-                  r.target_id, r.text, g.kind, g.name, g.passed
+                  r.target_id, r.text, g.kind, g.name, g.passed, g.detail
            FROM grades g JOIN responses r ON r.id = g.response_id
            JOIN runs u ON u.id = r.run_id
            WHERE u.spec_id = ? ORDER BY u.started, u.id, r.id, g.id""", (spec_id,))
