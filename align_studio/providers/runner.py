@@ -37,7 +37,6 @@ from align_studio.storage.runstore import RunStore, RunStoreError, new_run_id, n
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 0.25  # seconds between batched writes to the run store
-FLUSH_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -290,166 +289,195 @@ class Runner:
                   settings: Mapping[str, Any] | None = None) -> RunSummary:
         """Run every job; returns when all have ended (or were cancelled)."""
         self._loop = asyncio.get_running_loop()
-        t0 = time.perf_counter()
-        def emit(event: Event) -> None:
-            if on_event is None:
-                return
-            try:
-                on_event(event)
-            except Exception:  # a listener's bug must not fail the jobs
-                log.exception("run event listener failed on %s", type(event).__name__)
         missing = sorted({j.target_id for j in jobs} - set(self.endpoints))
         if missing:
             raise ValueError(f"no endpoint for target(s): {', '.join(missing)}")
-        run_id = run_id or new_run_id()
-        keys = [cache_key(self.endpoints[j.target_id], j) for j in jobs]
-        stored: dict[str, dict[str, Any]] = {}
+        state = _Run(self, list(jobs), run_id or new_run_id(), on_event, refresh)
         if self.store is not None:
+            firsts: dict[str, Job] = {}
+            for j in jobs:
+                firsts.setdefault(j.target_id, j)
             info = self.targets_info or [
-                {"id": t, "model": next(j.model for j in jobs if j.target_id == t),
-                 "base_url": self.endpoints[t].url} for t in dict.fromkeys(j.target_id
-                                                                          for j in jobs)]
+                {"id": t, "model": j.model, "base_url": self.endpoints[t].url}
+                for t, j in firsts.items()]
             await asyncio.to_thread(self.store.start_run, self.spec_id, self.spec_version, info,
                                     {"concurrency": self.max_concurrency, "refresh": refresh,
-                                     **(settings or {})}, run_id)
+                                     **(settings or {})}, state.run_id)
             if not refresh:
-                stored = await asyncio.to_thread(self.store.cached, keys)
-        results: list[ResponseRecord | None] = [None] * len(jobs)
-        pending_rows: list[dict[str, Any]] = []
-        clients: dict[Any, ChatClient] = {}
-        for ep in self.endpoints.values():
-            k = ep.connection_key
-            limit = min(ep.concurrency, *(e.concurrency for e in self.endpoints.values()
-                                          if e.connection_key == k))
-            if k not in clients:
-                clients[k] = ChatClient(ep, concurrency=limit)
-        cap = asyncio.Semaphore(self.max_concurrency) if self.max_concurrency else None
-        done = 0
-        total = len(jobs)
-
-        def finish(i: int, record: ResponseRecord, error: ProviderError | None) -> None:
-            nonlocal done
-            results[i] = record
-            done += 1
-            pending_rows.append(record.row())  # cached ones too: grades attach per run
-            if record.ok and not record.cached and record.cache_key:
-                self.memory_cache[record.cache_key] = record
-            emit(Failed(record.job_id, error, record) if error is not None
-                 else Finished(record.job_id, record))
-            emit(Progress(done, total))
-
-        async def one(i: int, job: Job) -> None:
-            ep = self.endpoints[job.target_id]
-            key = keys[i]
-            base = ResponseRecord(run_id, job.job_id, job.case_id, job.target_id, job.model,
-                                  cache_key=key)
-            hit = None if refresh else (self.memory_cache.get(key) or _from_row(stored.get(key)))
-            if hit is not None:
-                emit(Started(job.job_id, job.case_id, job.target_id))
-                finish(i, replace(hit, run_id=run_id, job_id=job.job_id, case_id=job.case_id,
-                                  target_id=job.target_id, cost=0.0 if hit.cost is not None
-                                  else None, cached=True, created=now()), None)
-                return
-            parts: list[str] = []
-            started = False
-            try:
-                if cap is not None:
-                    await cap.acquire()
-                try:
-                    def sent() -> None:
-                        nonlocal started
-                        started = True
-                        emit(Started(job.job_id, job.case_id, job.target_id))
-
-                    def delta(text: str) -> None:
-                        parts.append(text)
-                        if on_event is not None:
-                            emit(Delta(job.job_id, text))
-
-                    def retry(delay: float, message: str) -> None:
-                        emit(Retry(job.job_id, delay, message))
-
-                    c = await clients[ep.connection_key].complete(
-                        job.model, job.messages, job.params, stream=job.stream, endpoint=ep,
-                        on_delta=delta, on_retry=retry, on_send=sent)
-                finally:
-                    if cap is not None:
-                        cap.release()
-                finish(i, _record(base, c, ep), None)
-            except ProviderError as err:
-                base.text = err.partial or "".join(parts)
-                base.error, base.error_kind = err.message, err.kind.value
-                base.completion_tokens = None
-                finish(i, base, err)
-            except asyncio.CancelledError:
-                base.text = "".join(parts)
-                base.cancelled = True
-                base.error = None
-                if started:
-                    finish(i, base, None)
-                else:  # never sent: reported, not recorded
-                    results[i] = base
-                    emit(Finished(job.job_id, base))
-            except Exception as exc:  # a bug must not take the whole run down
-                log.exception("job %s failed unexpectedly", job.job_id)
-                bug = ProviderError(ErrorKind.PROTOCOL, f"unexpected failure: {exc!r}",
-                                    partial="".join(parts))
-                base.text, base.error, base.error_kind = bug.partial, bug.message, bug.kind.value
-                finish(i, base, bug)
-
-        async def flusher() -> None:
-            while True:
-                await asyncio.sleep(FLUSH_EVERY)
-                await flush()
-
-        store_errors: list[str] = []
-
-        async def flush() -> None:
-            if self.store is None or not pending_rows:
-                return
-            rows = pending_rows[:]
-            pending_rows.clear()
-            try:
-                await asyncio.to_thread(self.store.add_responses, rows)
-            except (RunStoreError, sqlite3.Error) as exc:  # the answers are still returned
-                log.error("could not record %d responses: %s", len(rows), exc)
-                store_errors.append(f"{len(rows)} responses could not be recorded: {exc}")
-
-        flush_task = asyncio.create_task(flusher()) if self.store is not None else None
-        self._tasks = [asyncio.create_task(one(i, j)) for i, j in enumerate(jobs)]
+                state.stored = await asyncio.to_thread(self.store.cached, state.keys)
+        flush_task = asyncio.create_task(state.flush_forever()) if self.store else None
+        self._tasks = [asyncio.create_task(state.one(i, j)) for i, j in enumerate(jobs)]
         if self._cancelled:
             self._cancel_tasks()
-        status = "finished"
         try:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         except asyncio.CancelledError:  # the caller's task was cancelled: stop the jobs
+            self._cancelled = True
             self._cancel_tasks()
             await asyncio.gather(*self._tasks, return_exceptions=True)
-            self._cancelled = True
             raise
         finally:
-            if self._cancelled:
-                status = "cancelled"
+            status = "cancelled" if self._cancelled else "finished"
             if flush_task is not None:
                 flush_task.cancel()
-            await asyncio.shield(self._close(clients, flush, run_id, status, store_errors))
+            await asyncio.shield(state.close(status))
         self._cancelled = False
-        final = [r if r is not None else replace(_base(run_id, j), cancelled=True)
-                 for r, j in zip(results, jobs)]
-        summary = RunSummary(run_id, status, final, time.perf_counter() - t0, store_errors)
-        emit(RunEnded(summary))
+        summary = state.summary(status)
+        state.emit(RunEnded(summary))
         return summary
 
-    async def _close(self, clients: Mapping[Any, ChatClient], flush: Callable[[], Any],
-                     run_id: str, status: str, store_errors: list[str]) -> None:
-        await flush()
-        if self.store is not None:
+
+class _Run:
+    """The state of one run while it goes: results, rows waiting to be written, clients."""
+
+    def __init__(self, runner: Runner, jobs: list[Job], run_id: str,
+                 on_event: EventCallback | None, refresh: bool) -> None:
+        self.runner = runner
+        self.jobs = jobs
+        self.run_id = run_id
+        self.on_event = on_event
+        self.refresh = refresh
+        self.t0 = time.perf_counter()
+        eps = runner.endpoints
+        self.keys = [cache_key(eps[j.target_id], j) for j in jobs]
+        self.stored: dict[str, dict[str, Any]] = {}
+        self.results: list[ResponseRecord | None] = [None] * len(jobs)
+        self.pending_rows: list[dict[str, Any]] = []
+        self.store_errors: list[str] = []
+        self.done = 0
+        # one client per server and key; its lanes are the endpoint's semaphore
+        self.clients: dict[Any, ChatClient] = {}
+        for ep in eps.values():
+            k = ep.connection_key
+            if k not in self.clients:
+                limit = min(e.concurrency for e in eps.values() if e.connection_key == k)
+                self.clients[k] = ChatClient(ep, concurrency=limit)
+        cap = runner.max_concurrency
+        self.cap = asyncio.Semaphore(cap) if cap else None
+
+    def emit(self, event: Event) -> None:
+        """Tell the listener; a listener's bug must not fail the jobs."""
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(event)
+        except Exception:
+            log.exception("run event listener failed on %s", type(event).__name__)
+
+    def finish(self, i: int, record: ResponseRecord, error: ProviderError | None) -> None:
+        """Keep a job's result, queue it for the store and announce it."""
+        self.results[i] = record
+        self.done += 1
+        self.pending_rows.append(record.row())  # cached ones too: grades attach per run
+        if record.ok and not record.cached and record.cache_key:
+            self.runner.memory_cache[record.cache_key] = record
+        self.emit(Failed(record.job_id, error, record) if error is not None
+                  else Finished(record.job_id, record))
+        self.emit(Progress(self.done, len(self.jobs)))
+
+    def cached(self, i: int) -> ResponseRecord | None:
+        """The answer to job ``i`` from memory or the run store, unless refreshing."""
+        if self.refresh:
+            return None
+        key = self.keys[i]
+        return self.runner.memory_cache.get(key) or _from_row(self.stored.get(key))
+
+    async def one(self, i: int, job: Job) -> None:
+        """Run one job to its end: an answer, an error, or cancelled."""
+        ep = self.runner.endpoints[job.target_id]
+        base = ResponseRecord(self.run_id, job.job_id, job.case_id, job.target_id, job.model,
+                              cache_key=self.keys[i])
+        hit = self.cached(i)
+        if hit is not None:
+            self.emit(Started(job.job_id, job.case_id, job.target_id))
+            self.finish(i, replace(hit, run_id=self.run_id, job_id=job.job_id,
+                                   case_id=job.case_id, target_id=job.target_id,
+                                   cost=None if hit.cost is None else 0.0, cached=True,
+                                   created=now()), None)
+            return
+        parts: list[str] = []
+        started = False
+
+        def sent() -> None:
+            nonlocal started
+            started = True
+            self.emit(Started(job.job_id, job.case_id, job.target_id))
+
+        def delta(text: str) -> None:
+            parts.append(text)
+            if self.on_event is not None:
+                self.emit(Delta(job.job_id, text))
+
+        def retry(delay: float, message: str) -> None:
+            self.emit(Retry(job.job_id, delay, message))
+
+        try:
+            if self.cap is not None:
+                await self.cap.acquire()
             try:
-                await asyncio.to_thread(self.store.finish_run, run_id, status)
+                answer = await self.clients[ep.connection_key].complete(
+                    job.model, job.messages, job.params, stream=job.stream, endpoint=ep,
+                    on_delta=delta, on_retry=retry, on_send=sent)
+            finally:
+                if self.cap is not None:
+                    self.cap.release()
+            self.finish(i, _record(base, answer, ep), None)
+        except ProviderError as err:
+            base.text = err.partial or "".join(parts)
+            base.error, base.error_kind = err.message, err.kind.value
+            self.finish(i, base, err)
+        except asyncio.CancelledError:  # our own cancel(): keep what arrived
+            base.text = "".join(parts)
+            base.cancelled = True
+            if started:
+                self.finish(i, base, None)
+            else:  # never sent: reported, not recorded
+                self.results[i] = base
+                self.emit(Finished(job.job_id, base))
+        except Exception as exc:  # a bug must not take the whole run down
+            log.exception("job %s failed unexpectedly", job.job_id)
+            bug = ProviderError(ErrorKind.PROTOCOL, f"unexpected failure: {exc!r}",
+                                partial="".join(parts))
+            base.text, base.error, base.error_kind = bug.partial, bug.message, bug.kind.value
+            self.finish(i, base, bug)
+
+    async def flush_forever(self) -> None:
+        """Write finished responses in batches while the run goes."""
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the responses finished since the last flush, in one transaction."""
+        store = self.runner.store
+        if store is None or not self.pending_rows:
+            return
+        rows = self.pending_rows[:]
+        self.pending_rows.clear()
+        try:
+            await asyncio.to_thread(store.add_responses, rows)
+        except (RunStoreError, sqlite3.Error) as exc:  # the answers are still returned
+            log.error("could not record %d responses: %s", len(rows), exc)
+            self.store_errors.append(f"{len(rows)} responses could not be recorded: {exc}")
+
+    async def close(self, status: str) -> None:
+        """Write what is left, mark the run, close every connection."""
+        await self.flush()
+        store = self.runner.store
+        if store is not None:
+            try:
+                await asyncio.to_thread(store.finish_run, self.run_id, status)
             except (RunStoreError, sqlite3.Error) as exc:
-                store_errors.append(f"the run could not be marked {status}: {exc}")
-        for c in clients.values():
-            await c.aclose()
+                self.store_errors.append(f"the run could not be marked {status}: {exc}")
+        for client in self.clients.values():
+            await client.aclose()
+
+    def summary(self, status: str) -> RunSummary:
+        """The summary; jobs that never ended are reported cancelled."""
+        final = [r if r is not None else replace(_base(self.run_id, j), cancelled=True)
+                 for r, j in zip(self.results, self.jobs)]
+        return RunSummary(self.run_id, status, final, time.perf_counter() - self.t0,
+                          self.store_errors)
 
 
 class RunHandle:
