@@ -27,7 +27,8 @@ class Column:
 
     header: str
     field: str
-    show: Callable[[Any], str] = lambda v: "" if v is None else str(getattr(v, "value", v))
+    show: Callable[[Any], str] = lambda v: "" if v is None else \
+        " ".join(str(getattr(v, "value", v)).split())  # one line in a table cell
 
 
 class SpecListModel(QAbstractTableModel):

@@ -1,0 +1,98 @@
+"""Screenshots of each main screen from the real app in a real X window (Xvfb).
+
+The app runs in a subprocess on a private X server, opens the example workspace and a
+spec, shows each screen and grabs it with ``QScreen.grabWindow`` into
+``test-artifacts/screenshots/``. Each image must not be blank.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "test-artifacts" / "screenshots"
+
+SCRIPT = """
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from align_studio.ui.settings_dialog import SettingsDialog
+
+OUT = {out!r}
+
+def grab(widget, name):
+    app.processEvents()
+    widget.repaint()
+    app.processEvents()
+    pix = widget.screen().grabWindow(widget.winId())
+    if pix.isNull() or pix.width() < 10:
+        pix = widget.grab()
+    pix.save(f"{{OUT}}/{{name}}.png")
+    print("SHOT", name, flush=True)
+
+def shots():
+    panel = window.workspace_panel
+    path = next(panel.model.path_at(r) for r in range(panel.model.rowCount())
+                if panel.model.path_at(r).name == "customer-support.yaml") \\
+        if panel.model.rowCount() else None
+    if path is None:
+        path = panel.model.path_at(0)
+    window.open_spec(path)
+    for i, name in enumerate(("overview", "behaviors", "cases", "targets")):
+        window.editor.show_tab(i)
+        grab(window, f"{{i + 1}}-{{name}}")
+    dialog = SettingsDialog(window.settings, window.runner, window)
+    from align_studio.providers.presets import PRESETS
+    dialog.add_profile(next(iter(PRESETS)))
+    dialog.show()
+    QTimer.singleShot(300, lambda: (grab(dialog, "5-settings"), dialog.close(), app.exit(0)))
+
+QTimer.singleShot(300, shots)
+"""
+
+
+def _colours(path: Path) -> int:
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(path))
+    seen = set()
+    for y in range(0, img.height(), 7):
+        for x in range(0, img.width(), 7):
+            seen.add(img.pixel(x, y))
+    return len(seen)
+
+
+@pytest.mark.slow
+def test_screenshots_of_each_screen(tmp_path: Path) -> None:
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed: no real X window for screenshots")
+    OUT.mkdir(parents=True, exist_ok=True)
+    workspace = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", workspace, ignore=shutil.ignore_patterns(".align-studio"))
+    script = tmp_path / "shots.py"
+    script.write_text(SCRIPT.format(out=str(OUT)))
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert xvfb.stdout is not None
+        display = ":" + xvfb.stdout.readline().decode().strip()
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                   ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(tmp_path / "h"),
+                   PYTHONPATH=str(ROOT))
+        run = subprocess.run([sys.executable, "-m", "align_studio", str(workspace)], env=env,
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+    assert run.returncode == 0, run.stdout + run.stderr
+    names = ["1-overview", "2-behaviors", "3-cases", "4-targets", "5-settings"]
+    for name in names:
+        png = OUT / f"{name}.png"
+        assert png.exists(), run.stdout + run.stderr
+        assert _colours(png) > 12, f"{png} looks blank"
