@@ -35,6 +35,7 @@ def _load_commands() -> None:
     from align_studio.cli import specs  # noqa: F401
     from align_studio.cli import run  # noqa: F401
     from align_studio.cli import providers  # noqa: F401
+    from align_studio.cli import grading  # noqa: F401
     from align_studio.cli import exchange  # noqa: F401
     from align_studio.cli import versions  # noqa: F401
 
