@@ -209,3 +209,10 @@ def test_loopback_servers_bypass_proxies(endpoint: Endpoint,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
     assert ask(endpoint, "direct").text.startswith("loopback-small: Echo direct")
+
+
+def test_without_stream_usage_tokens_are_estimated(endpoint: Endpoint,
+                                                   server: LoopbackServer) -> None:
+    c = ask(replace(endpoint, stream_usage=False), "no usage asked")
+    assert "stream_options" not in server.requests()[-1]["body"]
+    assert c.tokens_estimated and c.completion_tokens == -(-len(c.text) // 4)
