@@ -107,3 +107,24 @@ def test_run_that_cannot_happen_exits_3(workspace: Path,
     assert main(["run", str(workspace / "nope.yaml"), "--base-url", "http://x/v1"]) == 3
     assert main(["run", spec, "--targets", "ghost", "--base-url", "http://x/v1"]) == 3
     assert "no such target in the spec: ghost" in capsys.readouterr().err
+
+
+def test_two_cli_runs_at_once_share_the_run_store(workspace: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    spec = str(workspace / "specs" / "refunds.yaml")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    with LoopbackServer(latency=0.05, tokens=6) as s:
+        procs = [subprocess.Popen(
+            [sys.executable, "-m", "align_studio", "run", spec, "--base-url", s.url,
+             "--cases", "simple,angry", "--targets", target, "--refresh", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root)
+            for target in ("small", "large")]
+        outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    db = sqlite3.connect(workspace / ".align-studio" / "runs.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM runs WHERE status = 'finished'").fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 4
