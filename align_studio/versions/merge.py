@@ -197,6 +197,7 @@ def _order(ours: list[str], theirs: list[str], base: list[str]) -> list[str]:
     """Our order, with each id only they (or the base) have placed after its predecessor."""
     out = list(ours)
     placed = set(out)
+    known = set(theirs) | set(base)
     for seq in (theirs, base):
         for i, item_id in enumerate(seq):
             if item_id in placed:
@@ -206,6 +207,8 @@ def _order(ours: list[str], theirs: list[str], base: list[str]) -> list[str]:
                 if prev in placed:
                     at = out.index(prev) + 1
                     break
+            while at < len(out) and out[at] not in known:  # after what we added there
+                at += 1
             out.insert(at, item_id)
             placed.add(item_id)
     return out

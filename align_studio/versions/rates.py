@@ -117,8 +117,10 @@ def rate_changes(workspace: str | os.PathLike[str], old: dict[str, Any], new: di
     path = store_path(Path(workspace))
     spec_id = str(new.get("id") or old.get("id") or "")
     va, vb = old.get("version"), new.get("version")
-    if not path.exists() or not isinstance(va, int) or not isinstance(vb, int):
+    if not isinstance(va, int) or not isinstance(vb, int):
         return out, notes
+    if not path.exists():
+        return out, ["check pass rates not compared: no runs recorded in this workspace"]
     try:
         with RunStore(path) as store:
             a = check_pass(store, spec_id, va, _links(old))
