@@ -29,7 +29,8 @@ from align_studio.providers.runner import Job, Runner  # noqa: E402
 from align_studio.storage.runstore import RunStore  # noqa: E402
 from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer  # noqa: E402
 
-RECOVERABLE = {"429once", "503once", "malformed", "nodone", "nousage", "emptychoices"}
+RECOVERABLE = {"429once", "503once", "malformed", "nodone", "nousage", "emptychoices",
+               "linger"}
 
 
 def main() -> int:

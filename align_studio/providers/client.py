@@ -44,6 +44,8 @@ from align_studio.providers.sse import SSEDecoder
 #: The longest wait between two attempts, whatever ``Retry-After`` asks for.
 MAX_RETRY_DELAY = 60.0
 BACKOFF_BASE = 0.5
+#: How long to wait for the end of a body after ``[DONE]`` before dropping the connection.
+DRAIN_TIMEOUT = 0.5
 
 DeltaCallback = Callable[[str], None]
 RetryCallback = Callable[[float, str], None]
@@ -207,7 +209,6 @@ class ChatClient:
                        ) -> Completion:
         url = ep.url + "/chat/completions"
         t0 = time.perf_counter()
-        got_bytes = False
         parts: list[str] = []
         try:
             req = httpx.Request("POST", url, headers=self._headers, content=content,
@@ -222,14 +223,12 @@ class ChatClient:
                 if stream and "text/event-stream" in ctype:
                     return await self._read_stream(resp, messages, t0, parts, on_delta)
                 raw = await resp.aread()
-                got_bytes = True
                 return _from_json(raw, messages, t0, on_delta)
             finally:
                 await resp.aclose()
         except ProviderError:
             raise
         except httpx.TimeoutException as exc:
-            got_bytes = got_bytes or bool(parts)
             if isinstance(exc, httpx.ConnectTimeout):
                 raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(ep)} "
                                     f"within {seconds(min(ep.timeout, 15.0))} s",
@@ -265,9 +264,8 @@ class ChatClient:
         loads = json.loads
         # Undecoded bytes when nothing is compressed: one layer less per chunk.
         encoded = resp.headers.get("content-encoding", "identity") not in ("", "identity")
-        async for chunk in (resp.aiter_bytes() if encoded else resp.aiter_raw()):
-            if done:
-                continue  # read to the end of the body, so the connection can be reused
+        chunks = (resp.aiter_bytes() if encoded else resp.aiter_raw()).__aiter__()
+        async for chunk in chunks:
             for event, data in decoder.feed(chunk):
                 if data == "[DONE]":
                     done = True
@@ -303,6 +301,17 @@ class ChatClient:
                         on_delta(text)
                 if choice.get("finish_reason"):
                     finish = choice["finish_reason"]
+            if done:
+                break
+        if done:
+            # Read the body's end so the connection can be reused, but do not wait on a
+            # server that keeps it open after [DONE]: the answer is complete either way.
+            try:
+                async with asyncio.timeout(DRAIN_TIMEOUT):  # a timer, not a task: cheap
+                    async for _ in chunks:
+                        pass
+            except (TimeoutError, httpx.TransportError):
+                pass
         if not done:
             for _event, data in decoder.close():
                 if data != "[DONE]":

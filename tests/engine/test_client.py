@@ -53,7 +53,7 @@ def test_token_limit_is_reported(endpoint: Endpoint) -> None:
     assert c.finish_reason == "length" and c.note == "stopped at the token limit"
 
 
-@pytest.mark.parametrize("fault", ["malformed", "nodone", "emptychoices"])
+@pytest.mark.parametrize("fault", ["malformed", "nodone", "emptychoices", "linger"])
 def test_stream_quirks_still_give_the_whole_answer(endpoint: Endpoint, fault: str) -> None:
     c = ask(endpoint, f"quirk [[fault:{fault}]]")
     assert c.text.startswith("loopback-small: Echo quirk") and len(c.text.split()) == 10

@@ -199,7 +199,7 @@ def test_a_run_with_every_fault_ends_with_an_answer_or_a_clear_error() -> None:
         fault = picked[r.job_id]
         assert r.ok or (r.error and r.error_kind), r
         if fault in (None, "429once", "503once", "malformed", "nodone", "nousage",
-                     "emptychoices"):
+                     "emptychoices", "linger"):
             assert r.ok and r.text.startswith("m: Echo case"), (fault, r)
         else:
             assert not r.ok and r.error, (fault, r)

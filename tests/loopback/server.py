@@ -42,6 +42,7 @@ error200 a 200 stream with some tokens then an ``{"error": …}`` payload
 nodone   the stream ends with finish_reason but without ``data: [DONE]``
 nousage  no usage chunk even when asked for
 emptychoices  chunks with ``"choices": []`` between the tokens
+linger   a complete answer and ``[DONE]``, but the body is never ended
 ======== =============================================================================
 
 A server-wide :class:`FaultPlan` (``--fault-rate 0.1 --fault-kinds 429once,500,...``) picks a
@@ -72,7 +73,7 @@ from pathlib import Path
 from typing import Any
 
 FAULT_KINDS = ("429", "429once", "500", "503once", "401", "404", "hang", "stall", "drop", "cut",
-               "malformed", "error200", "nodone", "nousage", "emptychoices")
+               "malformed", "error200", "nodone", "nousage", "emptychoices", "linger")
 _MARKER = re.compile(r"\[\[(\w+):([^\]]*)\]\]")
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
@@ -415,6 +416,9 @@ class _Server:
             out.append(_sse({**base, "choices": [], "usage": usage}))
         if fault != "nodone":
             out.append(b"data: [DONE]\n\n")
+        if fault == "linger":
+            conn.write(self._frame(out))
+            await asyncio.Event().wait()
         conn.write(self._frame(out) + b"0\r\n\r\n")
         return True
 
