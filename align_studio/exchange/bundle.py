@@ -177,7 +177,7 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
         specs.append(sf.spec)
         entries.append(SpecEntry(sf.spec.id, sf.spec.version, name, sf.spec.title,
                                  bool(removed)))
-    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat() \
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat() \
         .replace("+00:00", "Z")
     text_files: dict[str, str] = {}
     step(progress, cancel, len(spec_paths), total, "writing the engineers' files")
@@ -247,5 +247,11 @@ def export_folder(files: dict[str, bytes], folder: Path) -> None:
         target.write_bytes(data)
 
 
-__all__ = ["Cancelled", "ExportResult", "JSONL_EXPORTS", "build_bundle_files", "export_bundle",
-           "export_folder"]
+__all__ = [
+    "JSONL_EXPORTS",
+    "Cancelled",
+    "ExportResult",
+    "build_bundle_files",
+    "export_bundle",
+    "export_folder",
+]

@@ -13,7 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure
 
 _PALETTE = ["#2f6fb0", "#d9822b", "#3a9a5b", "#b8443c", "#7a5bb0", "#8c8c8c"]
 
@@ -25,7 +25,7 @@ def _clean(svg: str, prefix: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
     return svg.strip()
 
 

@@ -113,7 +113,7 @@ def add_logs(workspace: str | os.PathLike[str], log_path: str | os.PathLike[str]
     known = {e.id for e in entries}
     problems: list[str] = []
     added = 0
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     for n, line in enumerate(lines, 1):
         step(progress, cancel, n - 1, len(lines), "reading logs")
         if not line.strip():

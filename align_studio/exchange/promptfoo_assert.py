@@ -123,7 +123,7 @@ def assertion_to_check(a: Any) -> Check | None:
 
 
 _SHORT = re.compile(r"^(?P<type>(?:not-)?[a-z][a-z0-9-]*)(?:\((?P<arg>[^)]*)\))?:(?P<value>.*)$",
-                    re.S)
+                    re.DOTALL)
 _NO_VALUE = {"is-json", "is-xml", "is-sql", "is-valid-openai-tools-call",
              "is-valid-openai-function-call", "is-refusal", "contains-json", "contains-xml",
              "contains-sql", "contains-html", "is-html"}
@@ -138,7 +138,7 @@ _KNOWN_SHORT = {"contains", "icontains", "contains-any", "icontains-any", "conta
 def parse_expected(cell: str) -> dict[str, Any]:
     """A CSV ``__expected`` cell as an assertion (promptfoo's shorthand)."""
     s = cell.strip()
-    base = s[4:] if s.startswith("not-") else s
+    base = s.removeprefix("not-")
     if base in _NO_VALUE:
         return {"type": s}
     if s.startswith(("fn:", "eval:")):
@@ -148,7 +148,7 @@ def parse_expected(cell: str) -> dict[str, Any]:
     m = _SHORT.match(s)
     if m:
         t = m.group("type")
-        tb = t[4:] if t.startswith("not-") else t
+        tb = t.removeprefix("not-")
         if tb in _KNOWN_SHORT:
             out: dict[str, Any] = {"type": t, "value": m.group("value").strip()}
             if tb in ("contains-any", "icontains-any", "contains-all", "icontains-all"):

@@ -32,10 +32,10 @@ import yaml
 
 from align_studio.domain import Case, Check, Message, Role, Spec, Target
 from align_studio.exchange.common import (
+    SECRET_PARAM,
     CancelFlag,
     ExchangeError,
     Progress,
-    SECRET_PARAM,
     step,
 )
 from align_studio.exchange.promptfoo_assert import assertion_to_check, parse_expected
@@ -163,7 +163,7 @@ class _Importer:
 
     # ---- files ----------------------------------------------------------------------
     def _local(self, ref: str, where: str) -> list[Path] | None:
-        rel = ref[len("file://"):] if ref.startswith("file://") else ref
+        rel = ref.removeprefix("file://")
         rel = rel.split(":", 1)[0] if re.match(r".+\.(py|js|ts|mjs|cjs):\w+$", rel) else rel
         p = Path(rel)
         pattern = p if p.is_absolute() else self.folder / p

@@ -19,9 +19,12 @@ import pytest
 import yaml
 
 from align_studio.domain import Check
-from align_studio.exchange.promptfoo_export import check_to_assertion, promptfoo_config
+from align_studio.exchange.promptfoo_export import (
+    check_to_assertion,
+    promptfoo_config,
+    render_promptfoo_config,
+)
 from align_studio.exchange.promptfoo_import import import_promptfoo
-from align_studio.exchange.promptfoo_export import render_promptfoo_config
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import ROOT, SCHEMA, SPECS
 

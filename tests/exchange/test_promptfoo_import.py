@@ -25,7 +25,7 @@ def test_corpus_size_and_variety() -> None:
         types |= set(re.findall(r'"type": "([a-z-]+)"', text))
     for csv_path in CORPUS.glob("*.csv"):
         types |= {m.split(":")[0] for m in re.findall(r"(?:^|,)([a-z-]+:)", csv_path.read_text(),
-                                                      re.M)}
+                                                      re.MULTILINE)}
     assert len(types) >= 20, sorted(types)
 
 
