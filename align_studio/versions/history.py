@@ -119,7 +119,10 @@ def _blob_info(repo: WorkspaceRepo, cache: _BlobCache, blob: bytes
         return hit[0], hit[1], hit[2]
     problem: str | None = None
     try:
-        number, fmt = quick_numbers(repo.blob_bytes(blob))
+        head = repo.blob_head(blob)
+        number, fmt = quick_numbers(head) if head is not None else (None, None)
+        if number is None or fmt is None:  # not in the first bytes (or packed): read it all
+            number, fmt = quick_numbers(repo.blob_bytes(blob))
         if fmt is not None and fmt > FORMAT_VERSION:
             problem = (f"this version uses format version {fmt}, but this Align Studio reads "
                        f"up to version {FORMAT_VERSION}; update Align Studio to open it")
@@ -264,6 +267,7 @@ def read_version(repo: WorkspaceRepo, spec_path: str | os.PathLike[str], rev: st
                                     f"({exc})") from None
         if raw is None:
             raise VersionUnreadable(f"{name} does not exist at {cid[:8]}")
+    assert raw is not None
     try:
         text = decode(raw, f"{name} @ {cid[:8]}" if cid != WORKING else name)
         spec, data = spec_from_text(text, f"{name} @ {cid[:8]}" if cid != WORKING else name)

@@ -80,8 +80,8 @@ def check_pass(store: RunStore, spec_id: str, version: int, links: dict[str, lis
                ) -> Counts | None:
     """Check pass counts of one spec version's runs, or None when it has no runs."""
     # The run store has no per-version query; this reads through its own connection.
-    with store._lock:  # noqa: SLF001 - documented helper over the store's connection
-        db = store._db  # noqa: SLF001
+    with store._lock:
+        db = store._db
         runs = db.execute("SELECT COUNT(*) FROM runs WHERE spec_id = ? AND spec_version = ?",
                           (spec_id, version)).fetchone()[0]
         if not runs:

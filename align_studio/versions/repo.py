@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Self
 
 from dulwich.errors import NotGitRepository
 from dulwich.index import IndexEntry, index_entry_from_stat
@@ -69,6 +71,7 @@ class WorkspaceRepo:
         self.root = Path(repo.path).resolve()
         self.lock = threading.RLock()
         self._blob_at: dict[tuple[bytes, bytes], bytes | None] = {}
+        self._small: dict[bytes, object] = {}
 
     # ---- opening ---------------------------------------------------------------------
     @classmethod
@@ -104,7 +107,7 @@ class WorkspaceRepo:
         """Release the repository's open files."""
         self.repo.close()
 
-    def __enter__(self) -> WorkspaceRepo:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -161,10 +164,48 @@ class WorkspaceRepo:
 
     def commit(self, commit_id: bytes) -> Commit:
         """A commit object; raises :class:`DamagedObject` when it cannot be read."""
+        hit = self._small.get(commit_id)
+        if isinstance(hit, Commit):
+            return hit
         obj = self._object(commit_id)
         if not isinstance(obj, Commit):
             raise DamagedObject(f"{commit_id.decode()[:10]} is not a commit")
+        self._remember(commit_id, obj)
         return obj
+
+    def _small_object(self, object_id: bytes) -> object:
+        # Commits and trees are read again and again while walking; they never change.
+        hit = self._small.get(object_id)
+        if hit is None:
+            hit = self._object(object_id)
+            self._remember(object_id, hit)
+        return hit
+
+    def _remember(self, object_id: bytes, obj: object) -> None:
+        if len(self._small) > 20_000:
+            self._small.clear()
+        self._small[object_id] = obj
+
+    def blob_head(self, blob_id: bytes, size: int = 16384) -> bytes | None:
+        """The first bytes of a loose blob without inflating all of it (None: not loose).
+
+        Raises :class:`DamagedObject` when the stored object cannot be inflated.
+        """
+        hexid = blob_id.decode()
+        path = self.root / ".git" / "objects" / hexid[:2] / hexid[2:]
+        try:
+            packed = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            raw = zlib.decompressobj().decompress(packed, size + 64)
+        except zlib.error as exc:
+            raise DamagedObject(f"the object {hexid[:10]} is damaged ({exc})") from None
+        header, nul, body = raw.partition(b"\0")
+        if not nul or not header.startswith(b"blob "):
+            raise DamagedObject(f"the object {hexid[:10]} is damaged (bad header)")
+        body = body[:size]
+        return body[: body.rfind(b"\n") + 1]  # whole lines only: "version: 1" of "12" lies
 
     def _object(self, object_id: bytes) -> object:
         try:
@@ -183,7 +224,7 @@ class WorkspaceRepo:
             return self._blob_at[key]
         commit = self.commit(commit_id)
         try:
-            mode, sha = tree_lookup_path(self._object, commit.tree, tree_path)
+            mode, sha = tree_lookup_path(self._small_object, commit.tree, tree_path)  # type: ignore[arg-type]
             found: bytes | None = sha if stat.S_ISREG(mode) else None
         except KeyError:
             found = None

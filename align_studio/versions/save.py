@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
 from align_studio.domain import ChangelogEntry
 from align_studio.storage.specfile import SpecFile
 from align_studio.versions.history import Version, history

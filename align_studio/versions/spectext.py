@@ -19,8 +19,8 @@ from align_studio.storage.yamlpatch import patch_text
 from align_studio.storage.yamlread import YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlwrite import dump_document
 
-_VERSION = re.compile(rb"^version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.M)
-_FORMAT = re.compile(rb"^format_version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.M)
+_VERSION = re.compile(rb"^version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+_FORMAT = re.compile(rb"^format_version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -29,7 +29,7 @@ def decode(raw: bytes, name: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SpecLoadError.single(name, "this version is not UTF-8 text") from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
 def spec_from_text(text: str, name: str) -> tuple[Spec, dict[str, Any]]:

@@ -256,7 +256,7 @@ def _apply(repo: WorkspaceRepo, plan: _PullPlan, choices: Mapping[str, Any], aut
         if plan.fast_forward and all(f.merge is None or f.commit_bytes == f.theirs
                                      for f in plan.files):
             repo.repo.refs[repo.branch_ref()] = plan.remote
-            repo._stage({f.path: f.theirs for f in plan.files},  # noqa: SLF001
+            repo._stage({f.path: f.theirs for f in plan.files},
                         {f.path: _blob_id(f.theirs) for f in plan.files})
             commit, status = plan.remote, "fast-forward"
             message = f"updated to {plan.remote_label}"
