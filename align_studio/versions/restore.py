@@ -31,8 +31,7 @@ def restore_version(spec: SpecFile | str | os.PathLike[str], rev: str, author: s
     :class:`VersionUnreadable` when the old version cannot be opened (with the reason).
     """
     sf = spec if isinstance(spec, SpecFile) else SpecFile.load(spec)
-    repo = WorkspaceRepo.for_file(sf.path, workspace)
-    with repo.lock:
+    with WorkspaceRepo.for_file(sf.path, workspace) as repo, repo.lock:
         path = repo.tree_path(sf.path)
         head = repo.head()
         committed = repo.file_at(head, path) if head is not None else None

@@ -38,8 +38,7 @@ def save_version(spec: SpecFile | str | os.PathLike[str], message: str, author: 
     sf = spec if isinstance(spec, SpecFile) else SpecFile.load(spec)
     if sf.read_only_reason:
         raise VersionsError(f"{sf.path.name} is read-only: {sf.read_only_reason}")
-    repo = WorkspaceRepo.for_file(sf.path, workspace, create=True)
-    with repo.lock:
+    with WorkspaceRepo.for_file(sf.path, workspace, create=True) as repo, repo.lock:
         sf.save()  # unsaved edits of an open editor belong to the version
         path = repo.tree_path(sf.path)
         head = repo.head()
