@@ -90,7 +90,7 @@ def coverage(spec: Spec, store: RunStore | None = None) -> CoverageReport:
         for bid in case.behaviors or [NO_BEHAVIOR]:
             if bid not in known:
                 continue  # a broken link is a validation error, reported there
-            cell = cells[bid][case.category.value]
+            cell = cells[bid][str(case.category)]
             cell.cases.append(case.id)
             for r in case.responses:
                 if r.verdict is not None:

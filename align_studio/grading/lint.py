@@ -95,7 +95,7 @@ def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
     linked: dict[str, set[str]] = {}
     for case in spec.cases:
         for bid in case.behaviors:
-            linked.setdefault(bid, set()).add(case.category.value)
+            linked.setdefault(bid, set()).add(str(case.category))
     for i, b in enumerate(spec.behaviors):
         where = f"behavior {b.id}"
         reason = vague_reason(b.statement)
@@ -113,7 +113,7 @@ def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
                 "A rule no case exercises is never measured: it can break unnoticed.",
                 "Add a case that links it, or remove the behavior.", ("behaviors", i, "id"),
                 where))
-        elif b.kind == BehaviorKind.REFUSE and Category.LOOK_ALIKE.value not in cats:
+        elif str(b.kind) == BehaviorKind.REFUSE.value and Category.LOOK_ALIKE.value not in cats:
             out.append(Finding(
                 "refuse-without-look-alike", "warning",
                 f"refuse behavior '{b.id}' has no look-alike case",
@@ -121,8 +121,9 @@ def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
                 "unseen: a model that refuses everything would pass.",
                 "Add a 'look-alike' case linking this behavior whose expected outcome is "
                 "comply.", ("behaviors", i, "id"), where))
-    kinds = {b.kind for b in spec.behaviors}
-    if kinds and kinds <= {BehaviorKind.MUST_NOT, BehaviorKind.REFUSE}:
+    # str(): the editor may hold a plain word where the file had an enum
+    kinds = {str(b.kind) for b in spec.behaviors}
+    if kinds and kinds <= {BehaviorKind.MUST_NOT.value, BehaviorKind.REFUSE.value}:
         out.append(Finding(
             "no-positive-behaviors", "warning",
             "every behavior is a prohibition (must-not or refuse)",
@@ -133,19 +134,19 @@ def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
 
 
 def _case_rules(spec: Spec, out: list[Finding]) -> None:
-    cats = {c.category for c in spec.cases}
+    cats = {str(c.category) for c in spec.cases}
     for cat, rule, what in ((Category.ADVERSARIAL, "no-adversarial-cases",
                              "someone trying to make the AI break a rule"),
                             (Category.BOUNDARY, "no-boundary-cases",
                              "the exact edge of a rule (day 30 of a 30-day window)")):
-        if cat not in cats:
+        if cat.value not in cats:
             out.append(Finding(
                 rule, "warning", f"the spec has no {cat.value} case",
                 f"No case tests {what}, which is where AI features usually fail.",
                 f"Add at least one case with category '{cat.value}'.", ("cases",)))
     check_types: set[str] = set()
     for i, c in enumerate(spec.cases):
-        check_types.update(ch.type.value for ch in c.checks)
+        check_types.update(str(ch.type) for ch in c.checks)
         if c.expected is None:
             out.append(Finding(
                 "case-without-expected", "warning", f"case '{c.id}' has no expected outcome",
