@@ -205,3 +205,32 @@ def test_password_in_url_is_refused(example_spec: Path) -> None:
     with pytest.raises(SyncError, match="password"):
         set_remote(repo, f"https://ana:{TOKEN}@example.com/x.git")
     assert TOKEN.encode() not in (repo.root / ".git" / "config").read_bytes()
+
+
+def test_cli_remote_push_pull_with_conflicts(example_spec: Path, bare_repo: Path,
+                                             tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from align_studio.cli import main
+
+    ws = str(example_spec.parent)
+    assert main(["save-version", str(example_spec), "-m", "First", "--author", "Ana"]) == 0
+    assert main(["remote", str(bare_repo), "--workspace", ws]) == 0
+    assert main(["push", "--workspace", ws]) == 0
+    b = clone(str(bare_repo), str(tmp_path / "b"))
+    spec_b = b.workspace / NAME
+    _edit(example_spec, lambda s: setattr(s, "title", "A"))
+    assert main(["save-version", str(example_spec), "-m", "A", "--author", "Ana"]) == 0
+    assert main(["push", "--workspace", ws]) == 0
+    _edit(spec_b, lambda s: setattr(s, "title", "B"))
+    save_version(spec_b, "B", "Ben")
+    capsys.readouterr()
+    assert main(["pull", "--workspace", str(b.workspace)]) == 1
+    out = capsys.readouterr().out
+    assert "support.yaml:title" in out and "nothing was changed" in out
+    assert main(["pull", "--workspace", str(b.workspace), "--take", "theirs"]) == 0
+    assert SpecFile.load(spec_b).spec.title == "A"
+    assert main(["push", "--workspace", str(b.workspace)]) == 0
+    capsys.readouterr()
+    assert main(["pull", "--workspace", ws]) == 0
+    assert capsys.readouterr().out.startswith("updated to origin/main")
+    assert SpecFile.load(example_spec).spec.title == "A"
