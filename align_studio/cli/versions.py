@@ -15,8 +15,8 @@ from align_studio.providers.secrets import Keychain, SecretsError
 from align_studio.storage import SpecLoadError
 from align_studio.storage.errors import SpecChangedOnDisk
 from align_studio.versions.history import history
-from align_studio.versions.render import format_diff
 from align_studio.versions.remote import remote_url, set_remote, store_secret
+from align_studio.versions.render import format_diff
 from align_studio.versions.repo import VersionsError, WorkspaceRepo
 from align_studio.versions.restore import restore_version
 from align_studio.versions.save import NothingToSave, save_version
