@@ -148,9 +148,9 @@ def agreement(spec: Spec, store: RunStore | None = None) -> AgreementReport:
                         detail, ("cases", ci, "responses", ri)))
     for grader in GRADERS:
         report.overall[grader] = compute_stats(grader, pairs.get(("all", "", grader), []))
-    for (scope, key, grader), got in sorted(pairs.items()):
-        if scope == "target":
-            report.by_target.setdefault(key, {})[grader] = compute_stats(grader, got)
-        elif scope == "behavior":
-            report.by_behavior.setdefault(key, {})[grader] = compute_stats(grader, got)
+    for (kind, key, name), got in sorted(pairs.items()):
+        if kind == "target":
+            report.by_target.setdefault(key, {})[name] = compute_stats(name, got)
+        elif kind == "behavior":
+            report.by_behavior.setdefault(key, {})[name] = compute_stats(name, got)
     return report

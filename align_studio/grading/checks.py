@@ -189,7 +189,7 @@ _RUNNERS: dict[CheckType, Callable[[Check, str], tuple[bool, str]]] = {
 def run_check(check: Check, text: str, index: int = 0) -> CheckResult:
     """Evaluate one check on ``text`` (``negate`` applied; a broken check fails)."""
     kind = check.type.value if isinstance(check.type, CheckType) else str(check.type)
-    runner = _RUNNERS.get(check.type)  # type: ignore[call-overload]
+    runner = _RUNNERS.get(check.type)
     if runner is None:
         return CheckResult(index, kind, False, f"unknown check type {kind!r}", broken=True)
     try:

@@ -79,10 +79,10 @@ def coverage(spec: Spec, store: RunStore | None = None) -> CoverageReport:
     if store is not None:
         rows = latest_responses(store, spec.id)
         grades = grades_for(store, [r["id"] for r in rows])
-        for r in rows:
-            v = verdict_of(grades[r["id"]], "check")
+        for row in rows:
+            v = verdict_of(grades[row["id"]], "check")
             if v is not None:
-                check_verdicts.setdefault(r["case_id"], []).append(v)
+                check_verdicts.setdefault(row["case_id"], []).append(v)
     for case in spec.cases:
         if store is None and case.checks:
             check_verdicts[case.id] = [all(x.passed for x in run_checks(case, r.text))
