@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import resource
 import sys
 import tempfile
@@ -74,6 +75,7 @@ def main() -> int:
     print(f"ratio           {wall / ideal:.3f}  (bar: 1.25)")
     print(f"client CPU      {time.process_time():.2f} s")
     print(f"peak RSS        {rss_mb:.1f} MB")
+    print(f"load average    {os.getloadavg()[0]:.2f} (other processes share the cores)")
     return 0 if ok == a.cases and wall <= 1.25 * ideal else 1
 
 
