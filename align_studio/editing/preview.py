@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,16 +11,8 @@ if TYPE_CHECKING:
 
 
 def text_to_write(spec_file: SpecFile, data: dict[str, Any]) -> str:
-    """The text a save of ``data`` would write to ``spec_file`` (its comments kept).
-
-    The save runs on a shallow copy of the spec file aimed at a temporary folder, so the
-    real file and the real spec file's state are untouched.
-    """
-    with tempfile.TemporaryDirectory(prefix="align-preview-") as tmp:
-        shadow = copy.copy(spec_file)
-        shadow.path = Path(tmp) / spec_file.path.name
-        shadow.write_snapshot(data, force=True)
-        return shadow.text
+    """The text a save of ``data`` would write to ``spec_file`` (its comments kept)."""
+    return spec_file.render_snapshot(data)
 
 
 def disk_text(path: Path) -> str:

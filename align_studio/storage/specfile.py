@@ -216,6 +216,12 @@ class SpecFile:
         """
         return self.write_snapshot(self.snapshot(), force=force)
 
+    def render_snapshot(self, data: dict[str, Any]) -> str:
+        """The text a save of ``data`` would write (nothing is written)."""
+        with self._lock:
+            return patch_text(self._text, self._current_root(), self._baseline, data,
+                              self._newline)
+
     def write_snapshot(self, data: dict[str, Any], force: bool = False) -> bool:
         """Write a :meth:`snapshot`; safe to call from a worker thread."""
         if self.read_only_reason:
