@@ -200,3 +200,40 @@ def _check_check(p: ProblemList, here: Path, case_id: str, chk: Check) -> None:
             p.add(here + ("value",), f"{what} has a pattern that does not work: {exc}")
     if chk.type.value == "refusal" and chk.value not in (None, "comply", "refuse", "partial"):
         p.add(here + ("value",), f"{what} must expect comply, refuse or partial")
+
+
+def _raw_items(data: Any, key: str) -> list[dict[str, Any]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    return [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+
+
+def find_raw_problems(data: Any) -> list[Problem]:
+    """The id and link problems of a spec whose types are wrong, read from the raw data.
+
+    A load that stops on type problems still reports these, so that one ``validate`` run
+    shows every problem at once.
+    """
+    p = ProblemList()
+    for key, noun in (("behaviors", "behavior"), ("cases", "case"), ("targets", "target")):
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            continue
+        ids = [str(x.get("id")) if isinstance(x, dict) and x.get("id") is not None else ""
+               for x in items]
+        dups = _duplicates([i for i in ids if i])
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in dups:
+                if ident in seen:
+                    p.add((key, i, "id"), f"the {noun} id '{ident}' is used more than once")
+                seen.add(ident)
+    behavior_ids = {str(b.get("id")) for b in _raw_items(data, "behaviors")}
+    cases = data.get("cases") if isinstance(data, dict) else None
+    for i, c in enumerate(cases if isinstance(cases, list) else []):
+        if not isinstance(c, dict) or not isinstance(c.get("behaviors"), list):
+            continue
+        for j, link in enumerate(c["behaviors"]):
+            if isinstance(link, str) and link not in behavior_ids:
+                p.add(("cases", i, "behaviors", j),
+                      f"case '{c.get('id')}' links behavior '{link}', which the spec does not have")
+    return p.items

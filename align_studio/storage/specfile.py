@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from align_studio.domain import FORMAT_VERSION, Problem, Spec, find_problems
 from align_studio.domain.problems import Path as DocPath
-from align_studio.domain.problems import problems_from_validation
+from align_studio.domain.problems import find_raw_problems, problems_from_validation
 from align_studio.storage.atomic import atomic_write, remove_stale_temps
 from align_studio.storage.errors import (
     NewerFormatError,
@@ -162,7 +162,9 @@ class SpecFile:
             try:
                 spec = Spec.model_validate(data)
             except ValidationError as exc:
-                problems = [_locate(pr, root, name) for pr in problems_from_validation(exc)]
+                found = problems_from_validation(exc) + find_raw_problems(data)
+                problems = [_locate(pr, root, name) for pr in found]
+                problems.sort(key=lambda pr: (pr.line or 0, pr.column or 0))
                 raise SpecLoadError(name, problems) from None
             baseline = spec.to_data()
         sf = cls(p, text, raw, root, spec, baseline, _stamp(p, raw))

@@ -54,3 +54,15 @@ def test_entry_point_runs_as_a_program() -> None:
     out = subprocess.run([sys.executable, "-m", "align_studio", "--version"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.startswith("align-studio ")
+
+
+def test_type_problems_and_id_problems_are_reported_together(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "mixed.yaml"
+    p.write_text("format_version: 1\nid: x\ncases:\n  - id: a\n    category: advesarial\n"
+                 "    behaviors: [nope]\n    messages: oops\n  - id: a\n", encoding="utf-8")
+    assert main(["validate", str(p)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [ln.split(": error: ")[0].rsplit(":", 2)[1:] for ln in out] == [
+        ["5", "15"], ["6", "17"], ["7", "15"], ["8", "9"]]
+    assert "used more than once" in out[-1] and "links behavior 'nope'" in out[1]
