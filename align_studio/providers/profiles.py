@@ -12,17 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_validator)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from align_studio.providers.presets import PRESETS, get_preset
+from align_studio.storage.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +259,7 @@ class ProfileStore:
                     break
                 continue
             try:
-                _atomic_write(candidate, raw)
+                atomic_write(candidate, raw, mode=0o600)
             except OSError as exc:
                 self.problems.append(f"could not keep a copy at {candidate}: {exc}")
                 return
@@ -356,7 +354,7 @@ class ProfileStore:
                              for p in self._profiles.values()]}
         raw = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.path, raw)
+        atomic_write(self.path, raw, mode=0o600)
         self._loaded_digest = _digest(raw)
         log.debug("saved %d provider profiles to %s", len(self._profiles), self.path)
 
@@ -387,30 +385,3 @@ def _plain_errors(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, then ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".~{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)  # settings are personal; no one else needs to read them
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    if os.name != "nt":
-        try:
-            dfd = os.open(path.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dfd)
-        except OSError:
-            pass
-        finally:
-            os.close(dfd)

@@ -11,8 +11,10 @@ from pathlib import Path
 TEMP_PREFIX = ".~align-"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping the file's permissions.
+
+    ``mode`` sets the permissions instead (settings that hold personal data use 0o600).
 
     The bytes go to a hidden temporary file in the same folder, which is flushed and
     fsync'd, given the old file's mode, and renamed over the target; the folder is then
@@ -22,10 +24,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     folder = path.parent
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = None
     fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp",
                                     dir=folder)
     try:
@@ -82,5 +85,4 @@ def remove_stale_temps(folder: Path, name: str) -> int:
 
 def is_temporary(name: str) -> bool:
     """Whether a file name is a temporary or backup file that no scan should list."""
-    return (name.startswith(".") or name.startswith("~") or name.endswith("~")
-            or name.endswith((".tmp", ".swp", ".bak", ".orig")))
+    return name.startswith((".", "~")) or name.endswith(("~", ".tmp", ".swp", ".bak", ".orig"))
