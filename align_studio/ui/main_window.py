@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Scan the workspace (after the first paint) and then offer pending recoveries."""
         self._add_review()
+        from align_studio.ui.grading.integration import install  # issue 8: measuring
+        self.grading = install(self)
         self.workspace_panel.sig_scanned.connect(self._after_first_scan)
         self.workspace_panel.set_root(self.workspace)
 
