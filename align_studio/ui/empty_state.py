@@ -18,12 +18,13 @@ class EmptyState(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        if icon is not None and not icon.isNull():
-            pic = QLabel(self)
-            pic.setPixmap(icon.pixmap(48, 48))
-            pic.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            pic.setEnabled(False)  # drawn in the disabled (muted) colour
-            layout.addWidget(pic)
+        self.pic = QLabel(self)
+        self.pic.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pic.setEnabled(False)  # drawn in the disabled (muted) colour
+        self.pic.hide()
+        layout.addWidget(self.pic)
+        if icon is not None:
+            self.set_icon(icon)
         self.title = QLabel(title, self)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -35,6 +36,9 @@ class EmptyState(QWidget):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setMaximumWidth(460)
+        # A wrapped label centred in a layout is otherwise squeezed to its shortest line
+        # and its second line is cut off.
+        self.text.setMinimumWidth(min(460, self.text.fontMetrics().horizontalAdvance(text) + 8))
         self.text.setForegroundRole(self.text.foregroundRole())
         layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
         self.button: QPushButton | None = None
@@ -46,3 +50,9 @@ class EmptyState(QWidget):
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         self.setAccessibleName(title)
+
+    def set_icon(self, icon: QIcon) -> None:
+        """Show ``icon`` above the title (the main window adds it after its first paint)."""
+        if not icon.isNull():
+            self.pic.setPixmap(icon.pixmap(48, 48))
+            self.pic.show()
