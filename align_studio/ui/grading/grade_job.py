@@ -3,9 +3,9 @@
 The work (opening the run store, resolving the judge's endpoint, the judge requests through
 the :class:`~align_studio.providers.runner.Runner`) runs in the task runner's ``grading``
 lane and makes no Qt calls; progress comes back by a queued signal. Cancelling stops the
-judge requests in flight: each judge job that reports anything after the cancel is
-cancelled from inside the run (judge_responses keeps its runner to itself), and the grades
-already decided are kept.
+judge requests in flight: their tasks are cancelled on the run's own event loop (and one
+sent after the cancel is stopped at once) — judge_responses keeps its runner to itself —
+and the grades already decided are kept.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from align_studio.domain import Spec, Target
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Finished, Failed, Progress
+from align_studio.providers.runner import Failed, Finished, Progress, Started
 from align_studio.storage.runstore import RunStore
 from align_studio.ui.tasks import TaskRunner
 
@@ -75,6 +75,7 @@ class GradeJob(QObject):
         super().__init__(parent)
         self.runner, self.workspace, self.resolve = runner, workspace, resolve
         self._cancel: threading.Event | None = None
+        self._stop: Callable[[], Any] | None = None  # cancels the judge jobs in flight
         self._relay = _Relay(self)
         self._relay.sig_progress.connect(self.sig_progress)
 
@@ -91,13 +92,23 @@ class GradeJob(QObject):
         cancel = self._cancel = threading.Event()
         workspace, resolve, relay = self.workspace, self.resolve, self._relay
 
-        def on_event(event: Any) -> None:
+        tasks: set[asyncio.Task[Any]] = set()  # judge jobs in flight (the run's loop only)
+
+        def on_event(event: Any) -> None:  # on the run's event loop, inside the job's task
             if isinstance(event, Progress):
                 relay.sig_progress.emit(event.done, event.total)
-            if cancel.is_set() and not isinstance(event, (Finished, Failed, Progress)):
-                task = asyncio.current_task()
-                if task is not None:
+                return
+            task = asyncio.current_task()
+            if task is None:
+                return
+            if isinstance(event, Started):
+                tasks.add(task)
+                self._stop = lambda loop=asyncio.get_running_loop(): \
+                    loop.call_soon_threadsafe(lambda: [t.cancel() for t in list(tasks)])
+                if cancel.is_set():  # sent after the cancel: stop it at once
                     task.cancel()
+            elif isinstance(event, (Finished, Failed)):
+                tasks.discard(task)
 
         def work() -> GradeOutcome:
             out = GradeOutcome()
@@ -124,13 +135,19 @@ class GradeJob(QObject):
         """Stop judging (the requests in flight end as cancelled)."""
         if self._cancel is not None:
             self._cancel.set()
+            stop = self._stop
+            if stop is not None:
+                try:
+                    stop()
+                except RuntimeError:  # the run's loop has just closed: nothing in flight
+                    pass
 
     def _done(self, outcome: GradeOutcome) -> None:
-        self._cancel = None
+        self._cancel = self._stop = None
         self.sig_progress.emit(0, 0)
         self.sig_finished.emit(outcome)
 
     def _error(self, exc: BaseException) -> None:
-        self._cancel = None
+        self._cancel = self._stop = None
         self.sig_progress.emit(0, 0)
         self.sig_failed.emit(str(exc) or type(exc).__name__)
