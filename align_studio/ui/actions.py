@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from align_studio.ui.icons import icon
-
 Key = QKeySequence.StandardKey
 
 
@@ -14,6 +12,8 @@ class Actions:
     """Every action of the main window; the window connects them to what they do."""
 
     def __init__(self, window: QMainWindow, undo_group: QUndoGroup) -> None:
+        self._icon_names: list[tuple[QAction, str]] = []
+
         def make(text: str, keys: list[QKeySequence | Key | str] | None = None,
                  icon_name: str | None = None, tip: str = "") -> QAction:
             a = QAction(text, window)
@@ -21,7 +21,7 @@ class Actions:
                 a.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k)
                                 for k in keys])
             if icon_name:
-                a.setIcon(icon(icon_name))
+                self._icon_names.append((a, icon_name))
             if tip:
                 a.setStatusTip(tip)
             a.setToolTip(text.replace("&", "").rstrip("…") + (
@@ -43,10 +43,10 @@ class Actions:
         self.quit = make("&Quit", [Key.Quit])
         self.undo = undo_group.createUndoAction(window, "&Undo")
         self.undo.setShortcuts([QKeySequence(Key.Undo)])
-        self.undo.setIcon(icon("undo"))
+        self._icon_names.append((self.undo, "undo"))
         self.redo = undo_group.createRedoAction(window, "&Redo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo.setIcon(icon("redo"))
+        self._icon_names.append((self.redo, "redo"))
         for a in (self.undo, self.redo):
             window.addAction(a)
         self.show_workspace = make("&Workspace Browser", ["Ctrl+0"])
@@ -78,6 +78,13 @@ class Actions:
         self.spec_actions = [self.save, self.close_spec, self.add_behavior, self.add_target,
                              self.reload, self.show_diff, *self.tabs]
         self.file_actions = [self.duplicate, self.rename, self.delete]
+
+    def apply_icons(self) -> None:
+        """Give the actions their icons (after the window's first paint, to start faster)."""
+        from align_studio.ui.icons import icon
+
+        for action, name in self._icon_names:
+            action.setIcon(icon(name))
 
     def build_menus(self, window: QMainWindow) -> list[QMenu]:
         """Fill the window's menu bar."""

@@ -5,27 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoGroup
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidget, QWidget
 
-from align_studio.ui import workspace_ops as ops
+# Dialogs, icons and the file operations are imported where they are used: every Qt class
+# touched before the first paint costs start-up time (issue 4).
 from align_studio.ui.actions import Actions
-from align_studio.ui.empty_state import EmptyState
-from align_studio.ui.icons import app_icon, icon
 from align_studio.ui.tasks import TaskRunner
-from align_studio.ui.undo_keys import UndoKeysFilter
 from align_studio.ui.workspace_panel import WorkspacePanel
 
 if TYPE_CHECKING:
+    from align_studio.ui.empty_state import EmptyState
     from align_studio.editing.journal import Recovery
     from align_studio.ui.document import SpecDocument
     from align_studio.ui.editor import SpecEditor
@@ -51,18 +42,16 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self._session_keys: object | None = None
         self.undo_group = QUndoGroup(self)
-        self.setWindowIcon(app_icon())
         self.actions = a = Actions(self, self.undo_group)
         a.build_menus(self)
         self.workspace_panel = WorkspacePanel(self.runner, [a.new_spec, a.duplicate, a.rename,
                                                             a.delete], self)
         self.workspace_panel.sig_spec_activated.connect(self.open_spec)
-        self.empty = EmptyState("No spec open", "Pick a spec on the left or create one with "
-                                "Ctrl+N.", "New spec", icon("spec"), self)
-        self.empty.sig_action_clicked.connect(self.new_spec)
         self.center = QStackedWidget(self)
-        self.center.addWidget(self.empty)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.empty: EmptyState | None = None  # "No spec open", built after the first paint
+        # By keyword: a positional widget makes PySide weigh the (Qt.Orientation, parent)
+        # overload, which builds the whole ``Qt`` namespace (~18 ms) before the first paint.
+        self.splitter = QSplitter(parent=self)  # horizontal
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.workspace_panel)
         self.splitter.addWidget(self.center)
@@ -71,8 +60,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.statusBar().showMessage("Ready")
         self._connect_actions()
-        self._undo_keys = UndoKeysFilter(self, [a.undo, a.redo])
-        QApplication.instance().installEventFilter(self._undo_keys)
         self._restore_window_state()
         self._update_title()
         self.review: object | None = None  # Preview and Results, added in start()
@@ -80,11 +67,42 @@ class MainWindow(QMainWindow):
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:
         """Scan the workspace (after the first paint) and then offer pending recoveries."""
+        self._add_icons()
+        # An application-wide Python event filter makes every event cross into Python
+        # (and Qt build its Python types); not needed before the first paint.
+        from align_studio.ui.undo_keys import UndoKeysFilter
+
+        self._undo_keys = UndoKeysFilter(self, [self.actions.undo, self.actions.redo])
+        QApplication.instance().installEventFilter(self._undo_keys)
         self._add_review()
         from align_studio.ui.grading.integration import install  # issue 8: measuring
         self.grading = install(self)
+        from align_studio.ui.versions.integration import install_versions  # issues 6 and 7
+        self.versions = install_versions(self)
         self.workspace_panel.sig_scanned.connect(self._after_first_scan)
         self.workspace_panel.set_root(self.workspace)
+
+    def _add_icons(self) -> None:
+        # After the first paint: reading and recolouring the SVGs is not needed to show it.
+        from align_studio.ui.icons import app_icon, icon
+
+        self.setWindowIcon(app_icon())
+        self.actions.apply_icons()
+        self._show_empty().set_icon(icon("spec"))
+
+    def _show_empty(self) -> EmptyState:
+        # Built after the first paint: its centred labels touch the ``Qt`` namespace, whose
+        # Python enums cost ~18 ms to build.
+        if self.empty is None:
+            from align_studio.ui.empty_state import EmptyState
+
+            self.empty = EmptyState("No spec open", "Pick a spec on the left or create one "
+                                    "with Ctrl+N.", "New spec", None, self)
+            self.empty.sig_action_clicked.connect(self.new_spec)
+            self.center.addWidget(self.empty)
+        if self.doc is None:
+            self.center.setCurrentWidget(self.empty)
+        return self.empty
 
     def _add_review(self) -> None:
         # Preview and Results (issue 5): tabs, Run menu, run progress. Built after the first
@@ -133,23 +151,31 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def choose_workspace(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(self, "Open workspace", str(self.workspace))
         if folder:
             self.set_workspace(Path(folder))
 
     def new_spec(self) -> None:
+        from align_studio.ui import workspace_ops as ops
+
         path = ops.new_spec(self, self.workspace)
         if path is not None:
             self.workspace_panel.rescan(select=path)
             self.open_spec(path)
 
     def duplicate_spec(self) -> None:
+        from align_studio.ui import workspace_ops as ops
+
         src = self.workspace_panel.current_path()
         path = ops.duplicate_spec(self, self.workspace, src) if src else None
         if path is not None:
             self.workspace_panel.rescan(select=path)
 
     def rename_spec(self) -> None:
+        from align_studio.ui import workspace_ops as ops
+
         src = self.workspace_panel.current_path()
         if src is None or (self.doc and self.doc.path == src and not self.close_spec()):
             return
@@ -159,6 +185,8 @@ class MainWindow(QMainWindow):
             self.open_spec(path)
 
     def delete_spec(self) -> None:
+        from align_studio.ui import workspace_ops as ops
+
         src = self.workspace_panel.current_path()
         if src is None:
             return
@@ -203,6 +231,8 @@ class MainWindow(QMainWindow):
 
     def close_spec(self) -> bool:
         """Close the open spec, asking Save / Discard / Cancel if it has unsaved edits."""
+        from PySide6.QtWidgets import QMessageBox
+
         doc, editor = self.doc, self.editor
         if doc is None or editor is None:
             return True
@@ -225,7 +255,7 @@ class MainWindow(QMainWindow):
         editor.deleteLater()
         doc.deleteLater()
         self.doc = self.editor = None
-        self.center.setCurrentWidget(self.empty)
+        self._show_empty()
         self._modified_changed(False)
         return True
 
@@ -280,8 +310,7 @@ class MainWindow(QMainWindow):
         a.reload.triggered.connect(lambda: self.doc and self._reload())
         a.show_diff.triggered.connect(self.show_diff)
         a.shortcuts.triggered.connect(self.show_shortcuts)
-        a.user_guide.triggered.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE))))
+        a.user_guide.triggered.connect(self.show_user_guide)
         a.about.triggered.connect(self.show_about)
 
     def _in_tab(self, index: int, panel: str, method: str) -> None:
@@ -290,6 +319,8 @@ class MainWindow(QMainWindow):
             getattr(getattr(self.editor, panel), method)()
 
     def _reload(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if self.doc is None:
             return
         if self.doc.is_modified():
@@ -311,7 +342,15 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self.actions.by_menu(), self).exec()
 
+    def show_user_guide(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))
+
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from align_studio import __version__
 
         QMessageBox.about(self, "About Align Studio",

@@ -5,24 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QListView,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from align_studio.ui.empty_state import EmptyState
-from align_studio.ui.workspace_delegate import SpecItemDelegate
 from align_studio.ui.workspace_model import PATH_ROLE, WorkspaceModel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QListView
+
     from align_studio.storage.workspace import SpecSummary
     from align_studio.ui.tasks import TaskRunner
 
@@ -69,22 +67,38 @@ class WorkspacePanel(QWidget):
         layout.addLayout(head)
 
         self.stack = QStackedWidget(self)
-        self.view = QListView(self)
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(SpecItemDelegate(self.view))
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setUniformItemSizes(True)
-        self.view.setAccessibleName("Specs in this workspace")
-        self.view.setFrameShape(QListView.Shape.NoFrame)
-        self.view.activated.connect(self._activated)
-        self.view.clicked.connect(self._activated)
-        self.empty = EmptyState("No specs yet", "Create the first spec of this workspace "
-                                "with Ctrl+N.", parent=self)
-        self.loading = QLabel("Reading the workspace…", self)
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for w in (self.loading, self.view, self.empty):
-            self.stack.addWidget(w)
+        self._view: QListView | None = None  # built with the first scan (after the first paint)
+        # Centred by stretches rather than alignment flags: this is shown at the first paint,
+        # before which the ``Qt`` namespace is not touched (see workspace_model).
+        self.loading = QWidget(self)
+        row = QHBoxLayout(self.loading)
+        row.addStretch(1)
+        row.addWidget(QLabel("Reading the workspace…", self.loading))
+        row.addStretch(1)
+        self.empty: QWidget | None = None  # "No specs yet", built when first needed
+        self.stack.addWidget(self.loading)
         layout.addWidget(self.stack, 1)
+
+    @property
+    def view(self) -> QListView:
+        """The list of specs (built on first use: it is not shown before the first scan)."""
+        if self._view is None:
+            from PySide6.QtWidgets import QAbstractItemView, QListView
+
+            from align_studio.ui.workspace_delegate import SpecItemDelegate
+
+            view = QListView(self)
+            view.setModel(self.model)
+            view.setItemDelegate(SpecItemDelegate(view))
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view.setUniformItemSizes(True)
+            view.setAccessibleName("Specs in this workspace")
+            view.setFrameShape(QListView.Shape.NoFrame)
+            view.activated.connect(self._activated)
+            view.clicked.connect(self._activated)
+            self.stack.addWidget(view)
+            self._view = view
+        return self._view
 
     # ---- scanning ------------------------------------------------------------------------
     def set_root(self, root: Path) -> None:
@@ -108,10 +122,19 @@ class WorkspacePanel(QWidget):
         if scan_id != self._scan_id:  # a newer scan is on its way; drop this stale one
             return
         self.model.set_summaries(items)
-        self.stack.setCurrentWidget(self.view if items else self.empty)
+        self.stack.setCurrentWidget(self.view if items else self._empty_state())
         if self._pending_select is not None:
             self.select(self._pending_select)
         self.sig_scanned.emit()
+
+    def _empty_state(self) -> QWidget:
+        if self.empty is None:
+            from align_studio.ui.empty_state import EmptyState
+
+            self.empty = EmptyState("No specs yet", "Create the first spec of this workspace "
+                                    "with Ctrl+N.", parent=self)
+            self.stack.addWidget(self.empty)
+        return self.empty
 
     # ---- selection -----------------------------------------------------------------------
     def current_path(self) -> Path | None:
