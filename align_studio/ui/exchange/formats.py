@@ -1,0 +1,70 @@
+"""The single-file formats of File → Export As, rendered without Qt (run off the GUI thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its menu text, default file name and file-dialog filter."""
+
+    key: str
+    label: str
+    filename: str  # ``{id}`` is the spec's id
+    filter: str
+
+
+FORMATS = [
+    Format("promptfoo", "&promptfoo Config…", "promptfooconfig.yaml", "YAML (*.yaml *.yml)"),
+    Format("dpo", "&DPO Pairs (TRL)…", "{id}-dpo.jsonl", "JSON Lines (*.jsonl)"),
+    Format("kto", "&KTO Examples (TRL)…", "{id}-kto.jsonl", "JSON Lines (*.jsonl)"),
+    Format("openai-preference", "OpenAI &Preference Fine-tuning…",
+           "{id}-openai-preference.jsonl", "JSON Lines (*.jsonl)"),
+    Format("sft", "&SFT Conversations…", "{id}-sft.jsonl", "JSON Lines (*.jsonl)"),
+    Format("openai-evals", "OpenAI &Evals Samples…", "{id}-openai-evals.jsonl",
+           "JSON Lines (*.jsonl)"),
+    Format("inspect", "&Inspect AI Dataset…", "{id}-inspect.jsonl", "JSON Lines (*.jsonl)"),
+    Format("batch", "OpenAI &Batch Input…", "{id}-batch.jsonl", "JSON Lines (*.jsonl)"),
+    Format("model-spec", "&Model Spec (Markdown)…", "{id}-model-spec.md", "Markdown (*.md)"),
+    Format("report", "&Report (HTML)…", "{id}-report.html", "HTML (*.html)"),
+]
+
+
+def render_format(key: str, spec_path: Path) -> str:
+    """One spec in one format, with keys masked like the bundle's files."""
+    from align_studio.exchange import evalsets, training
+    from align_studio.exchange.common import ExchangeError, jsonl, scrub
+    from align_studio.exchange.modelspec import render_model_spec
+    from align_studio.exchange.promptfoo_export import render_promptfoo_config
+    from align_studio.exchange.report import render_report
+    from align_studio.storage import SpecFile, SpecLoadError
+
+    try:
+        spec = SpecFile.load(spec_path).spec
+    except SpecLoadError as exc:
+        raise ExchangeError(str(exc)) from None
+    rows = {"dpo": training.dpo_rows, "kto": training.kto_rows,
+            "openai-preference": training.openai_preference_rows, "sft": training.sft_rows,
+            "openai-evals": evalsets.openai_evals_rows, "inspect": evalsets.inspect_rows,
+            "batch": evalsets.batch_rows}
+    if key == "promptfoo":
+        text = render_promptfoo_config(spec)
+    elif key == "model-spec":
+        text = render_model_spec([spec])
+    elif key == "report":
+        text = render_report([spec])
+    elif key in rows:
+        text = jsonl(rows[key](spec))
+    else:
+        raise ExchangeError(f"unknown format {key!r}")
+    return scrub(text)
+
+
+def write_format(key: str, spec_path: Path, out: Path) -> Path:
+    """Render and write atomically; returns ``out``."""
+    from align_studio.storage.atomic import atomic_write
+
+    atomic_write(out, render_format(key, spec_path).encode("utf-8"))
+    return out

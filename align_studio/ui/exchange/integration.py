@@ -1,0 +1,279 @@
+"""Hand-over in the main window: File → Import / Export Bundle / Export As, and the Inbox.
+
+The main window creates one :class:`ExchangeIntegration` after its first paint. The
+exchange core (and matplotlib, which the report draws with) is imported only when one of
+these actions runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QMessageBox
+
+from align_studio.ui.exchange.formats import FORMATS
+from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
+
+if TYPE_CHECKING:
+    from align_studio.ui.exchange.inbox_panel import InboxPanel
+    from align_studio.ui.main_window import MainWindow
+
+
+class ExchangeIntegration(QObject):
+    """Owns the import/export actions, their dialogs, and the Inbox dock."""
+
+    sig_done = Signal(str)
+    """An import or export finished; the message shown in the status bar."""
+    sig_dialog = Signal(object)
+    """A dialog of this integration is about to run (tests answer it through this)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = w = window
+        self.inbox: InboxPanel | None = None
+        self.dock: QDockWidget | None = None
+        self.export_bundle = make_action(w, "&Export Bundle…", ["Ctrl+Shift+E"], None,
+                                         "A bundle of specs and files for engineers")
+        self.export_bundle.triggered.connect(self.show_export)
+        self.export_menu = QMenu("Export &As", w)
+        self.format_actions = []
+        for fmt in FORMATS:
+            a = self.export_menu.addAction(fmt.label)
+            a.triggered.connect(lambda _c=False, k=fmt.key: self.export_format(k))
+            self.format_actions.append(a)
+        self.import_menu = QMenu("&Import", w)
+        self.import_bundle = self.import_menu.addAction("&Bundle…", self.import_bundle_file)
+        self.import_promptfoo = self.import_menu.addAction("&promptfoo Config…",
+                                                           self.import_promptfoo_file)
+        self.import_cases = self.import_menu.addAction("&Cases from CSV/JSONL…",
+                                                       self.import_cases_file)
+        self.import_logs = self.import_menu.addAction("Production &Logs…",
+                                                      self.import_logs_file)
+        self.show_inbox = make_action(w, "&Inbox", ["Ctrl+Alt+I"], None,
+                                      "Production conversations waiting for review")
+        self.show_inbox.setCheckable(True)
+        self.show_inbox.toggled.connect(self.set_inbox_visible)
+        file_menu = find_menu(w, "&File")
+        if file_menu is not None:
+            before = w.actions.settings
+            file_menu.insertMenu(before, self.import_menu)
+            file_menu.insertAction(before, self.export_bundle)
+            file_menu.insertMenu(before, self.export_menu)
+            file_menu.insertSeparator(before)
+        view_menu = find_menu(w, "&View")
+        if view_menu is not None:
+            items = view_menu.actions()
+            if len(items) > 2:  # after Workspace Browser and Problems
+                view_menu.insertAction(items[2], self.show_inbox)
+            else:
+                view_menu.addAction(self.show_inbox)
+        list_in_shortcuts(w, "&File", [self.export_bundle])
+        list_in_shortcuts(w, "&View", [self.show_inbox])
+        self.spec_only = [*self.format_actions, self.import_cases]
+        w.actions.spec_actions.extend(self.spec_only)
+        for a in self.spec_only:
+            a.setEnabled(w.doc is not None)
+        w.sig_spec_opened.connect(lambda _p: self.inbox and self.inbox.refresh())
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+        self.sig_done.emit(message)
+
+    def _failed(self, title: str, exc: BaseException) -> None:
+        QMessageBox.warning(self.window, title, str(exc))
+        self.sig_done.emit(f"{title} failed: {exc}")
+
+    def _exec(self, dialog: QDialog) -> int:
+        self.sig_dialog.emit(dialog)
+        return dialog.exec()
+
+    # ---- export ----------------------------------------------------------------------
+    def export_dialog(self) -> QDialog:
+        """The Export Bundle dialog for this workspace (the open spec checked, if any)."""
+        from align_studio.ui.exchange.export_dialog import ExportDialog
+
+        w = self.window
+        model = w.workspace_panel.model
+        specs = []
+        for row in range(model.rowCount()):
+            path = model.path_at(row)
+            if path is None:
+                continue
+            title = model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+            specs.append((path, str(title or "")))
+        checked = {w.doc.path} if w.doc is not None else None
+        dest = Path.home() / f"{w.workspace.name}-bundle.zip"
+        dialog = ExportDialog(specs, dest, w.runner, checked, w)
+        dialog.sig_exported.connect(lambda r: self._status(f"Exported {r.path}"))
+        return dialog
+
+    def show_export(self) -> None:
+        """File → Export Bundle…"""
+        self._exec(self.export_dialog())
+
+    def export_format(self, key: str) -> None:
+        """File → Export As → one format, for the open spec."""
+        from align_studio.ui.exchange.formats import write_format
+
+        doc = self.window.doc
+        if doc is None:
+            return
+        fmt = next(f for f in FORMATS if f.key == key)
+        default = doc.path.parent / fmt.filename.format(id=doc.session.spec.id)
+        name, _f = QFileDialog.getSaveFileName(self.window, fmt.label.replace("&", "")
+                                               .rstrip("…"), str(default), fmt.filter)
+        if not name:
+            return
+        if doc.is_modified():
+            self._status("Exporting the saved file; your unsaved edits are not included")
+        path, out = doc.path, Path(name)
+        self.window.runner.run(lambda: write_format(key, path, out),
+                               lambda p: self._status(f"Wrote {p}"),
+                               lambda e: self._failed("Export", e), lane="export")
+
+    # ---- import ----------------------------------------------------------------------
+    def _open_file(self, title: str, filter_: str) -> Path | None:
+        name, _f = QFileDialog.getOpenFileName(self.window, title, str(self.window.workspace),
+                                               filter_)
+        return Path(name) if name else None
+
+    def import_bundle_file(self, bundle: Path | None = None) -> None:
+        """File → Import → Bundle…"""
+        from align_studio.ui.exchange.bundle_import_dialog import BundleImportDialog
+
+        bundle = bundle or self._open_file("Import bundle", "Bundle (*.zip)")
+        if bundle is None:
+            return
+        dialog = BundleImportDialog(bundle, self.window.workspace, self.window.runner,
+                                    self.window)
+        dialog.sig_imported.connect(self._bundle_imported)
+        self._exec(dialog)
+
+    def _bundle_imported(self, result: Any) -> None:
+        files = [*result.written, *result.replaced]
+        self.window.workspace_panel.rescan(select=files[0] if files else None)
+        self._status(f"Imported {len(files)} spec{'s' if len(files) != 1 else ''}"
+                     + (f" ({len(result.replaced)} replaced)" if result.replaced else ""))
+
+    def import_promptfoo_file(self, config: Path | None = None) -> None:
+        """File → Import → promptfoo Config…: read it, show the report, create the spec."""
+        from align_studio.exchange.promptfoo_import import import_promptfoo
+
+        config = config or self._open_file("Import promptfoo config",
+                                           "promptfoo config (*.yaml *.yml *.json)")
+        if config is None:
+            return
+        self.window.statusBar().showMessage(f"Reading {config.name}…")
+        self.window.runner.run(lambda: import_promptfoo(config),
+                               lambda r: self._promptfoo_read(r, config),
+                               lambda e: self._failed("Import promptfoo config", e),
+                               lane="import")
+
+    def _promptfoo_read(self, result: Any, config: Path) -> None:
+        from align_studio.storage import SpecFile
+        from align_studio.ui.exchange.promptfoo_dialog import PromptfooImportDialog
+
+        dialog = PromptfooImportDialog(result, config, self.window.workspace, self.window)
+        if self._exec(dialog) != QDialog.DialogCode.Accepted:
+            self.window.statusBar().clearMessage()
+            return
+        out = dialog.target()
+
+        def work() -> Path:
+            SpecFile.create(out, result.spec, header=f"Imported from promptfoo config "
+                            f"{config.name} by Align Studio.")
+            return out
+
+        def created(path: Path) -> None:
+            self.window.workspace_panel.rescan(select=path)
+            self.window.open_spec(path)
+            self._status(f"Created {path.name} with {len(result.spec.cases)} cases")
+
+        self.window.runner.run(work, created, lambda e: self._failed("Import", e),
+                               lane="import")
+
+    def import_cases_file(self, source: Path | None = None) -> None:
+        """File → Import → Cases from CSV/JSONL…: map the columns, add cases (undoable)."""
+        from align_studio.exchange.tabular import guess_mapping, preview_columns
+
+        if self.window.doc is None:
+            return
+        source = source or self._open_file("Import cases", "Cases (*.csv *.tsv *.jsonl "
+                                           "*.ndjson)")
+        if source is None:
+            return
+        self.window.runner.run(lambda: preview_columns(source),
+                               lambda p: self._map_columns(source, p, guess_mapping(p.columns)),
+                               lambda e: self._failed("Import cases", e), lane="import")
+
+    def _map_columns(self, source: Path, preview: Any, guess: Any) -> None:
+        from align_studio.editing.commands import Compound, InsertItem
+        from align_studio.exchange.tabular import import_cases
+        from align_studio.ui.exchange.mapping_dialog import MappingDialog
+
+        doc = self.window.doc
+        if doc is None:
+            return
+        dialog = MappingDialog(source.name, preview, guess, doc.path.name, self.window)
+        if self._exec(dialog) != QDialog.DialogCode.Accepted:
+            return
+        mapping = dialog.mapping()
+        ids = {c.id for c in doc.session.spec.cases}
+        path = doc.path
+
+        def add(cases: list[Any]) -> None:
+            d = self.window.doc
+            if d is None or d.path != path:
+                return
+            spec = d.session.spec
+            start = len(spec.cases)
+            d.undo_stack.push_command(Compound(
+                f"Import {len(cases)} cases from {source.name}",
+                [InsertItem(spec, "cases", start + i, c) for i, c in enumerate(cases)]))
+            self._status(f"Added {len(cases)} cases from {source.name} (unsaved)")
+
+        self.window.runner.run(lambda: import_cases(source, mapping, existing_ids=ids), add,
+                               lambda e: self._failed("Import cases", e), lane="import")
+
+    def import_logs_file(self, source: Path | None = None) -> None:
+        """File → Import → Production Logs…: add conversations to the Inbox."""
+        from align_studio.exchange.logs_inbox import add_logs
+
+        source = source or self._open_file("Import production logs",
+                                           "Logs (*.jsonl *.ndjson *.json)")
+        if source is None:
+            return
+        ws = self.window.workspace
+
+        def added(result: tuple[int, list[str]]) -> None:
+            n, problems = result
+            self.show_inbox.setChecked(True)
+            if self.inbox is not None:
+                self.inbox.refresh()
+            more = f"; {len(problems)} lines skipped" if problems else ""
+            self._status(f"Added {n} conversations to the inbox{more}")
+
+        self.window.runner.run(lambda: add_logs(ws, source), added,
+                               lambda e: self._failed("Import logs", e), lane="inbox")
+
+    # ---- inbox -----------------------------------------------------------------------
+    def set_inbox_visible(self, on: bool) -> None:
+        """Show or hide the Inbox dock (built the first time)."""
+        from align_studio.ui.exchange.inbox_panel import InboxPanel
+
+        w = self.window
+        if self.dock is None:
+            if not on:
+                return
+            self.inbox = InboxPanel(w.runner, lambda: w.workspace, lambda: w.doc)
+            self.inbox.sig_changed.connect(lambda m: w.statusBar().showMessage(m, 6000))
+            self.dock = QDockWidget("Inbox", w)
+            self.dock.setObjectName("inbox-dock")
+            self.dock.setWidget(self.inbox)
+            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self.show_inbox.setChecked)
+        self.dock.setVisible(on)
+        if on and self.inbox is not None:
+            self.inbox.refresh()

@@ -1,0 +1,65 @@
+"""A long job off the GUI thread with progress and cancel, on top of :class:`TaskRunner`.
+
+The work is a plain callable ``fn(progress, cancel)`` that makes no Qt calls (the exchange
+and versions cores take exactly these two). Progress is relayed to the GUI thread by a
+queued signal; the result or the error arrives on the GUI thread through the runner.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from align_studio.ui.tasks import TaskRunner
+
+Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
+
+
+class ProgressJob(QObject):
+    """One background job; create it, connect its signals, then :meth:`start` it."""
+
+    sig_progress = Signal(int, int, str)
+    """Progress on the GUI thread: steps done, steps in all, what is being done."""
+    sig_finished = Signal(object)
+    """The job finished; its result."""
+    sig_failed = Signal(object)
+    """The job failed or was cancelled; the exception."""
+    _sig_relay = Signal(int, int, str)
+
+    def __init__(self, runner: TaskRunner, work: Work, parent: QObject | None = None,
+                 lane: str = "default") -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.work = work
+        self.lane = lane
+        self.cancel_flag = threading.Event()
+        self.running = False
+        self._sig_relay.connect(self._relay)  # emitted by the worker: queued to this thread
+
+    def start(self) -> None:
+        """Run the work in the background."""
+        self.running = True
+        self.cancel_flag.clear()
+        emit = self._sig_relay.emit
+        self.runner.run(lambda: self.work(emit, self.cancel_flag), self._done, self._failed,
+                        lane=self.lane)
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next step (it raises ``Cancelled``)."""
+        self.cancel_flag.set()
+
+    @Slot(int, int, str)
+    def _relay(self, done: int, total: int, what: str) -> None:
+        if self.running:
+            self.sig_progress.emit(done, total, what)
+
+    def _done(self, result: Any) -> None:
+        self.running = False
+        self.sig_finished.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.sig_failed.emit(exc)

@@ -1,0 +1,233 @@
+"""Versions in the main window: Spec → Save Version…, the History tab, restore, and sync.
+
+The main window creates one :class:`VersionsIntegration` after its first paint. Nothing
+here imports dulwich until a version is saved, listed or synced (:mod:`ops` and
+:mod:`sync_controller` import the versions core when they run).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
+from align_studio.ui.icons import icon
+from align_studio.ui.versions.sync_controller import SyncController
+
+if TYPE_CHECKING:
+    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.versions.history_panel import HistoryPanel
+
+AUTHOR_KEY = "user/author"
+
+
+class VersionsIntegration(QObject):
+    """Owns the versions actions and the History tab of the open spec."""
+
+    sig_version_saved = Signal(object)
+    """A version was saved or restored (the :class:`Version`), and the spec reloaded."""
+    sig_failed = Signal(str)
+    """A versions operation failed; the message shown to the PM."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.history: HistoryPanel | None = None
+        self.exchange: Any = None  # the hand-over integration, set by install_versions
+        self.viewers: list[QDialog] = []
+        self.busy = False
+        w = window
+        self.save_version = make_action(w, "Save &Version…", ["Ctrl+Alt+S"], "save",
+                                        "Save the spec as a new version with a message")
+        self.show_history = make_action(w, "&History", ["Ctrl+Alt+H"], "diff",
+                                        "The saved versions of the spec; compare and restore")
+        self.save_version.triggered.connect(self.save_new_version)
+        self.show_history.triggered.connect(self.open_history)
+        spec_menu = find_menu(w, "&Spec")
+        if spec_menu is not None:
+            spec_menu.addSeparator()
+            spec_menu.addAction(self.save_version)
+            spec_menu.addAction(self.show_history)
+        list_in_shortcuts(w, "&Spec", [self.save_version, self.show_history])
+        w.actions.spec_actions.extend([self.save_version, self.show_history])
+        for a in (self.save_version, self.show_history):
+            a.setEnabled(w.doc is not None)
+        self.sync = SyncController(w, self)
+        file_menu = find_menu(w, "&File")
+        if file_menu is not None:
+            file_menu.insertMenu(w.actions.settings, self.sync.menu)
+            file_menu.insertSeparator(w.actions.settings)
+        w.sig_spec_opened.connect(lambda _p: self.attach())
+        self.sync.sig_pulled.connect(lambda _m: self._after_change())
+        self.attach()
+
+    # ---- the History tab -------------------------------------------------------------
+    def attach(self) -> None:
+        """Add the History tab to the editor of the spec just opened."""
+        from align_studio.ui.versions.history_panel import HistoryPanel
+
+        doc, editor = self.window.doc, self.window.editor
+        if doc is None or editor is None:
+            return
+        panel = HistoryPanel(doc.path, self.window.workspace, self.window.runner, editor)
+        panel.sig_open_requested.connect(self.open_version)
+        panel.sig_restore_requested.connect(self.restore)
+        editor.tabs.addTab(panel, icon("diff"), "History")
+        self.history = panel
+        panel.destroyed.connect(lambda *_: self._forget(panel))
+
+        def shown(index: int) -> None:
+            if editor.tabs.widget(index) is panel:
+                panel.refresh()
+
+        editor.tabs.currentChanged.connect(shown)
+
+    def _forget(self, panel: object) -> None:
+        if self.history is panel:
+            self.history = None
+
+    def open_history(self) -> None:
+        """Show the History tab of the open spec."""
+        editor = self.window.editor
+        if editor is not None and self.history is not None:
+            if editor.tabs.currentWidget() is self.history:
+                self.history.refresh()
+            editor.tabs.setCurrentWidget(self.history)
+
+    # ---- saving ----------------------------------------------------------------------
+    def author(self, ask: bool = True) -> str:
+        """The author name from Settings; asked once (and remembered) when it is missing."""
+        name = str(self.window.settings.value(AUTHOR_KEY, "", str) or "").strip()
+        if name or not ask:
+            return name
+        name, ok = QInputDialog.getText(self.window, "Your name", "Your name, written on "
+                                        "the versions you save (change it in Settings):")
+        name = name.strip() if ok else ""
+        if name:
+            self.window.settings.setValue(AUTHOR_KEY, name)
+        return name
+
+    def ensure_saved(self, doing: str) -> bool:
+        """Offer to save unsaved edits first; False when the PM declines or saving fails."""
+        doc = self.window.doc
+        if doc is None or not doc.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self.window, doing, f"{doc.path.name} has unsaved edits. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        return answer == QMessageBox.StandardButton.Save and doc.save_and_wait()
+
+    def save_new_version(self) -> None:
+        """Spec → Save Version…: ask for a message, then commit off the GUI thread."""
+        from align_studio.ui.versions.save_dialog import SaveVersionDialog
+
+        doc = self.window.doc
+        if doc is None or self.busy or not self.ensure_saved("Save Version"):
+            return
+        dialog = SaveVersionDialog(doc.path.name, doc.session.spec.version,
+                                   self.author(ask=False), self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        message, author = dialog.values()
+        if not self.author(ask=False):
+            self.window.settings.setValue(AUTHOR_KEY, author)
+        path, ws = doc.path, self.window.workspace
+        self._run(f"Saving a version of {path.name}…",
+                  lambda: _ops().save(path, ws, message, author), "Save Version")
+
+    def restore(self, commit: str, label: str) -> None:
+        """Restore a version (after confirming) as a new version."""
+        doc = self.window.doc
+        if doc is None or self.busy or not self.ensure_saved("Restore Version"):
+            return
+        answer = QMessageBox.question(
+            self.window, "Restore Version",
+            f"Restore {label} of {doc.path.name}?\n\nIts content becomes a new version; "
+            "the versions in between stay in the history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        author = self.author()
+        if not author:
+            return
+        path, ws = doc.path, self.window.workspace
+        self._run(f"Restoring {label} of {path.name}…",
+                  lambda: _ops().restore(path, ws, commit, author), "Restore Version")
+
+    def open_version(self, commit: str, label: str) -> None:
+        """Open one version read-only in a window of its own."""
+        from align_studio.ui.versions.version_view import VersionViewDialog
+
+        doc = self.window.doc
+        if doc is None:
+            return
+        path, ws = doc.path, self.window.workspace
+
+        def show(text: Any) -> None:
+            viewer = VersionViewDialog(path.name, label, text.text, self.window)
+            self.viewers.append(viewer)
+            viewer.finished.connect(lambda _r: self.viewers.remove(viewer))
+            viewer.show()
+
+        self.window.runner.run(lambda: _ops().open_version(path, ws, commit), show,
+                               lambda e: self._failed("Open Version", e), lane="versions")
+
+    # ---- running ---------------------------------------------------------------------
+    def _run(self, message: str, work: Any, title: str) -> None:
+        self.busy = True
+        self.window.statusBar().showMessage(message)
+        self.window.runner.run(work, self._saved, lambda e: self._failed(title, e),
+                               lane="versions")
+
+    def _saved(self, version: Any) -> None:
+        self.busy = False
+        self._after_change()
+        self.window.statusBar().showMessage(
+            f"Saved version {version.spec_version} ({version.short}): {version.title}", 8000)
+        self.sig_version_saved.emit(version)
+
+    def _after_change(self) -> None:
+        doc = self.window.doc
+        if doc is not None:
+            if doc.is_modified():
+                doc.check_disk()
+            else:
+                doc.reload()
+        self.window.workspace_panel.rescan(select=doc.path if doc else None)
+        if self.history is not None:
+            self.history.refresh()
+
+    def _failed(self, title: str, exc: BaseException) -> None:
+        from align_studio.versions import NothingToSave
+
+        self.busy = False
+        self.window.statusBar().clearMessage()
+        if isinstance(exc, NothingToSave):
+            QMessageBox.information(self.window, title, f"{exc}.")
+        else:
+            QMessageBox.warning(self.window, title, f"{exc}")
+        self.sig_failed.emit(str(exc))
+
+
+def _ops() -> Any:
+    from align_studio.ui.versions import ops
+
+    return ops
+
+
+def install_versions(window: MainWindow) -> VersionsIntegration:
+    """Add versions, sync and hand-over (import, export, inbox) to the main window.
+
+    The hand-over integration is kept as ``.exchange`` of the returned object; it is
+    installed first so that File reads Import, Export, then Sync.
+    """
+    from align_studio.ui.exchange.integration import ExchangeIntegration
+
+    exchange = ExchangeIntegration(window)
+    versions = VersionsIntegration(window)
+    versions.exchange = exchange
+    return versions
