@@ -129,6 +129,15 @@ class Counts:
         self.stale += cell.stale
         self.checks_failed += bool(cell.checks and not cell.checks.ok)
 
+    def merge(self, other: Counts) -> None:
+        """Add ``other``'s counts in."""
+        self.answered += other.answered
+        self.judged += other.judged
+        self.accepted += other.accepted
+        self.rejected += other.rejected
+        self.stale += other.stale
+        self.checks_failed += other.checks_failed
+
 
 @dataclass
 class Stats:
@@ -250,13 +259,19 @@ class ResultsMatrix:
         out = Stats()
         for t in self.target_ids:
             out.per_target[t] = Counts()
+        targets = self.target_ids
         for case in self.spec.cases:
-            for t in self.target_ids:
+            here = Counts()
+            for t in targets:
                 cell = self.cell(case, t)
                 out.per_target[t].add(cell)
-                out.total.add(cell)
-                for b in case.behaviors:
-                    out.per_behavior.setdefault(b, Counts()).add(cell)
+                here.add(cell)
+            out.total.merge(here)
+            for b in case.behaviors:
+                found = out.per_behavior.get(b)
+                if found is None:
+                    found = out.per_behavior[b] = Counts()
+                found.merge(here)
         return out
 
     def next_unjudged(self, after_case_id: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from align_studio.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+PROGRESS_INTERVAL = 0.25  # seconds between progress bar updates
 
 
 def reviewer_name(settings: QSettings) -> str:
@@ -52,6 +54,7 @@ class ReviewIntegration(QObject):
         self.matrix_panel: MatrixPanel | None = None
         self.cases: QWidget | None = None
         self._syncing = False
+        self._last_progress = 0.0
         self._make_actions()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -245,7 +248,12 @@ class ReviewIntegration(QObject):
         running = total > 0
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
-        if running:
+        if not running:
+            return
+        # QProgressBar repaints at once on every new value; a few times a second is plenty.
+        now = time.monotonic()
+        if done in (0, total) or now - self._last_progress >= PROGRESS_INTERVAL:
+            self._last_progress = now
             self.progress.setMaximum(total)
             self.progress.setValue(done)
 

@@ -92,11 +92,15 @@ class MatrixModel(QAbstractTableModel):
         """Answers of ``keys`` changed: repaint those cells."""
         self.matrix.invalidate(keys)
         targets = {t: i + 1 for i, t in enumerate(self.matrix.target_ids)}
+        rows, cols = [], []
         for case_id, target_id in keys:
             row, col = self._row_of.get(case_id), targets.get(target_id)
             if row is not None and col is not None:
-                ix = self.index(row, col)
-                self.dataChanged.emit(ix, ix)
+                rows.append(row)
+                cols.append(col)
+        if rows:  # one signal for the batch: the view repaints what it shows of it
+            self.dataChanged.emit(self.index(min(rows), min(cols)),
+                                  self.index(max(rows), max(cols)))
 
     def case_at(self, row: int) -> Case | None:
         """The case of a row."""

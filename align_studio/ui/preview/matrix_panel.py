@@ -22,6 +22,7 @@ from align_studio.ui.preview.matrix_model import CASE_ID_ROLE, MatrixModel, Stat
 from align_studio.ui.preview.run_controller import RunController
 
 STATS_DELAY_MS = 400
+STATS_DURING_RUN_MS = 1000  # counts are redone at most this often while answers stream
 
 
 class MatrixPanel(QWidget):
@@ -85,11 +86,13 @@ class MatrixPanel(QWidget):
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(STATS_DELAY_MS)
-        self._stats_timer.timeout.connect(self.refresh_stats)
+        self._stats_timer.timeout.connect(self._stats_due)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(STATS_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload)
+        self._stale_stats = False
+        self.controller = controller
         controller.sig_changed.connect(self._on_live)
         controller.sig_run_ended.connect(lambda *_: self._reload_timer.start())
         self._unsubscribe = session.subscribe(self._on_change)
@@ -115,7 +118,12 @@ class MatrixPanel(QWidget):
         self.model.cells_changed(keys)
         if self.model.filters:
             self._reload_timer.start()
-        if not self._stats_timer.isActive():
+        if self.controller.busy:
+            # While answers stream only the answered count moves (cheap); the per-target
+            # and per-behavior counts are redone when the run ends.
+            if not self._stats_timer.isActive():
+                self._stats_timer.start(STATS_DURING_RUN_MS)
+        elif not self._stats_timer.isActive():
             self._stats_timer.start()
 
     def _on_change(self, ev: ChangeEvent) -> None:
@@ -127,8 +135,30 @@ class MatrixPanel(QWidget):
         self.model.reload()
         self.refresh_stats()
 
+    def _stats_due(self) -> None:
+        if self.controller.busy:
+            self._show_running_count()
+        else:
+            self.refresh_stats()
+
+    def _show_running_count(self) -> None:
+        spec = self.session.spec
+        cells = len(spec.cases) * len(spec.targets)
+        answered = self.controller.live.answered_count()
+        self.summary.setText(f"Running… {answered:,} answers in so far of {cells:,} cells; "
+                             "the counts are redone when the run ends")
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._stale_stats:
+            self.refresh_stats()
+
     def refresh_stats(self) -> None:
-        """Count again: per target, per behavior, and the summary line."""
+        """Count again: per target, per behavior, and the summary line (hidden: later)."""
+        if not self.isVisible():
+            self._stale_stats = True  # counted when the tab is shown
+            return
+        self._stale_stats = False
         spec = self.session.spec
         stats = self.model.stats()
         names = {t.id: (f"Target {i + 1}" if self.model.blind else (t.label or t.id))

@@ -29,7 +29,7 @@ from align_studio.review.stale import confirm_command
 from align_studio.ui.preview.judge_bar import JudgeBar
 from align_studio.ui.preview.keyboard import HELP, KeyboardFlow
 from align_studio.ui.preview.reason_popup import ReasonPopup
-from align_studio.ui.preview.response_column import ResponseColumn
+from align_studio.ui.preview.response_column import GradeLookup, ResponseColumn
 from align_studio.ui.preview.run_controller import RunController
 from align_studio.ui.undo import UndoStack
 
@@ -58,6 +58,8 @@ class PreviewPanel(QWidget):
         self.selected = 0
         self.blind = False
         self.columns: list[ResponseColumn] = []
+        #: The judge's grade of an answer, set by the grading package (issue 8).
+        self.grade_lookup: GradeLookup | None = None
         self.colmap: ColumnMap | None = None
         self.popup: ReasonPopup | None = None
         self.case_label = QLabel()
@@ -204,6 +206,7 @@ class PreviewPanel(QWidget):
         while len(self.columns) < n:
             col = ResponseColumn(len(self.columns))
             col.set_raw(self.raw_toggle.isChecked())
+            col.grade_lookup = self.grade_lookup
             col.sig_selected.connect(self.select_column)
             col.sig_retry_requested.connect(self.retry_column)
             col.sig_settings_requested.connect(self.sig_settings_requested)

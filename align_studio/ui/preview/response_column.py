@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -23,6 +25,9 @@ from align_studio.review.matrix import Cell
 from align_studio.ui.preview.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, tint
 
 RENDERED, RAW, MESSAGE = 0, 1, 2
+#: (case id, target id, answer text) → the judge's grade of that answer: (passed or None
+#: when undecided, rationale), or None when it was not judged. Set by the grading package.
+GradeLookup = Callable[[str, str, str], "tuple[bool | None, str] | None"]
 
 
 def figures(live: LiveResponse | None) -> str:
@@ -111,6 +116,11 @@ class ResponseColumn(QFrame):
         self.stack.addWidget(self.browser)
         self.stack.addWidget(self.raw)
         self.stack.addWidget(page)
+        self.grade_lookup: GradeLookup | None = None
+        self.grades = QLabel()  # automated grades: always apart from the human verdict
+        self.grades.setObjectName("column-grades")
+        self.grades.setWordWrap(True)
+        self.grades.setContentsMargins(8, 0, 8, 0)
         self.verdict = QLabel()
         self.verdict.setObjectName("column-verdict")
         self.verdict.setWordWrap(True)
@@ -121,6 +131,7 @@ class ResponseColumn(QFrame):
         layout.setSpacing(6)
         layout.addLayout(head)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.grades)
         layout.addWidget(self.verdict)
         self.set_selected(False)
 
@@ -159,6 +170,27 @@ class ResponseColumn(QFrame):
         else:
             self._show_text(text, force=self.stack.currentIndex() == MESSAGE)
         self._show_verdict(cell, live)
+        self._show_grades(cell, live)
+
+    def _show_grades(self, cell: Cell | None, live: LiveResponse | None) -> None:
+        # Checks and the judge (issue 8): their own line, never mixed with the verdict.
+        parts, tips = [], []
+        busy = live is not None and live.status in (WAITING, STREAMING)
+        if cell is not None and cell.checks is not None and not busy:
+            mark = "✓" if cell.checks.ok else "✗"
+            parts.append(f"{mark} checks {cell.checks.passed}/{cell.checks.total}")
+            tips.append(cell.checks.describe())
+        found = self.grade_lookup(cell.case_id, cell.target_id, cell.text.strip()) \
+            if cell is not None and self.grade_lookup is not None and cell.text and not busy \
+            else None
+        if found is not None:
+            passed, detail = found
+            parts.append({True: "✓ judge pass", False: "✗ judge fail"}.get(
+                passed, "? judge undecided"))
+            tips.append(f"Judge: {detail}")
+        self.grades.setText("Automated: " + " · ".join(parts) if parts else "")
+        self.grades.setToolTip("\n".join(tips))
+        self.grades.setVisible(bool(parts))
 
     def _show_message(self, text: str, retry: bool, settings: bool) -> None:
         self._text = ""

@@ -10,8 +10,10 @@ network.
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -43,6 +45,7 @@ from align_studio.review.live import Key, LiveResults
 
 log = logging.getLogger(__name__)
 
+RUN_SWITCH_INTERVAL = 0.001  # seconds; see _run
 ESTIMATE_THRESHOLD = 20  # runs of more jobs than this are confirmed with an estimate
 Resolve = Callable[[Target], Endpoint]
 Confirm = Callable[[Estimate], bool]
@@ -64,6 +67,7 @@ class _Prepared:
     problems: dict[str, str] = field(default_factory=dict)
     store: Any = None
     history_rows: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
 
 
 class RunController(QObject):
@@ -103,6 +107,7 @@ class RunController(QObject):
         self._store: Any = None
         self._store_lock = threading.Lock()
         self.last_run_id: str | None = None
+        self._switch_interval: float | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(int(FLUSH_INTERVAL * 1000))
         self._timer.timeout.connect(self._drain)
@@ -171,6 +176,10 @@ class RunController(QObject):
                     out.endpoints[t.id] = resolve(t)
                 except Exception as exc:  # ProfileNotFound, MissingKeyError…: shown per column
                     out.problems[t.id] = str(exc) or type(exc).__name__
+            # Reading the spec here is safe: edits happen on the GUI thread, and a job list
+            # built a moment before an edit is what the user asked to run.
+            out.jobs = build_jobs(spec, out.endpoints, case_ids=cases,
+                                  target_ids=list(out.endpoints))
             out.store = self._open_store()
             if out.store is not None:
                 try:
@@ -194,15 +203,13 @@ class RunController(QObject):
 
     def _launch(self, prep: _Prepared, case_ids: list[str], refresh: bool) -> None:
         self._preparing = False
-        spec = self.session.spec
         changed: set[Key] = set()
         for target_id, message in prep.problems.items():
             self.sig_target_unavailable.emit(target_id, message)
             for c in case_ids:
                 self.live.unavailable(c, target_id, message)
                 changed.add((c, target_id))
-        jobs = build_jobs(spec, prep.endpoints, case_ids=case_ids,
-                          target_ids=list(prep.endpoints))
+        jobs = prep.jobs
         if changed:
             self.sig_changed.emit(changed)
         if not jobs:
@@ -230,6 +237,13 @@ class RunController(QObject):
         runner = Runner(prep.endpoints, prep.store, spec_id=spec.id, spec_version=spec.version,
                         memory_cache=self.memory_cache)
         self._batcher = batcher = DeltaBatcher()
+        # The spec and the window are long-lived: keep them out of the cyclic collector
+        # while the run allocates, so a full collection never stalls the GUI mid-run.
+        gc.freeze()
+        # The run's thread shares the GIL with the GUI; hand it over more often than the
+        # default 5 ms so that the event loop keeps turning while answers stream.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(RUN_SWITCH_INTERVAL)
         self._handle = runner.start(jobs, batcher.push, refresh=refresh, run_id=run_id)
         self.last_run_id = run_id
         self._set_busy()
@@ -297,6 +311,10 @@ class RunController(QObject):
 
     def _ended(self, ended: RunEnded | None) -> None:
         handle, self._handle, self._batcher = self._handle, None, None
+        gc.unfreeze()
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
         status, run_id = "failed", self.last_run_id or ""
         if ended is not None:
             status, run_id = ended.summary.status, ended.summary.run_id
