@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from align_studio.domain import Spec, Target
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
@@ -103,8 +104,9 @@ class GradeJob(QObject):
                 return
             if isinstance(event, Started):
                 tasks.add(task)
-                self._stop = lambda loop=asyncio.get_running_loop(): \
-                    loop.call_soon_threadsafe(lambda: [t.cancel() for t in list(tasks)])
+                loop = asyncio.get_running_loop()
+                self._stop = lambda: loop.call_soon_threadsafe(
+                    lambda: [t.cancel() for t in list(tasks)])
                 if cancel.is_set():  # sent after the cancel: stop it at once
                     task.cancel()
             elif isinstance(event, (Finished, Failed)):
@@ -144,10 +146,14 @@ class GradeJob(QObject):
 
     def _done(self, outcome: GradeOutcome) -> None:
         self._cancel = self._stop = None
+        if not isValid(self):
+            return
         self.sig_progress.emit(0, 0)
         self.sig_finished.emit(outcome)
 
     def _error(self, exc: BaseException) -> None:
         self._cancel = self._stop = None
+        if not isValid(self):
+            return
         self.sig_progress.emit(0, 0)
         self.sig_failed.emit(str(exc) or type(exc).__name__)

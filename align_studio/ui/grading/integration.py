@@ -42,6 +42,7 @@ class GradingIntegration(QObject):
         self.window = window
         self.lint: LintPanel | None = None
         self.measures: MeasuresPanel | None = None
+        self.judge_grades: dict[tuple[str, str, str], tuple[bool | None, str]] = {}
         self.job = GradeJob(window.runner, window.workspace, parent=self)
         self.job.sig_progress.connect(self._progress)
         self.job.sig_finished.connect(self._graded)
@@ -121,8 +122,8 @@ class GradingIntegration(QObject):
         self.lint.sig_findings_changed.connect(self._health_tab_text)
         self._health_tab_text(len([f for f in self.lint.findings if not f.acknowledged]))
         self.measures.sig_case_requested.connect(self.open_case)
-        self.measures.sig_measured.connect(
-            lambda m: self.lint.set_run_info(m.run_info) if self.lint else None)
+        self.measures.sig_measured.connect(self._measured)
+        self._hook_preview()
         self.measures.refresh()  # also tells the linter which targets have run
         ctl = getattr(getattr(self.window, "review", None), "controller", None)
         ended = getattr(ctl, "sig_run_ended", None)
@@ -130,6 +131,26 @@ class GradingIntegration(QObject):
             ended.connect(lambda *_: self.measures and self.measures.mark_stale())
         editor.destroyed.connect(lambda *_: self._detach())
         self._enable()
+
+    def _hook_preview(self) -> None:
+        # The Preview columns show the judge's grade of each answer beside the checks.
+        preview = getattr(getattr(self.window, "review", None), "preview", None)
+        if preview is None or not hasattr(preview, "grade_lookup"):
+            return
+        grades = self.judge_grades
+        preview.grade_lookup = lambda case, target, text: grades.get((case, target, text))
+        for column in preview.columns:
+            column.grade_lookup = preview.grade_lookup
+
+    def _measured(self, m: Any) -> None:
+        if self.lint is not None:
+            self.lint.set_run_info(m.run_info)
+        if m.judge_grades != self.judge_grades:
+            self.judge_grades.clear()
+            self.judge_grades.update(m.judge_grades)
+            preview = getattr(getattr(self.window, "review", None), "preview", None)
+            if preview is not None:
+                preview.refresh()
 
     def _detach(self) -> None:
         self.lint = self.measures = None
@@ -211,7 +232,7 @@ class GradingIntegration(QObject):
     def _graded(self, outcome: GradeOutcome) -> None:
         self._status(outcome.describe())
         if self.measures is not None:
-            self.measures.mark_stale()
+            self.measures.refresh()  # new grades: agreement, drift, the Preview's badges
         self._enable()
 
     def _grade_failed(self, message: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -206,7 +206,7 @@ class LintPanel(QWidget):
         spec = self.session.spec
         ack = Acknowledgment(rule=finding.rule, where=finding.where, reason=reason,
                              by=self.reviewer() or None,
-                             time=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+                             time=dt.datetime.now(dt.UTC).replace(microsecond=0))
         self.undo.push_command(InsertItem(spec, "acknowledgments", len(spec.acknowledgments),
                                           ack, text=f"Acknowledge {finding.rule}"))
         self.refresh()

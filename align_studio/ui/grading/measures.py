@@ -15,6 +15,7 @@ from align_studio.grading.agreement import AgreementReport, agreement
 from align_studio.grading.coverage import CoverageReport, coverage
 from align_studio.grading.drift import SOURCES, DriftPoint, DriftReport, drift
 from align_studio.grading.lint import RunInfo
+from align_studio.grading.results import graded_rows
 from align_studio.storage.runstore import RunStore, store_path
 
 SOURCE_TITLES = {"acceptance": "Human acceptance", "check": "Checks pass", "judge": "Judge pass"}
@@ -29,6 +30,9 @@ class Measures:
     drift: DriftReport | None  # None: the workspace has no run store yet
     run_info: RunInfo = field(default_factory=RunInfo)
     charts: dict[str, bytes] = field(default_factory=dict)  # "target" / "behavior" → PNG
+    #: (case, target, answer text) → the newest judge grade: (passed or None, rationale)
+    judge_grades: dict[tuple[str, str, str], tuple[bool | None, str]] = \
+        field(default_factory=dict)
 
 
 def compute(spec: Spec, workspace: Path, charts: bool = True) -> Measures:
@@ -40,6 +44,10 @@ def compute(spec: Spec, workspace: Path, charts: bool = True) -> Measures:
         rep = drift(store, spec)
         info = RunInfo(frozenset(r["target_id"] for r in store.matrix(spec.id).values()))
         out = Measures(agreement(spec, store), coverage(spec, store), rep, info)
+        for g in graded_rows(store, spec.id):  # oldest first: the newest grade wins
+            if g["kind"] == "judge":
+                out.judge_grades[(g["case_id"], g["target_id"], (g["text"] or "").strip())] = \
+                    (None if g["passed"] is None else bool(g["passed"]), g["detail"] or "")
     if charts and rep.points:
         names = {t.id: t.label or t.id for t in spec.targets}
         out.charts["target"] = drift_chart_png(rep, "target", names)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from align_studio.ui.grading.agreement_view import AgreementView
 from align_studio.ui.grading.coverage_view import CoverageView
@@ -95,8 +95,8 @@ class MeasuresPanel(QWidget):
         return request
 
     def _arrived(self, request: int, m: Measures) -> None:
-        if request != self._request:
-            return  # a later request is under way: this result is stale
+        if request != self._request or not isValid(self):
+            return  # a later request is under way (or the spec closed): this result is stale
         self.measures = m
         self.agreement.set_report(m.agreement)
         self.coverage.set_report(m.coverage)
@@ -108,5 +108,5 @@ class MeasuresPanel(QWidget):
         self.sig_measured.emit(m)
 
     def _failed(self, request: int, exc: BaseException) -> None:
-        if request == self._request:
+        if request == self._request and isValid(self):
             self.status.setText(f"Could not compute the measures: {exc}")

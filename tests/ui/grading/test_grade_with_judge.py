@@ -60,3 +60,23 @@ def test_cancel_stops_judging(qtbot, demo) -> None:
     assert outcome.cancelled and took < 2.0
     assert outcome.summaries["judge"].skipped  # "judging was cancelled"
     assert "cancelled" in demo.statusBar().currentMessage()
+
+
+def test_preview_columns_show_grades_apart_from_verdicts(qtbot, demo) -> None:
+    g = demo.grading
+    with LoopbackServer(tokens=8, reply=verdicts) as server:
+        g.job.resolve = lambda target: Endpoint(server.url, "k", timeout=5, max_retries=0)
+        with qtbot.waitSignal(g.measures.sig_measured, timeout=15000):
+            g.grade(judge=True)
+    preview = demo.review.preview
+    preview.show_case("c-window")
+    demo.editor.tabs.setCurrentWidget(preview)
+    texts = {c.title.text().split(" · ")[0]: (c.grades.text(), c.verdict.text())
+             for c in preview.columns}
+    grades_a, verdict_a = texts["t-a"]
+    # t-a's latest answer "No idea." fails the check and the judge; no human verdict on it
+    assert grades_a == "Automated: ✗ checks 0/1 · ✗ judge fail"
+    assert verdict_a.startswith("Not judged") and "Automated" not in verdict_a
+    grades_b, _ = texts["t-b"]
+    assert grades_b == "Automated: ✓ checks 1/1 · ✓ judge pass"
+    assert all("Judge: scripted" in c.grades.toolTip() for c in preview.columns)
