@@ -188,7 +188,8 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
         text_files[name] = jsonl(rows)
     text_files["engineers/model-spec.md"] = render_model_spec(specs)
     step(progress, cancel, len(spec_paths) + 1, total, "drawing the report")
-    text_files["report.html"] = render_report(specs, created)
+    text_files["report.html"] = render_report(specs, created,
+                                              [Path(p).parent for p in spec_paths])
     text_files["README.md"] = _readme(specs, entries)
     step(progress, cancel, len(spec_paths) + 2, total, "checking for keys")
     for name, text in text_files.items():
