@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -50,7 +49,9 @@ def _table(model: RowsModel, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(model.columnCount() - 1 if model.headers[-1]
+                                                 == "Detail" else 0,
+                                                 QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -73,19 +74,30 @@ class AgreementView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.confusion = QLabel()
         self.confusion.setTextFormat(Qt.TextFormat.RichText)
-        box = QGroupBox("Confusion matrix (rows: human, columns: grader)")
+        box = QGroupBox("Confusion matrix")
         QVBoxLayout(box).addWidget(self.confusion)
-        self.by_target = RowsModel(("Target", *STATS_HEADERS[1:]), self)
-        self.by_behavior = RowsModel(("Behavior", *STATS_HEADERS[1:]), self)
-        self.disagreements = RowsModel(("Case", "Target", "Human", "Grader", "Detail"), self)
+        self.by_target = RowsModel(("Target", *STATS_HEADERS[1:]), self, left={0})
+        self.by_behavior = RowsModel(("Behavior", *STATS_HEADERS[1:]), self, left={0})
+        self.disagreements = RowsModel(("Case", "Target", "Human", "Grader", "Detail"), self,
+                                       left={0, 1, 4})
         self.dis_view = _table(self.disagreements, "Disagreements")
         self.dis_view.doubleClicked.connect(self._open)
         head = QHBoxLayout()
         head.addWidget(QLabel("Grader:"))
         head.addWidget(self.grader)
         head.addWidget(self.summary, 1)
-        top = QGridLayout()
-        top.addWidget(box, 0, 0)
+        legend = QLabel("Rows: the reviewers' verdict; columns: the grade.<br>"
+                        "Agreement: <b>accept·pass</b> and <b>reject·fail</b>.<br>"
+                        "Cohen's κ: 1 perfect, 0 no better than chance; undefined when "
+                        "both sides used one class only.")
+        legend.setWordWrap(True)
+        left = QVBoxLayout()
+        left.addWidget(box)
+        left.addWidget(legend)
+        left.addStretch(1)
+        side = QWidget()
+        side.setLayout(left)
+        side.setFixedWidth(250)
         tables = QSplitter(Qt.Orientation.Vertical)
         for title, model in (("Per target", self.by_target), ("Per behavior", self.by_behavior),
                              ("Disagreements — double-click to open the case", None)):
@@ -93,7 +105,7 @@ class AgreementView(QWidget):
             QVBoxLayout(w).addWidget(_table(model, title) if model else self.dis_view)
             tables.addWidget(w)
         row = QHBoxLayout()
-        row.addLayout(top)
+        row.addWidget(side)
         row.addWidget(tables, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -124,12 +136,13 @@ class AgreementView(QWidget):
         else:
             kappa = f"Cohen's κ <b>{s.kappa:.2f}</b>" if s.kappa is not None else \
                 f"Cohen's κ undefined — {s.kappa_note}"
-            text = (f"The {name} agree with the humans on <b>{s.agree} of {s.n}</b> responses "
+            verb = "agrees" if g == "judge" else "agree"
+            text = (f"The {name} {verb} with the reviewers on <b>{s.agree} of {s.n}</b> responses "
                     f"(<b>{percent(s.percent)}</b>). {kappa}.")
         self.summary.setText(text)
         c = s.confusion
         self.confusion.setText(
-            "<table cellpadding='8' border='1' style='border-collapse:collapse'>"
+            "<table cellpadding='10' border='1' style='border-collapse:collapse'>"
             "<tr><th></th><th>pass</th><th>fail</th></tr>"
             f"<tr><th>accept</th><td align='center'>{c['accept']['pass']}</td>"
             f"<td align='center'>{c['accept']['fail']}</td></tr>"

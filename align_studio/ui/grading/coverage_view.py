@@ -25,18 +25,15 @@ from align_studio.ui.preview.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, t
 
 
 def cell_text(cell: Cell) -> str:
-    """"3 cases\\naccept 80% · checks 67%" (or "no case")."""
+    """"3 cases", "accept 80%", "checks 67%" on their own lines (or "no case")."""
     if not cell.cases:
         return "no case"
     n = len(cell.cases)
     lines = [f"{n} case{'s' if n != 1 else ''}"]
-    figures = []
     if cell.acceptance is not None:
-        figures.append(f"accept {rate(cell.acceptance)}")
+        lines.append(f"accept {rate(cell.acceptance)}")
     if cell.check_pass_rate is not None:
-        figures.append(f"checks {rate(cell.check_pass_rate)}")
-    if figures:
-        lines.append(" · ".join(figures))
+        lines.append(f"checks {rate(cell.check_pass_rate)}")
     return "\n".join(lines)
 
 

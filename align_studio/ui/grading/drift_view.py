@@ -7,11 +7,43 @@ drop larger than ten points between two runs is shown in a red banner above them
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QPixmap
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from align_studio.grading.drift import DriftReport
 from align_studio.ui.preview.tints import ACCEPT_HUE, REJECT_HUE, tint
+
+
+class ChartLabel(QLabel):
+    """Shows a chart image scaled to the width available (never above its own size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.original = QPixmap()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(1, 1)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+
+    def set_chart(self, pixmap: QPixmap) -> None:
+        """Show ``pixmap`` (a null one clears the chart)."""
+        self.original = pixmap
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.original.isNull():
+            self.setPixmap(QPixmap())
+            return
+        ratio = self.devicePixelRatioF()
+        w = min(self.width() * ratio, self.original.width())
+        h = min(self.height() * ratio, self.original.height())
+        pix = self.original.scaled(int(w), int(h), Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+        pix.setDevicePixelRatio(ratio)
+        self.setPixmap(pix)
 
 
 class DriftView(QWidget):
@@ -34,13 +66,9 @@ class DriftView(QWidget):
         self.by.addItem("Per target", "target")
         self.by.addItem("Per behavior", "behavior")
         self.by.currentIndexChanged.connect(lambda _i: self._show_chart())
-        self.chart = QLabel()
+        self.chart = ChartLabel()
         self.chart.setObjectName("drift-chart")
-        self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart.setAccessibleName("Drift chart")
-        scroll = QScrollArea()
-        scroll.setWidget(self.chart)
-        scroll.setWidgetResizable(True)
         head = QHBoxLayout()
         head.addWidget(QLabel("Lines:"))
         head.addWidget(self.by)
@@ -48,7 +76,7 @@ class DriftView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.warning)
         layout.addLayout(head)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.chart, 1)
         self.set_report(None, {})
 
     def set_report(self, report: DriftReport | None, charts: dict[str, bytes]) -> None:
@@ -79,7 +107,7 @@ class DriftView(QWidget):
         data = self.charts.get(str(self.by.currentData()))
         pix = QPixmap()
         if data and pix.loadFromData(data, "PNG"):
-            self.chart.setPixmap(pix)
+            self.chart.set_chart(pix)
         else:
-            self.chart.setPixmap(QPixmap())
+            self.chart.set_chart(QPixmap())
             self.chart.setText("No chart yet.")

@@ -129,7 +129,10 @@ class GradingIntegration(QObject):
         ended = getattr(ctl, "sig_run_ended", None)
         if ended is not None:
             ended.connect(lambda *_: self.measures and self.measures.mark_stale())
-        editor.destroyed.connect(lambda *_: self._detach())
+        # The old editor is deleted later, after the next spec's tabs may be attached: only
+        # forget the panels that belonged to it.
+        lint, measures = self.lint, self.measures
+        editor.destroyed.connect(lambda *_: self._detach(lint, measures))
         self._enable()
 
     def _hook_preview(self) -> None:
@@ -152,8 +155,11 @@ class GradingIntegration(QObject):
             if preview is not None:
                 preview.refresh()
 
-    def _detach(self) -> None:
-        self.lint = self.measures = None
+    def _detach(self, lint: LintPanel, measures: MeasuresPanel) -> None:
+        if self.lint is lint:
+            self.lint = None
+        if self.measures is measures:
+            self.measures = None
         self._enable()
 
     def _health_tab_text(self, n: int) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -71,7 +72,7 @@ class LintPanel(QWidget):
         self.model = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
-        self.tree.setHeaderHidden(True)
+        self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Spec health findings")
         self.tree.doubleClicked.connect(self._activated)
@@ -106,6 +107,7 @@ class LintPanel(QWidget):
         current = self.current_finding()
         self.findings = lint_spec(self.session.spec, self.run_info)
         self.model.clear()
+        self.model.setHorizontalHeaderLabels(["Finding", "Where"])
         open_ = [f for f in self.findings if not f.acknowledged]
         for severity, title, ic in GROUPS:
             items = [f for f in open_ if f.severity == severity]
@@ -115,6 +117,12 @@ class LintPanel(QWidget):
         if acked:
             self._group(f"Acknowledged ({len(acked)})", "ok", acked, dim=True)
         self.tree.expandAll()
+        for r in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(r, QModelIndex(), True)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
         n = len(open_)
         self.header.setText(
             "<b>The spec looks healthy.</b> No open findings." if not n else
@@ -131,7 +139,7 @@ class LintPanel(QWidget):
         font.setBold(True)
         head.setFont(font)
         for f in findings:
-            text = f"{f.message}  —  {place(f.path)}"
+            text = f.message
             if f.acknowledged:
                 text += f"  (acknowledged: {f.ack_reason})" if f.ack_reason else \
                     "  (acknowledged)"
@@ -139,9 +147,12 @@ class LintPanel(QWidget):
             item.setEditable(False)
             item.setData(f, FINDING_ROLE)
             item.setToolTip(f"{f.why}\n\nFix: {f.fix}")
+            where = QStandardItem(place(f.path))
+            where.setEditable(False)
             if dim:
                 item.setForeground(self.palette().placeholderText())
-            head.appendRow(item)
+                where.setForeground(self.palette().placeholderText())
+            head.appendRow([item, where])
         self.model.appendRow(head)
 
     def _reselect(self, finding: Finding | None) -> None:

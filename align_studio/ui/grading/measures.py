@@ -97,10 +97,16 @@ def drift_chart_png(report: DriftReport, by: str, names: dict[str, str]) -> byte
                "#c2528b"]
     runs = run_order(report.points)
     index = {r: i for i, r in enumerate(runs)}
-    starts = {p.run_id: (p.started[5:16].replace("T", " ") if p.started else str(p.run_id))
+    starts = {p.run_id: (p.started[5:19].replace("T", " ") if p.started else str(p.run_id))
               for p in report.points}
+    seen: dict[str, int] = {}
+    for r in runs:  # two runs started in the same second: tell them apart
+        label = starts.get(r, r)
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            starts[r] = f"{label} ({seen[label]})"
     warned = {(w.source, w.target, w.to_run) for w in report.warnings}
-    fig = Figure(figsize=(10.5, 3.3), dpi=100)
+    fig = Figure(figsize=(10.5, 3.4), dpi=140)
     lines = {}
     for k, source in enumerate(SOURCES):
         ax = fig.add_subplot(1, len(SOURCES), k + 1)

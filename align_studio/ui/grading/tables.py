@@ -15,9 +15,11 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 class RowsModel(QAbstractTableModel):
     """Rows of display values with optional tooltips, backgrounds and a key per row."""
 
-    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+    def __init__(self, headers: Sequence[str], parent: Any = None,
+                 left: set[int] | None = None) -> None:
         super().__init__(parent)
         self.headers = list(headers)
+        self.left = left if left is not None else {0}  # text columns; the others centred
         self.rows: list[list[Any]] = []
         self.keys: list[Any] = []
         self.tips: dict[tuple[int, int], str] = {}
@@ -63,7 +65,7 @@ class RowsModel(QAbstractTableModel):
             return self.colours.get((r, c))
         if role == KEY_ROLE:
             return self.keys[r]
-        if role == Qt.ItemDataRole.TextAlignmentRole and c > 0:
+        if role == Qt.ItemDataRole.TextAlignmentRole and c not in self.left:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
