@@ -39,10 +39,24 @@ def add_profile(url: str, name: str = "local", concurrency: int = 8) -> None:
     store.save()
 
 
+def markdown_reply(req: dict) -> str:
+    """Answers in Markdown that differ per model without naming it (for blind mode)."""
+    question = str(req["messages"][-1]["content"]).split("number ")[-1].split(" ")[0]
+    if req.get("model", "").endswith("a"):
+        return (f"Thanks for asking about case {question}. **Refunds** are possible:\n\n"
+                "1. Open *Orders* and pick the order.\n2. Choose **Return items**.\n"
+                "3. We refund within 5 business days.\n\nAnything else I can help with?")
+    return (f"Sorry to hear that (case {question}). Here is what to do:\n\n"
+            "- Reply with your order number\n- We check it within a day\n\n"
+            "> Refunds go back to the original payment method.")
+
+
 @pytest.fixture
 def loopback() -> Iterator[LoopbackServer]:
-    """A fast loopback server in a thread: 12 tokens, 20 ms before the first."""
-    with LoopbackServer(latency=0.02, tokens=12, pace=0.002) as s:
+    """A fast loopback server in a thread, answering in Markdown (20 ms, token paced)."""
+    from tests.loopback.server import ServerOptions
+
+    with LoopbackServer(ServerOptions(latency=0.02, pace=0.001, reply=markdown_reply)) as s:
         yield s
 
 
@@ -63,8 +77,7 @@ def review_window(qtbot, review_ws: Path):
 
     settings = app_settings()
     settings.setValue("user/reviewer", "ana")
-    w = MainWindow(review_ws, settings)
-    qtbot.addWidget(w)
+    w = MainWindow(review_ws, settings)  # closed below, not by qtbot (which would ask to save)
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
@@ -81,6 +94,7 @@ def review_window(qtbot, review_ws: Path):
     if w.doc is not None and w.doc.is_modified():
         w.doc.undo_stack.setClean()
     w.close()
+    w.deleteLater()
 
 
 def run_and_wait(qtbot, window, case_ids=None, timeout: int = 15000) -> None:

@@ -9,6 +9,11 @@ def test_run_case_streams_into_columns(qtbot, review_window) -> None:
     assert [c.title.text() for c in preview.columns] == ["model-a", "model-b"]
     run_and_wait(qtbot, w, ["case-000"])
     texts = [c.current_text() for c in preview.columns]
-    assert texts[0].startswith("model-a: Echo") and texts[1].startswith("model-b: Echo")
+    assert texts[0].startswith("Thanks for asking about case 0")
+    assert texts[1].startswith("Sorry to hear that (case 0)")
+    # rendered Markdown by default; the raw text on M
+    assert "**" not in preview.columns[0].browser.toPlainText()
+    preview.raw_toggle.toggle()
+    assert "**Refunds**" in preview.columns[0].raw.toPlainText()
     assert "tokens" in preview.columns[0].meta.text()
     assert "$" in preview.columns[1].meta.text()
