@@ -32,6 +32,15 @@ FORMATS = [
 ]
 
 
+def preload() -> None:
+    """Import the renderers on the GUI thread (a first import in a worker thread races
+    PySide's import hook)."""
+    from align_studio.exchange import evalsets, modelspec, promptfoo_export, report, training
+    from align_studio.storage import atomic
+
+    del evalsets, modelspec, promptfoo_export, report, training, atomic
+
+
 def render_format(key: str, spec_path: Path) -> str:
     """One spec in one format, with keys masked like the bundle's files."""
     from align_studio.exchange import evalsets, training

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.ui.exchange.job import run_off_gui
+
 if TYPE_CHECKING:
     from align_studio.exchange.logs_inbox import InboxEntry
     from align_studio.ui.document import SpecDocument
@@ -120,9 +122,9 @@ class InboxPanel(QWidget):
         from align_studio.exchange.logs_inbox import load_inbox
 
         ws = self.workspace()
-        self.runner.run(lambda: load_inbox(ws, status="new"), self._loaded,
-                        lambda e: self.count.setText(f"The inbox cannot be read: {e}"),
-                        lane="inbox")
+        run_off_gui(self.runner, lambda: load_inbox(ws, status="new"), self._loaded,
+                    lambda e: self.count.setText(f"The inbox cannot be read: {e}"),
+                    lane="inbox")
 
     def _loaded(self, entries: list[InboxEntry]) -> None:
         self.model.set_entries(entries)
@@ -174,8 +176,8 @@ class InboxPanel(QWidget):
             self.refresh()
             self.sig_changed.emit(f"Added case {case.id} to {path.name} (unsaved)")
 
-        self.runner.run(work, done, lambda e: self.sig_changed.emit(f"Not promoted: {e}"),
-                        lane="inbox")
+        run_off_gui(self.runner, work, done, lambda e: self.sig_changed.emit(f"Not promoted: {e}"),
+                    lane="inbox")
 
     def dismiss_current(self) -> None:
         """Mark the selected conversation as reviewed and not worth a case."""
@@ -190,5 +192,5 @@ class InboxPanel(QWidget):
             self.refresh()
             self.sig_changed.emit("Dismissed")
 
-        self.runner.run(lambda: dismiss(ws, entry.id), done,
-                        lambda e: self.sig_changed.emit(f"Not dismissed: {e}"), lane="inbox")
+        run_off_gui(self.runner, lambda: dismiss(ws, entry.id), done,
+                    lambda e: self.sig_changed.emit(f"Not dismissed: {e}"), lane="inbox")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QMessageBox
 
 from align_studio.ui.exchange.formats import FORMATS
+from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class ExchangeIntegration(QObject):
 
     def export_format(self, key: str) -> None:
         """File → Export As → one format, for the open spec."""
-        from align_studio.ui.exchange.formats import write_format
+        from align_studio.ui.exchange.formats import preload, write_format
 
         doc = self.window.doc
         if doc is None:
@@ -129,9 +130,10 @@ class ExchangeIntegration(QObject):
         if doc.is_modified():
             self._status("Exporting the saved file; your unsaved edits are not included")
         path, out = doc.path, Path(name)
-        self.window.runner.run(lambda: write_format(key, path, out),
-                               lambda p: self._status(f"Wrote {p}"),
-                               lambda e: self._failed("Export", e), lane="export")
+        preload()
+        run_off_gui(self.window.runner, lambda: write_format(key, path, out),
+                    lambda p: self._status(f"Wrote {p}"),
+                    lambda e: self._failed("Export", e), lane="export")
 
     # ---- import ----------------------------------------------------------------------
     def _open_file(self, title: str, filter_: str) -> Path | None:
@@ -166,10 +168,10 @@ class ExchangeIntegration(QObject):
         if config is None:
             return
         self.window.statusBar().showMessage(f"Reading {config.name}…")
-        self.window.runner.run(lambda: import_promptfoo(config),
-                               lambda r: self._promptfoo_read(r, config),
-                               lambda e: self._failed("Import promptfoo config", e),
-                               lane="import")
+        run_off_gui(self.window.runner, lambda: import_promptfoo(config),
+                    lambda r: self._promptfoo_read(r, config),
+                    lambda e: self._failed("Import promptfoo config", e),
+                    lane="import")
 
     def _promptfoo_read(self, result: Any, config: Path) -> None:
         from align_studio.storage import SpecFile
@@ -191,8 +193,8 @@ class ExchangeIntegration(QObject):
             self.window.open_spec(path)
             self._status(f"Created {path.name} with {len(result.spec.cases)} cases")
 
-        self.window.runner.run(work, created, lambda e: self._failed("Import", e),
-                               lane="import")
+        run_off_gui(self.window.runner, work, created, lambda e: self._failed("Import", e),
+                    lane="import")
 
     def import_cases_file(self, source: Path | None = None) -> None:
         """File → Import → Cases from CSV/JSONL…: map the columns, add cases (undoable)."""
@@ -204,9 +206,9 @@ class ExchangeIntegration(QObject):
                                            "*.ndjson)")
         if source is None:
             return
-        self.window.runner.run(lambda: preview_columns(source),
-                               lambda p: self._map_columns(source, p, guess_mapping(p.columns)),
-                               lambda e: self._failed("Import cases", e), lane="import")
+        run_off_gui(self.window.runner, lambda: preview_columns(source),
+                    lambda p: self._map_columns(source, p, guess_mapping(p.columns)),
+                    lambda e: self._failed("Import cases", e), lane="import")
 
     def _map_columns(self, source: Path, preview: Any, guess: Any) -> None:
         from align_studio.editing.commands import Compound, InsertItem
@@ -234,8 +236,9 @@ class ExchangeIntegration(QObject):
                 [InsertItem(spec, "cases", start + i, c) for i, c in enumerate(cases)]))
             self._status(f"Added {len(cases)} cases from {source.name} (unsaved)")
 
-        self.window.runner.run(lambda: import_cases(source, mapping, existing_ids=ids), add,
-                               lambda e: self._failed("Import cases", e), lane="import")
+        run_off_gui(self.window.runner,
+                    lambda: import_cases(source, mapping, existing_ids=ids), add,
+                    lambda e: self._failed("Import cases", e), lane="import")
 
     def import_logs_file(self, source: Path | None = None) -> None:
         """File → Import → Production Logs…: add conversations to the Inbox."""
@@ -255,8 +258,8 @@ class ExchangeIntegration(QObject):
             more = f"; {len(problems)} lines skipped" if problems else ""
             self._status(f"Added {n} conversations to the inbox{more}")
 
-        self.window.runner.run(lambda: add_logs(ws, source), added,
-                               lambda e: self._failed("Import logs", e), lane="inbox")
+        run_off_gui(self.window.runner, lambda: add_logs(ws, source), added,
+                    lambda e: self._failed("Import logs", e), lane="inbox")
 
     # ---- inbox -----------------------------------------------------------------------
     def set_inbox_visible(self, on: bool) -> None:

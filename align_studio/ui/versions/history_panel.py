@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.icons import icon
 from align_studio.ui.versions.history_model import HistoryModel
 
@@ -112,9 +113,9 @@ class HistoryPanel(QWidget):
         request = self._request
         spec, ws = self.spec, self.workspace
         self.status.setText("Reading the history…")
-        self.runner.run(lambda: ops.load_history(spec, ws),
-                        lambda r: self._loaded(request, r),
-                        lambda e: self._failed(request, e), lane="versions")
+        run_off_gui(self.runner, lambda: ops.load_history(spec, ws),
+                    lambda r: self._loaded(request, r),
+                    lambda e: self._failed(request, e), lane="versions")
 
     def _loaded(self, request: int, result: Any) -> None:
         if request != self._request:
@@ -197,8 +198,8 @@ class HistoryPanel(QWidget):
                 self.diff_view.setHtml(f"<p style='color:#cf222e'>Cannot compare: {exc}</p>")
                 self.sig_compared.emit()
 
-        self.runner.run(lambda: ops.compare_versions(spec, ws, old, new), shown, failed,
-                        lane="versions")
+        run_off_gui(self.runner, lambda: ops.compare_versions(spec, ws, old, new), shown, failed,
+                    lane="versions")
 
 
 def _label(v: Version) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
+from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
 from align_studio.ui.icons import icon
 from align_studio.ui.versions.sync_controller import SyncController
@@ -134,9 +135,9 @@ class VersionsIntegration(QObject):
         message, author = dialog.values()
         if not self.author(ask=False):
             self.window.settings.setValue(AUTHOR_KEY, author)
-        path, ws = doc.path, self.window.workspace
+        path, ws, ops = doc.path, self.window.workspace, _ops()
         self._run(f"Saving a version of {path.name}…",
-                  lambda: _ops().save(path, ws, message, author), "Save Version")
+                  lambda: ops.save(path, ws, message, author), "Save Version")
 
     def restore(self, commit: str, label: str) -> None:
         """Restore a version (after confirming) as a new version."""
@@ -154,9 +155,9 @@ class VersionsIntegration(QObject):
         author = self.author()
         if not author:
             return
-        path, ws = doc.path, self.window.workspace
+        path, ws, ops = doc.path, self.window.workspace, _ops()
         self._run(f"Restoring {label} of {path.name}…",
-                  lambda: _ops().restore(path, ws, commit, author), "Restore Version")
+                  lambda: ops.restore(path, ws, commit, author), "Restore Version")
 
     def open_version(self, commit: str, label: str) -> None:
         """Open one version read-only in a window of its own."""
@@ -165,7 +166,7 @@ class VersionsIntegration(QObject):
         doc = self.window.doc
         if doc is None:
             return
-        path, ws = doc.path, self.window.workspace
+        path, ws, ops = doc.path, self.window.workspace, _ops()
 
         def show(text: Any) -> None:
             viewer = VersionViewDialog(path.name, label, text.text, self.window)
@@ -173,15 +174,15 @@ class VersionsIntegration(QObject):
             viewer.finished.connect(lambda _r: self.viewers.remove(viewer))
             viewer.show()
 
-        self.window.runner.run(lambda: _ops().open_version(path, ws, commit), show,
-                               lambda e: self._failed("Open Version", e), lane="versions")
+        run_off_gui(self.window.runner, lambda: ops.open_version(path, ws, commit), show,
+                    lambda e: self._failed("Open Version", e), lane="versions")
 
     # ---- running ---------------------------------------------------------------------
     def _run(self, message: str, work: Any, title: str) -> None:
         self.busy = True
         self.window.statusBar().showMessage(message)
-        self.window.runner.run(work, self._saved, lambda e: self._failed(title, e),
-                               lane="versions")
+        run_off_gui(self.window.runner, work, self._saved, lambda e: self._failed(title, e),
+                    lane="versions")
 
     def _saved(self, version: Any) -> None:
         self.busy = False
@@ -214,6 +215,8 @@ class VersionsIntegration(QObject):
 
 
 def _ops() -> Any:
+    # Imported on the GUI thread, never first in a worker: an import in a worker thread
+    # races PySide's import hook (seen as crashes with matplotlib).
     from align_studio.ui.versions import ops
 
     return ops

@@ -1,4 +1,4 @@
-"""File → Sync → Set Remote…: the shared repository's address, and its token for the keychain."""
+"""File → Sync → Set Remote…: the shared repository's address, and its token (keychain)."""
 
 from __future__ import annotations
 

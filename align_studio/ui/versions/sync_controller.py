@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QProgressDialog
 
+from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import list_in_shortcuts, make_action
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _keychain() -> Any:
-    from align_studio.providers.secrets import Keychain
+    from align_studio.providers.secrets import Keychain  # imported by Settings already
 
     return Keychain()
 
@@ -91,25 +92,25 @@ class SyncController(QObject):
             QMessageBox.warning(self.window, title, str(exc))
             self.sig_failed.emit(str(exc))
 
-        self.window.runner.run(work, ok, failed, lane="versions")
+        run_off_gui(self.window.runner, work, ok, failed, lane="versions")
 
     # ---- remote ----------------------------------------------------------------------
     def set_remote(self) -> None:
         """Ask for the remote's address and token; store them (token → keychain)."""
+        from align_studio.versions import NotARepository, SyncError, WorkspaceRepo
+        from align_studio.versions.remote import remote_url
+
         ws = self.window.workspace
 
         def current() -> str:
-            from align_studio.versions import NotARepository, SyncError, WorkspaceRepo
-            from align_studio.versions.remote import remote_url
-
             try:
                 with WorkspaceRepo.open(ws) as repo:
                     return remote_url(repo)
             except (NotARepository, SyncError):
                 return ""
 
-        self.window.runner.run(current, self._ask_remote, lambda _e: self._ask_remote(""),
-                               lane="versions")
+        run_off_gui(self.window.runner, current, self._ask_remote, lambda _e: self._ask_remote(""),
+                    lane="versions")
 
     def _ask_remote(self, url: str) -> None:
         from align_studio.ui.versions.remote_dialog import RemoteDialog
@@ -118,17 +119,17 @@ class SyncController(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new_url, token = dialog.values()
-        ws, keychain = self.window.workspace, self.keychain_factory
+        ws, keychain = self.window.workspace, self.keychain_factory()
+
+        from align_studio.versions import WorkspaceRepo, set_remote, store_secret
 
         def work() -> str:
-            from align_studio.versions import WorkspaceRepo, set_remote, store_secret
-
             with WorkspaceRepo.open(ws, create=True) as repo:
                 set_remote(repo, new_url)
             if not token:
                 return f"Remote set to {new_url}"
             try:
-                store_secret(new_url, token, keychain())
+                store_secret(new_url, token, keychain)
             except Exception as exc:  # noqa: BLE001 - no keychain: say so, keep the address
                 return f"Remote set to {new_url}, but the token was not stored: {exc}"
             return f"Remote set to {new_url}; the token is in your keychain"
@@ -148,14 +149,14 @@ class SyncController(QObject):
         author = self.versions.author()
         if not author:
             return
-        ws, keychain = self.window.workspace, self.keychain_factory
+        from align_studio.versions import WorkspaceRepo, pull
+
+        ws, keychain = self.window.workspace, self.keychain_factory()
 
         def work() -> Any:
-            from align_studio.versions import WorkspaceRepo, pull
-
             repo = WorkspaceRepo.open(ws)
             try:
-                result = pull(repo, author=author, keychain=keychain())
+                result = pull(repo, author=author, keychain=keychain)
             except BaseException:
                 repo.close()
                 raise
@@ -163,7 +164,8 @@ class SyncController(QObject):
                 repo.close()
             return result, repo
 
-        self._run("Pulling the team's versions…", work, lambda r: self._pulled(r[0], r[1], author),
+        self._run("Pulling the team's versions…", work,
+                  lambda r: self._pulled(r[0], r[1], author),
                   "Pull")
 
     def _pulled(self, result: Any, repo: Any, author: str) -> None:
@@ -192,13 +194,13 @@ class SyncController(QObject):
     # ---- push ------------------------------------------------------------------------
     def push(self) -> None:
         """Send the saved versions to the remote."""
-        ws, keychain = self.window.workspace, self.keychain_factory
+        from align_studio.versions import WorkspaceRepo, push
+
+        ws, keychain = self.window.workspace, self.keychain_factory()
 
         def work() -> str:
-            from align_studio.versions import WorkspaceRepo, push
-
             with WorkspaceRepo.open(ws) as repo:
-                return push(repo, keychain=keychain())
+                return push(repo, keychain=keychain)
 
         self._run("Pushing your versions…", work, self._done, "Push")
 

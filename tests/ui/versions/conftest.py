@@ -1,0 +1,48 @@
+"""The versions UI tests run on a temporary copy of the example workspace (specs/)."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    dst = tmp_path / "team" / "specs"
+    shutil.copytree(ROOT / "specs", dst, ignore=shutil.ignore_patterns(".align-studio"))
+    return dst
+
+
+@pytest.fixture
+def spec(workspace: Path) -> Path:
+    return workspace / "customer-support.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _heavy_imports_on_the_gui_thread() -> None:
+    # The grading tabs draw charts with matplotlib in a worker thread; a first import there
+    # (matplotlib, or its Agg backend at savefig) races PySide's import hook and can crash
+    # the process. Import them here, on the main thread, first.
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    # The cases editor drops its cards as cyclic garbage when a spec reloads; a collection
+    # that a worker thread happens to trigger (the grading tabs' charts, a git operation)
+    # would delete those widgets from that thread and crash. The app's own versions and
+    # exchange jobs pause collection (ui/exchange/job.py); here collection is off for the
+    # whole test and done on the main thread at the end.
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
