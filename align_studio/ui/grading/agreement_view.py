@@ -150,11 +150,13 @@ class AgreementView(QWidget):
             f"<td align='center'>{c['reject']['fail']}</td></tr></table>")
         for model, table in ((self.by_target, rep.by_target),
                              (self.by_behavior, rep.by_behavior)):
-            rows, tips = [], {}
+            rows: list[list[object]] = []
+            tips: dict[tuple[int, int], str] = {}
             for key, per in table.items():
                 if g in per:
-                    if per[g].kappa_note:
-                        tips[(len(rows), 3)] = per[g].kappa_note
+                    note = per[g].kappa_note
+                    if note:
+                        tips[(len(rows), 3)] = note
                     rows.append(stats_row(key, per[g]))
             model.set_rows(rows, tips=tips)
         dis = [d for d in rep.disagreements if d.grader == g]

@@ -95,7 +95,8 @@ class GradingIntegration(QObject):
             w.menuBar().insertMenu(help_menu, menu)
         for a in self.menu_actions:
             menu.addSeparator() if a is None else menu.addAction(a)
-        w.actions.menus.insert(len(w.actions.menus) - 1, ("&Grading", list(self.menu_actions)))
+        menus = w.actions.menus  # type: ignore[attr-defined]  # MainWindow.actions: Actions
+        menus.insert(len(menus) - 1, ("&Grading", list(self.menu_actions)))
 
     def _enable(self) -> None:
         on = self.window.doc is not None
@@ -128,12 +129,16 @@ class GradingIntegration(QObject):
         ctl = getattr(getattr(self.window, "review", None), "controller", None)
         ended = getattr(ctl, "sig_run_ended", None)
         if ended is not None:
-            ended.connect(lambda *_: self.measures and self.measures.mark_stale())
+            ended.connect(self._run_ended)
         # The old editor is deleted later, after the next spec's tabs may be attached: only
         # forget the panels that belonged to it.
         lint, measures = self.lint, self.measures
         editor.destroyed.connect(lambda *_: self._detach(lint, measures))
         self._enable()
+
+    def _run_ended(self, *_args: object) -> None:
+        if self.measures is not None:
+            self.measures.mark_stale()
 
     def _hook_preview(self) -> None:
         # The Preview columns show the judge's grade of each answer beside the checks.

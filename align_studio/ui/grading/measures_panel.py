@@ -14,7 +14,7 @@ from shiboken6 import isValid
 from align_studio.ui.grading.agreement_view import AgreementView
 from align_studio.ui.grading.coverage_view import CoverageView
 from align_studio.ui.grading.drift_view import DriftView
-from align_studio.ui.grading.measures import Measures, compute
+from align_studio.ui.grading.measures import Measures, compute, snapshot
 from align_studio.ui.icons import icon
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class MeasuresPanel(QWidget):
         self._stale = False
         self._request += 1
         request = self._request
-        spec = self.session.spec.model_copy(deep=True)  # the worker never reads the live spec
+        spec = snapshot(self.session.spec)  # the worker never reads the live spec
         workspace = self.workspace
         self.status.setText("Computing…")
         self.runner.run(lambda: compute(spec, workspace, charts),

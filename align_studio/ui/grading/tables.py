@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+_TOP = QModelIndex()  # the default parent: these tables have no tree
 
 
 class RowsModel(QAbstractTableModel):
@@ -23,11 +24,11 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[list[Any]] = []
         self.keys: list[Any] = []
         self.tips: dict[tuple[int, int], str] = {}
-        self.colours: dict[tuple[int, int], QColor] = {}
+        self.colours: dict[tuple[int, int], QColor | None] = {}
 
     def set_rows(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None,
                  tips: dict[tuple[int, int], str] | None = None,
-                 colours: dict[tuple[int, int], QColor] | None = None,
+                 colours: dict[tuple[int, int], QColor | None] | None = None,
                  headers: Sequence[str] | None = None) -> None:
         """Show these rows (and, optionally, new column headers)."""
         self.beginResetModel()
@@ -39,10 +40,10 @@ class RowsModel(QAbstractTableModel):
         self.colours = dict(colours or {})
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _TOP) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _TOP) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
