@@ -78,11 +78,18 @@ class MeasuresPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        m = self.measures
+        if self._stale or (m is not None and m.drift is not None and m.drift.points
+                           and not m.charts):
             self.refresh()
 
-    def refresh(self, charts: bool = True) -> int:
-        """Compute the measures again off the GUI thread; returns the request id."""
+    def refresh(self, charts: bool | None = None) -> int:
+        """Compute the measures again off the GUI thread; returns the request id.
+
+        The drift charts (matplotlib) are drawn only while the tab is shown, unless
+        ``charts`` says otherwise: opening a spec does not pay for them.
+        """
+        charts = self.isVisible() if charts is None else charts
         self._stale = False
         self._request += 1
         request = self._request

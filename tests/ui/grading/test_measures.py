@@ -87,6 +87,8 @@ def test_drift_chart_and_warning(qtbot, demo) -> None:
     panel = _measures(qtbot, demo)
     view = panel.drift
     panel.tabs.setCurrentWidget(view)
+    # charts are drawn once the tab is shown (not when the spec opens)
+    qtbot.waitUntil(lambda: "target" in panel.measures.charts, timeout=10000)
     assert view.has_warning()
     text = view.warning.text()
     assert "t-a: check fell from 100% to 0% between runs run-1 and run-2" in text
