@@ -41,7 +41,7 @@ from align_studio.providers.runner import (
 )
 from align_studio.review.batching import FLUSH_INTERVAL, DeltaBatcher
 from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
-from align_studio.review.live import Key, LiveResults
+from align_studio.review.live import CANCELLED, Key, LiveResults
 
 log = logging.getLogger(__name__)
 
@@ -316,8 +316,23 @@ class RunController(QObject):
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
         status, run_id = "failed", self.last_run_id or ""
+        changed: set[Key] = set()
         if ended is not None:
             status, run_id = ended.summary.status, ended.summary.run_id
+            # Jobs cancelled before they ever ran send no event of their own.
+            for rec in ended.summary.results:
+                key = (rec.case_id, rec.target_id)
+                live = self.live.get(*key)
+                if live is not None and live.busy and live.run_id == run_id:
+                    self.live.finished(key, rec)
+                    changed.add(key)
+        for key in self._keys.values():  # a crashed run: nothing under way any more
+            live = self.live.get(*key)
+            if live is not None and live.busy and live.run_id == run_id:
+                live.status = CANCELLED
+                changed.add(key)
+        if changed:
+            self.sig_changed.emit(changed)
         elif handle is not None and handle.error is not None:
             self.sig_message.emit(f"The run failed: {handle.error}")
         self._set_busy()
