@@ -89,7 +89,7 @@ class Cell:
     live: LiveResponse | None = None
     judged: JudgedResponse | None = None
     verdict: Verdict | None = None
-    carried_from: str | None = None  # set when the verdict is carried to a new answer
+    carried_from: str | None = None  # "run X" when the verdict is carried to a new answer
     stale: bool = False
     checks: CheckSummary | None = None
     error: str | None = None
@@ -203,7 +203,7 @@ class ResultsMatrix:
                     break
             carry = carried(case, target_id, live.text, live.run_id) if judged else None
             if carry is not None:
-                cell.carried_from = carry.from_run or "an earlier judgment"
+                cell.carried_from = carry.describe().removeprefix("carried forward from ")
         else:
             if live is not None and live.error:
                 cell.error = live.error

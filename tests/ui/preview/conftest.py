@@ -23,7 +23,8 @@ def review_spec_text(cases: int = 25, targets: tuple[str, ...] = ("model-a", "mo
     for i in range(cases):
         lines += [f"  - id: case-{i:03d}", "    messages:", "      - role: user",
                   f"        content: Question number {i} about **refunds**",
-                  "    behaviors: [polite]"]
+                  "    behaviors: [polite]", "    checks:", "      - type: contains",
+                  "        value: business days"]
     return "\n".join(lines) + "\n"
 
 
