@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -35,7 +36,6 @@ class JudgeBar(QFrame):
         self.setObjectName("JudgeBar")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.subject = QLabel("Pick a column with 1–6")
-        self.subject.setMinimumWidth(150)
         self.accept = QPushButton("Accept (A)")
         self.accept.setToolTip("Accept the selected answer (A or Enter)")
         self.accept.clicked.connect(self.sig_accept_requested)
@@ -50,6 +50,8 @@ class JudgeBar(QFrame):
         for combo, name in ((self.left, "First answer to compare"),
                             (self.right, "Second answer to compare")):
             combo.setAccessibleName(name)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.a_better = QPushButton("Left better")
         self.b_better = QPushButton("Right better")
         self.tie = QPushButton("Tie")
@@ -59,6 +61,8 @@ class JudgeBar(QFrame):
                                (self.tie, Better.TIE)):
             button.clicked.connect(lambda _c=False, b=better: self.sig_preference_requested.emit(
                 self.left.currentIndex(), self.right.currentIndex(), b.value))
+        self.recorded = QLabel()
+        self.recorded.setObjectName("recorded-preference")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.subject)
@@ -73,6 +77,7 @@ class JudgeBar(QFrame):
         layout.addWidget(self.a_better)
         layout.addWidget(self.b_better)
         layout.addWidget(self.tie)
+        layout.addWidget(self.recorded)
 
     def set_columns(self, labels: list[str]) -> None:
         """The columns that can be compared (their header texts)."""
@@ -87,6 +92,11 @@ class JudgeBar(QFrame):
         enough = len(labels) >= 2
         for w in (self.left, self.right, self.a_better, self.b_better, self.tie):
             w.setEnabled(enough)
+
+    def set_preferences(self, lines: list[str]) -> None:
+        """The preferences recorded on this case ("1 better than 2")."""
+        self.recorded.setText("  ".join(lines))
+        self.recorded.setVisible(bool(lines))
 
     def set_subject(self, text: str, can_judge: bool, can_confirm: bool) -> None:
         """What the buttons act on: "Judging 2 · Model B"."""

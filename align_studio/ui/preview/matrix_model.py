@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from align_studio.domain import Case, Verdict
@@ -172,7 +171,8 @@ class MatrixModel(QAbstractTableModel):
 class StatsModel(QAbstractTableModel):
     """Counts and acceptance rate per target, then per behavior."""
 
-    HEADERS = ("", "Answered", "Judged", "Accepted", "Rejected", "Acceptance", "Stale")
+    HEADERS = ("Target or behavior", "Answered", "Judged", "Accepted", "Rejected",
+               "Acceptance", "Stale")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -182,8 +182,10 @@ class StatsModel(QAbstractTableModel):
                   behavior_names: dict[str, str]) -> None:
         """Show ``stats`` (targets first, then behaviors)."""
         self.beginResetModel()
-        self._rows = [(target_names.get(t, t), c) for t, c in stats.per_target.items()]
-        self._rows += [(f"{b}  {behavior_names.get(b, '')}".strip(), c)
+        self._rows = [(f"Target · {target_names.get(t, t)}", c)
+                      for t, c in stats.per_target.items()]
+        self._rows += [(f"Behavior · {b} — {behavior_names[b]}" if behavior_names.get(b)
+                        else f"Behavior · {b}", c)
                        for b, c in sorted(stats.per_behavior.items())]
         self.endResetModel()
 
@@ -212,9 +214,6 @@ class StatsModel(QAbstractTableModel):
             return (c.answered, c.judged, c.accepted, c.rejected, None, c.stale)[col - 1]
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and col == 0 and index.row() < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and c.acceptance is not None:
-            pal = QApplication.palette()
-            return pal.color(QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return name
         return None

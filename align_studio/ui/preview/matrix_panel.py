@@ -58,10 +58,10 @@ class MatrixPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        head.setStretchLastSection(False)
-        head.setDefaultSectionSize(160)
-        self.table.setColumnWidth(0, 300)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # targets share the width
+        head.setMinimumSectionSize(120)
+        self.model.modelReset.connect(self._size_columns)
+        self._size_columns()
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         self.stats_model = StatsModel(self)
@@ -69,15 +69,16 @@ class MatrixPanel(QWidget):
         self.stats.setModel(self.stats_model)
         self.stats.verticalHeader().setVisible(False)
         self.stats.verticalHeader().setDefaultSectionSize(22)
-        self.stats.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.stats.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.stats.horizontalHeader().setMinimumSectionSize(80)
         self.stats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.stats)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([640, 420])
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 200])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(bar)
@@ -98,6 +99,11 @@ class MatrixPanel(QWidget):
         self._unsubscribe = session.subscribe(self._on_change)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.refresh_stats()
+
+    def _size_columns(self) -> None:
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        head.resizeSection(0, 280)
 
     def set_blind(self, blind: bool) -> None:
         """Hide target names in the headers and counts."""

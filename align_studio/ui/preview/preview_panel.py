@@ -187,7 +187,7 @@ class PreviewPanel(QWidget):
         expected = f"   expected: {case.expected}" if case.expected else ""
         self.case_label.setText(f"{case.id}{title}")
         self.case_label.setToolTip(f"{case.category}{expected}")
-        turns = [f"{m.role}: {m.content}" for m in case.messages]
+        turns = [f"{str(m.role).capitalize()}: {m.content}" for m in case.messages]
         text = "\n".join(turns[-3:])
         self.prompt.setText(text if len(text) < 600 else text[:600] + "…")
         self.judge_bar.set_columns(list(self.colmap.labels))
@@ -254,8 +254,23 @@ class PreviewPanel(QWidget):
             return
         cell = self.matrix.cell(self.case, self.colmap.target_at(self.selected))
         label = self.colmap.labels[self.selected]
+        self.judge_bar.set_preferences(self._preference_lines(self.case, self.colmap))
         self.judge_bar.set_subject(f"Judging {self.selected + 1} · {label}", cell.answered,
                                    bool(cell.verdict and (cell.stale or cell.carried_from)))
+
+    @staticmethod
+    def _preference_lines(case: Case, cmap: ColumnMap) -> list[str]:
+        out = []
+        for pref in case.preferences:
+            ra, rb = case.response(pref.a), case.response(pref.b)
+            if ra is None or rb is None or ra.target not in cmap.targets \
+                    or rb.target not in cmap.targets:
+                continue
+            na, nb = (str(cmap.column_of(r.target) + 1) for r in (ra, rb))
+            better = str(getattr(pref.better, "value", pref.better))
+            out.append(f"✓ {na} = {nb} (tie)" if better == "tie" else
+                       f"✓ {na if better == 'a' else nb} better than {nb if better == 'a' else na}")
+        return out
 
     def shown(self, column: int) -> Shown | None:
         """The answer in ``column`` as it is judged: target, text and run."""

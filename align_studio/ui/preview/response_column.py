@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -39,11 +40,29 @@ def figures(live: LiveResponse | None) -> str:
         parts.append(f"{live.latency:.2f} s")
     if live.completion_tokens is not None:
         parts.append(f"{'~' if live.tokens_estimated else ''}{live.completion_tokens} tokens")
-    if live.cost is not None:
-        parts.append(f"${live.cost:.4f}")
+    if live.cost is not None and not (live.cached and live.cost == 0):
+        parts.append(money(live.cost))
     if live.cached:
         parts.append("cached")
     return " · ".join(parts)
+
+
+def money(usd: float) -> str:
+    """"$0.12", or "$0.00003" for the fractions of a cent a single answer costs."""
+    if usd >= 0.01 or usd == 0:
+        return f"${usd:.2f}"
+    digits = max(2, -int(f"{usd:e}".split("e")[1]) + 1)
+    return f"${usd:.{digits}f}".rstrip("0")
+
+
+_DANGLING = re.compile(r"^\s*(?:[-*+>#=`_]+|\d+[.)]?)?\s*$")
+
+
+def stable_markdown(text: str) -> str:
+    """A streaming answer without its half-written last line when that line is only
+    Markdown markup ("-", "1.", "#"…), which would render as a stray bullet or heading."""
+    head, sep, last = text.rpartition("\n")
+    return head if sep and _DANGLING.match(last) else text
 
 
 class ResponseColumn(QFrame):
@@ -168,6 +187,8 @@ class ResponseColumn(QFrame):
             self._show_message(live.note if live and live.note else "Waiting for the answer…",
                                retry=False, settings=False)
         else:
+            if status == STREAMING:
+                text = stable_markdown(text)
             self._show_text(text, force=self.stack.currentIndex() == MESSAGE)
         self._show_verdict(cell, live)
         self._show_grades(cell, live)
