@@ -65,7 +65,7 @@ def prompt_tokens(job: Job) -> int:
 def answer_tokens(job: Job, history: TargetHistory | None) -> int:
     """The expected answer length: history, else the token limit, else a default."""
     if history is not None and history.completion_tokens:
-        guess = int(round(history.completion_tokens))
+        guess = round(history.completion_tokens)
     else:
         guess = DEFAULT_ANSWER_TOKENS
     limit = job.params.get("max_tokens") or job.params.get("max_completion_tokens")

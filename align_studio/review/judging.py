@@ -68,7 +68,8 @@ def preference_between(spec: Spec, case_id: str, a: Shown, b: Shown, better: Bet
         rid = new_response_id(spec, case_id, shown.target_id)
         fields = {"id": rid, "target": shown.target_id, "text": shown.text,
                   "run": shown.run_id}
-        item = JudgedResponse(**{k: v for k, v in fields.items() if v is not None})
+        item = JudgedResponse.model_validate({k: v for k, v in fields.items()
+                                              if v is not None})
         ins = InsertItem(case, "responses", len(case.responses), item, "Add response")
         ins.redo()  # so that the preference (and the next id) can see it; undone below
         inserts.append(ins)

@@ -11,7 +11,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from align_studio.providers.runner import ResponseRecord
+from align_studio.providers.runner import (
+    Delta,
+    Failed,
+    Finished,
+    Progress,
+    ResponseRecord,
+    Retry,
+    RunEnded,
+    Started,
+)
 
 Key = tuple[str, str]  # (case id, target id)
 
@@ -138,3 +147,41 @@ class LiveResults:
                 tokens_estimated=bool(row.get("tokens_estimated")), cost=row.get("cost"),
                 cached=bool(row.get("cached")), error=row.get("error"),
                 error_kind=row.get("error_kind"))
+
+
+@dataclass
+class Applied:
+    """What a batch of run events changed."""
+
+    changed: set[Key]
+    progress: Progress | None = None
+    ended: RunEnded | None = None
+
+
+def apply_events(live: LiveResults, events: Iterable[Any], job_keys: Mapping[str, Key],
+                 now: float) -> Applied:
+    """Apply a (coalesced) batch of run events to ``live``; events of jobs not in
+    ``job_keys`` (another run's) are ignored."""
+    out = Applied(set())
+    for ev in events:
+        if isinstance(ev, Progress):
+            out.progress = ev
+            continue
+        if isinstance(ev, RunEnded):
+            out.ended = ev
+            continue
+        key = job_keys.get(getattr(ev, "job_id", ""))
+        if key is None:
+            continue
+        if isinstance(ev, Delta):
+            live.delta(key, ev.text)
+        elif isinstance(ev, (Finished, Failed)):
+            live.finished(key, ev.result)
+        elif isinstance(ev, Started):
+            live.started(key, now)
+        elif isinstance(ev, Retry):
+            live.retrying(key, ev.delay, ev.message)
+        else:
+            continue
+        out.changed.add(key)
+    return out

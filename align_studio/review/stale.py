@@ -52,9 +52,9 @@ def affected_cases(spec: Spec, cmd: Command) -> list[Case]:
                 behavior_ids.add(obj.id)
             elif isinstance(obj, Message) and name in MESSAGE_FIELDS:
                 messages.add(id(obj))
-        elif isinstance(leaf, (InsertItem, RemoveItem, MoveItem)):
-            if isinstance(leaf.owner, Case) and leaf.field in CASE_FIELDS:
-                hit[id(leaf.owner)] = leaf.owner
+        elif isinstance(leaf, (InsertItem, RemoveItem, MoveItem)) and \
+                isinstance(leaf.owner, Case) and leaf.field in CASE_FIELDS:
+            hit[id(leaf.owner)] = leaf.owner
     if behavior_ids or messages:
         for case in spec.cases:
             if behavior_ids.intersection(case.behaviors) or \

@@ -150,8 +150,9 @@ def test_matrix_cells_filters_and_counts(spec: Spec) -> None:
         live.finished((case, target), ResponseRecord("run-2", "", case, target, "m", text=text))
     _judge(spec, "c1", "a", "hello", run="run-1")  # judged earlier: carried to run-2
     _judge(spec, "c1", "b", "nope", "reject", run="run-2")
-    checks = lambda case, text: [bool(text) and all(  # noqa: E731
-        c.value in text for c in case.checks)]
+    def checks(case, text):
+        return [bool(text) and all(c.value in text for c in case.checks)]
+
     m = ResultsMatrix(spec, live, checks)
     c1, c2 = spec.case("c1"), spec.case("c2")
     a1 = m.cell(c1, "a")

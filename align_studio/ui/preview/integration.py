@@ -38,7 +38,7 @@ def reviewer_name(settings: QSettings) -> str:
         return name
     try:
         return getpass.getuser()
-    except Exception:  # no user name in this environment
+    except Exception:  # noqa: BLE001 - no user name in this environment
         return "reviewer"
 
 
@@ -103,8 +103,8 @@ class ReviewIntegration(QObject):
             w.menuBar().insertMenu(help_menu, menu)
         for a in self.menu_actions:
             menu.addSeparator() if a is None else menu.addAction(a)
-        w.actions.menus.insert(len(w.actions.menus) - 1,
-                               ("&Run", list(self.menu_actions)))
+        menus = w.actions.menus  # type: ignore[attr-defined]  # MainWindow.actions: Actions
+        menus.insert(len(menus) - 1, ("&Run", list(self.menu_actions)))  # for the shortcuts list
 
     def _enable(self, on: bool) -> None:
         busy = self.controller is not None and self.controller.busy

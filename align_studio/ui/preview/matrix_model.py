@@ -14,6 +14,7 @@ from align_studio.review.matrix import Cell, Counts, ResultsMatrix, Stats
 from align_studio.ui.preview.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1  # the Cell itself
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -114,10 +115,10 @@ class MatrixModel(QAbstractTableModel):
         return self.matrix.stats()
 
     # ---- Qt ----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else 1 + len(self.matrix.target_ids)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -189,10 +190,10 @@ class StatsModel(QAbstractTableModel):
                        for b, c in sorted(stats.per_behavior.items())]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,

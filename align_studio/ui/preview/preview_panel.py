@@ -17,16 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from align_studio.domain import DEFAULT_REASON_PRESETS, Better, Case, Verdict
+from align_studio.domain import Case
 from align_studio.editing.events import ChangeEvent
-from align_studio.editing.judgments import JudgmentError
 from align_studio.editing.session import EditSession
 from align_studio.review.blind import ColumnMap, column_map
-from align_studio.review.carry import carry_command
-from align_studio.review.judging import Shown, preference_between, verdict_command
+from align_studio.review.judging import Shown
 from align_studio.review.matrix import ResultsMatrix
-from align_studio.review.stale import confirm_command
 from align_studio.ui.preview.judge_bar import JudgeBar
+from align_studio.ui.preview.judging_actions import JudgingActions, preference_lines
 from align_studio.ui.preview.keyboard import HELP, KeyboardFlow
 from align_studio.ui.preview.reason_popup import ReasonPopup
 from align_studio.ui.preview.response_column import GradeLookup, ResponseColumn
@@ -92,10 +90,6 @@ class PreviewPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.judge_bar = JudgeBar()
-        self.judge_bar.sig_accept_requested.connect(self.accept_selected)
-        self.judge_bar.sig_reject_requested.connect(self.reject_selected)
-        self.judge_bar.sig_confirm_requested.connect(self.confirm_selected)
-        self.judge_bar.sig_preference_requested.connect(self.prefer)
         self.hint = QLabel(HELP)
         self.hint.setObjectName("preview-keys")
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -117,6 +111,15 @@ class PreviewPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
+        self.judging = JudgingActions(self)
+        self.judge, self.prefer = self.judging.judge, self.judging.prefer
+        self.accept_selected = self.judging.accept_selected
+        self.reject_selected = self.judging.reject_selected
+        self.confirm_selected = self.judging.confirm_selected
+        self.judge_bar.sig_accept_requested.connect(self.accept_selected)
+        self.judge_bar.sig_reject_requested.connect(self.reject_selected)
+        self.judge_bar.sig_confirm_requested.connect(self.confirm_selected)
+        self.judge_bar.sig_preference_requested.connect(self.prefer)
         self.keyboard = KeyboardFlow(self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -254,23 +257,9 @@ class PreviewPanel(QWidget):
             return
         cell = self.matrix.cell(self.case, self.colmap.target_at(self.selected))
         label = self.colmap.labels[self.selected]
-        self.judge_bar.set_preferences(self._preference_lines(self.case, self.colmap))
+        self.judge_bar.set_preferences(preference_lines(self.case, self.colmap))
         self.judge_bar.set_subject(f"Judging {self.selected + 1} · {label}", cell.answered,
                                    bool(cell.verdict and (cell.stale or cell.carried_from)))
-
-    @staticmethod
-    def _preference_lines(case: Case, cmap: ColumnMap) -> list[str]:
-        out = []
-        for pref in case.preferences:
-            ra, rb = case.response(pref.a), case.response(pref.b)
-            if ra is None or rb is None or ra.target not in cmap.targets \
-                    or rb.target not in cmap.targets:
-                continue
-            na, nb = (str(cmap.column_of(r.target) + 1) for r in (ra, rb))
-            better = str(getattr(pref.better, "value", pref.better))
-            out.append(f"✓ {na} = {nb} (tie)" if better == "tie" else
-                       f"✓ {na if better == 'a' else nb} better than {nb if better == 'a' else na}")
-        return out
 
     def shown(self, column: int) -> Shown | None:
         """The answer in ``column`` as it is judged: target, text and run."""
@@ -289,91 +278,6 @@ class PreviewPanel(QWidget):
     def say(self, message: str) -> None:
         """Tell the reviewer something in the status bar."""
         self.sig_message.emit(message)
-
-    def judge(self, column: int, verdict: Verdict, reason: str | None = None) -> bool:
-        """Record a verdict on the answer in ``column`` (undoable)."""
-        shown = self.shown(column)
-        if shown is None or self.case_id is None:
-            self.say("Nothing to judge in this column yet")
-            return False
-        try:
-            cmd, _ = verdict_command(self.session.spec, self.case_id, shown, verdict, reason,
-                                     self.reviewer())
-        except JudgmentError as exc:
-            self.say(str(exc))
-            return False
-        self.undo.push_command(cmd)
-        word = "Accepted" if verdict is Verdict.ACCEPT else "Rejected"
-        self.say(f"{word} {self.colmap.labels[column] if self.colmap else ''} on {self.case_id}")
-        self._select_next_unjudged(column)
-        return True
-
-    def _select_next_unjudged(self, after: int) -> None:
-        case, cmap = self.case, self.colmap
-        if case is None or cmap is None:
-            return
-        n = len(cmap.targets)
-        for step in range(1, n):
-            i = (after + step) % n
-            cell = self.matrix.cell(case, cmap.target_at(i))
-            if cell.answered and cell.verdict is None:
-                self.select_column(i)
-                return
-
-    def accept_selected(self) -> None:
-        """Accept the answer in the selected column."""
-        self.judge(self.selected, Verdict.ACCEPT)
-
-    def reject_selected(self) -> None:
-        """Ask for a reason, then reject the answer in the selected column."""
-        if self.shown(self.selected) is None or self.colmap is None:
-            self.say("Nothing to judge in this column yet")
-            return
-        column = self.selected
-        spec = self.session.spec
-        presets = spec.reason_presets or DEFAULT_REASON_PRESETS
-        if self.popup is not None:
-            self.popup.close()
-        self.popup = ReasonPopup(presets, self.colmap.labels[column], self)
-        self.popup.sig_reason_chosen.connect(
-            lambda reason: self.judge(column, Verdict.REJECT, reason or None))
-        self.popup.finished.connect(lambda _r: self.setFocus())
-        self.popup.open_for_typing()
-
-    def confirm_selected(self) -> None:
-        """Keep the carried or stale verdict of the selected column."""
-        case, shown = self.case, self.shown(self.selected)
-        if case is None or shown is None:
-            return
-        cmd = None
-        if shown.run_id:
-            cmd = carry_command(case, shown.target_id, shown.text, shown.run_id)
-        cmd = cmd or confirm_command(case, shown.target_id)
-        if cmd is None:
-            self.say("Nothing to confirm in this column")
-            return
-        self.undo.push_command(cmd)
-        self.say("Verdict kept")
-
-    def prefer(self, a: int, b: int, better: str) -> None:
-        """Record a preference between columns ``a`` and ``b`` ("a", "b" or "tie")."""
-        if a == b:
-            self.say("Pick two different columns to compare")
-            return
-        sa, sb = self.shown(a), self.shown(b)
-        if sa is None or sb is None or self.case_id is None or self.colmap is None:
-            self.say("Both answers must be there to compare them")
-            return
-        try:
-            cmd = preference_between(self.session.spec, self.case_id, sa, sb, Better(better),
-                                     self.reviewer())
-        except JudgmentError as exc:
-            self.say(str(exc))
-            return
-        self.undo.push_command(cmd)
-        la, lb = self.colmap.labels[a], self.colmap.labels[b]
-        self.say(f"Tie between {la} and {lb}" if better == "tie" else
-                 f"Preferred {la if better == 'a' else lb} over {lb if better == 'a' else la}")
 
     # ---- moving and running ------------------------------------------------------------
     def step_case(self, step: int) -> None:

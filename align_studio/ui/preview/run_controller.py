@@ -26,22 +26,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from align_studio.domain import Target
 from align_studio.editing.session import EditSession
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import (
-    Delta,
-    Failed,
-    Finished,
-    Job,
-    Progress,
-    Retry,
-    RunEnded,
-    RunHandle,
-    Runner,
-    Started,
-    build_jobs,
-)
+from align_studio.providers.runner import Job, RunEnded, RunHandle, Runner, build_jobs
 from align_studio.review.batching import FLUSH_INTERVAL, DeltaBatcher
 from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
-from align_studio.review.live import CANCELLED, Key, LiveResults
+from align_studio.review.live import CANCELLED, Key, LiveResults, apply_events
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +162,7 @@ class RunController(QObject):
             for t in targets:
                 try:
                     out.endpoints[t.id] = resolve(t)
-                except Exception as exc:  # ProfileNotFound, MissingKeyError…: shown per column
+                except Exception as exc:  # noqa: BLE001 - ProfileNotFound, MissingKeyError…: shown
                     out.problems[t.id] = str(exc) or type(exc).__name__
             # Reading the spec here is safe: edits happen on the GUI thread, and a job list
             # built a moment before an edit is what the user asked to run.
@@ -271,43 +259,15 @@ class RunController(QObject):
             self._timer.stop()
 
     def _apply(self, events: list[Any]) -> None:
-        changed: set[Key] = set()
-        progress: Progress | None = None
-        ended: RunEnded | None = None
-        now = time.monotonic()
-        for ev in events:
-            if isinstance(ev, Delta):
-                key = self._keys.get(ev.job_id)
-                if key is not None:
-                    self.live.delta(key, ev.text)
-                    changed.add(key)
-            elif isinstance(ev, (Finished, Failed)):
-                key = self._keys.get(ev.job_id)
-                if key is not None:
-                    self.live.finished(key, ev.result)
-                    changed.add(key)
-            elif isinstance(ev, Started):
-                key = self._keys.get(ev.job_id)
-                if key is not None:
-                    self.live.started(key, now)
-                    changed.add(key)
-            elif isinstance(ev, Retry):
-                key = self._keys.get(ev.job_id)
-                if key is not None:
-                    self.live.retrying(key, ev.delay, ev.message)
-                    changed.add(key)
-            elif isinstance(ev, Progress):
-                progress = ev
-            elif isinstance(ev, RunEnded):
-                ended = ev
-        if changed:
-            self.sig_changed.emit(changed)
-        if progress is not None:
-            self.sig_progress.emit(progress.done, progress.total)
-        if ended is not None or (self._handle is not None and self._handle.done
-                                 and self._batcher is not None
-                                 and self._batcher.pending() == 0):
-            self._ended(ended)
+        done = apply_events(self.live, events, self._keys, time.monotonic())
+        if done.changed:
+            self.sig_changed.emit(done.changed)
+        if done.progress is not None:
+            self.sig_progress.emit(done.progress.done, done.progress.total)
+        if done.ended is not None or (self._handle is not None and self._handle.done
+                                      and self._batcher is not None
+                                      and self._batcher.pending() == 0):
+            self._ended(done.ended)
 
     def _ended(self, ended: RunEnded | None) -> None:
         handle, self._handle, self._batcher = self._handle, None, None
