@@ -110,4 +110,5 @@ class DriftView(QWidget):
             self.chart.set_chart(pix)
         else:
             self.chart.set_chart(QPixmap())
-            self.chart.setText("No chart yet.")
+            drawing = self.report is not None and bool(self.report.points)
+            self.chart.setText("Drawing the charts…" if drawing else "No chart yet.")

@@ -110,6 +110,8 @@ class MeasuresPanel(QWidget):
         self.drift.set_report(m.drift, m.charts)
         self.status.setText(f"{m.agreement.judged} responses judged by people"
                             + ("" if m.drift is not None else " · no run history yet"))
+        if not m.charts and m.drift is not None and m.drift.points and self.isVisible():
+            self.refresh(charts=True)  # computed while hidden: draw the charts now
         i = self.tabs.indexOf(self.drift)
         self.tabs.setTabIcon(i, icon("warning") if self.drift.has_warning() else icon(""))
         self.sig_measured.emit(m)

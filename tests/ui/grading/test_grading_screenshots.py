@@ -62,7 +62,8 @@ def shots():
     window.doc.undo_stack.undo()  # leave the draft as it was on disk
     open_named("customer-support.yaml")
     window.editor.tabs.setCurrentWidget(window.grading.measures)
-    when(lambda: g.measures.measures is not None, measures)
+    g = window.grading
+    when(lambda: g.measures.measures is not None and g.measures.measures.charts, measures)
 
 def measures():
     g = window.grading
