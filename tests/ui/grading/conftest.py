@@ -117,8 +117,11 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(window, workspace: Path):
+def demo(qtbot, window, workspace: Path):
     """The window with demo.yaml open; the measures computed once."""
-    assert window.open_spec(workspace / "demo.yaml")
+    assert window.open_spec(workspace / "demo.yaml") is not False
+    # (opening may finish on a later turn of the event loop)
+    qtbot.waitUntil(lambda: window.doc is not None and window.doc.path.name == "demo.yaml"
+                    and window.grading.lint is not None, timeout=10000)
     window.runner.wait("measures")
     return window
