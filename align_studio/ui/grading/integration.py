@@ -149,6 +149,9 @@ class GradingIntegration(QObject):
         preview.grade_lookup = lambda case, target, text: grades.get((case, target, text))
         for column in preview.columns:
             column.grade_lookup = preview.grade_lookup
+        matrix = getattr(getattr(self.window.review, "matrix_panel", None), "model", None)
+        if matrix is not None and hasattr(matrix, "grade_lookup"):
+            matrix.grade_lookup = preview.grade_lookup  # the Results tooltips
 
     def _measured(self, m: Any) -> None:
         if self.lint is not None:

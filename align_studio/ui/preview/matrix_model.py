@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from align_studio.domain import Case, Verdict
 from align_studio.review.live import ERROR, STREAMING, UNAVAILABLE, WAITING
 from align_studio.review.matrix import Cell, Counts, ResultsMatrix, Stats
+from align_studio.ui.preview.response_column import GradeLookup
 from align_studio.ui.preview.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,6 +72,8 @@ class MatrixModel(QAbstractTableModel):
         self.matrix = matrix
         self.filters: list[str] = []
         self.blind = False
+        #: The judge's grade of an answer, set by the grading package (issue 8).
+        self.grade_lookup: GradeLookup | None = None
         self._rows: list[Case] = list(matrix.spec.cases)
         self._row_of: dict[str, int] = {c.id: i for i, c in enumerate(self._rows)}
 
@@ -150,7 +153,13 @@ class MatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell_tip(cell) or None
+            tip = cell_tip(cell)
+            judge = self.grade_lookup(case.id, target, cell.text.strip()) \
+                if self.grade_lookup is not None and cell.text else None
+            if judge is not None:  # an automated grade: its own line, after the verdict's
+                word = {True: "pass", False: "fail"}.get(judge[0], "undecided")
+                tip = "\n".join(filter(None, [tip, f"Judge: {word} — {judge[1]}"]))
+            return tip or None
         if role == Qt.ItemDataRole.BackgroundRole:
             pal = QApplication.palette()
             if cell.stale or cell.carried_from:

@@ -80,3 +80,17 @@ def test_preview_columns_show_grades_apart_from_verdicts(qtbot, demo) -> None:
     grades_b, _ = texts["t-b"]
     assert grades_b == "Automated: ✓ checks 1/1 · ✓ judge pass"
     assert all("Judge: scripted" in c.grades.toolTip() for c in preview.columns)
+
+
+def test_results_tooltips_show_the_judge(qtbot, demo) -> None:
+    g = demo.grading
+    with LoopbackServer(tokens=8, reply=verdicts) as server:
+        g.job.resolve = lambda target: Endpoint(server.url, "k", timeout=5, max_retries=0)
+        with qtbot.waitSignal(g.measures.sig_measured, timeout=15000):
+            g.grade(judge=True)
+    model = demo.review.matrix_panel.model
+    row = next(r for r in range(model.rowCount()) if model.case_at(r).id == "c-window")
+    col = 1 + model.matrix.target_ids.index("t-a")
+    tip = model.index(row, col).data(3)  # ToolTipRole
+    assert "Judge: fail — scripted" in tip.splitlines()
+    assert "0/1" in model.index(row, col).data()  # the checks, beside the verdict
