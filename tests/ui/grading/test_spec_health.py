@@ -111,3 +111,45 @@ def test_menu_and_tabs(qtbot, demo) -> None:
     assert demo.editor.tabs.currentWidget() is demo.grading.measures
     qtbot.keyClick(demo, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert demo.editor.tabs.currentWidget() is demo.grading.lint
+
+
+def test_acknowledge_button_asks_for_a_reason(qtbot, demo) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    panel = demo.grading.lint
+    head = panel.model.item(0)
+    panel.tree.setCurrentIndex(head.child(0).index())
+    finding = panel.current_finding()
+    asked: list[str] = []
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(dlg.labelText())
+        dlg.setTextValue("  known and accepted  ")
+        dlg.accept()
+
+    QTimer.singleShot(20, answer)
+    qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)
+    assert asked and finding.message in asked[0]
+    ack = demo.doc.session.spec.acknowledgments[-1]
+    assert (ack.rule, ack.where, ack.reason) == (finding.rule, finding.where,
+                                                 "known and accepted")
+    assert ack.by and ack.time is not None
+    # an empty reason acknowledges nothing
+    panel.tree.setCurrentIndex(panel.model.item(0).child(0).index())
+
+    def cancel() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, QInputDialog):
+            QTimer.singleShot(20, cancel)
+            return
+        dlg.setTextValue("   ")
+        dlg.accept()
+
+    QTimer.singleShot(20, cancel)
+    panel.acknowledge_current()
+    assert len(demo.doc.session.spec.acknowledgments) == 1
