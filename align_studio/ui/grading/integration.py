@@ -137,8 +137,9 @@ class GradingIntegration(QObject):
         self._enable()
 
     def _run_ended(self, *_args: object) -> None:
+        # New answers: the measures, and the linter's "target never run", are due again.
         if self.measures is not None:
-            self.measures.mark_stale()
+            self.measures.refresh()
 
     def _hook_preview(self) -> None:
         # The Preview columns show the judge's grade of each answer beside the checks.
