@@ -97,7 +97,8 @@ def synthetic_store(workspace: Path) -> None:
     judged = {(c.id, r.target): r for c in spec.cases for r in c.responses
               if r.verdict is not None}
     with RunStore(store_path(workspace)) as store:
-        rid = record(store, spec, {k: r.text for k, r in judged.items()})
+        rid = record(store, spec, {k: r.text for k, r in judged.items()},
+                     run_id="run-2026-11-17-a")
         grade_run(store, spec, rid)
         grades = []
         for i, row in enumerate(store.responses(rid)):
@@ -110,7 +111,11 @@ def synthetic_store(workspace: Path) -> None:
         store.add_grades(grades)
         worse = {k: ("Sorry, I can't help." if k[1] == "t-gpt4o-mini" else r.text)
                  for k, r in judged.items()}
-        grade_run(store, spec, record(store, spec, worse))
+        grade_run(store, spec, record(store, spec, worse, run_id="run-2026-11-24-a"))
+        with store._tx() as db:  # noqa: SLF001  fixed times: the same images on every run
+            for run, started in (("run-2026-11-17-a", "2026-11-17T10:00:00.000+00:00"),
+                                 ("run-2026-11-24-a", "2026-11-24T10:00:00.000+00:00")):
+                db.execute("UPDATE runs SET started = ? WHERE id = ?", (started, run))
 
 
 @pytest.mark.slow
