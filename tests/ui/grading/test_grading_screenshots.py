@@ -112,7 +112,7 @@ def synthetic_store(workspace: Path) -> None:
         worse = {k: ("Sorry, I can't help." if k[1] == "t-gpt4o-mini" else r.text)
                  for k, r in judged.items()}
         grade_run(store, spec, record(store, spec, worse, run_id="run-2026-11-24-a"))
-        with store._tx() as db:  # noqa: SLF001  fixed times: the same images on every run
+        with store._tx() as db:
             for run, started in (("run-2026-11-17-a", "2026-11-17T10:00:00.000+00:00"),
                                  ("run-2026-11-24-a", "2026-11-24T10:00:00.000+00:00")):
                 db.execute("UPDATE runs SET started = ? WHERE id = ?", (started, run))
