@@ -20,7 +20,11 @@ def when_modal(kind: type[QDialog], handle: Callable[[Any], None], timeout_ms: i
         dlg = QApplication.activeModalWidget()
         if isinstance(dlg, kind) and dlg.isVisible():
             seen.append(dlg)
-            handle(dlg)
+            try:
+                handle(dlg)
+            except BaseException:
+                dlg.reject()  # a failed check must not leave the test waiting on exec()
+                raise
             return
         left[0] -= 1
         if left[0] > 0:
