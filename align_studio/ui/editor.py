@@ -37,7 +37,8 @@ def _cases_panel(doc: SpecDocument, parent: QWidget) -> QWidget:
 class SpecEditor(QSplitter):
     """The forms of one open spec in tabs, with the problems below."""
 
-    def __init__(self, doc: SpecDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, doc: SpecDocument, parent: QWidget | None = None, *,
+                 staged: bool = False) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setObjectName("editor-splitter")
         self.doc = doc
@@ -45,15 +46,6 @@ class SpecEditor(QSplitter):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Spec editor")
-        self.overview = OverviewPanel(doc.session, doc.undo_stack)
-        self.behaviors = BehaviorsPanel(doc.session, doc.undo_stack)
-        self.cases = _cases_panel(doc, self)
-        self.targets = TargetsPanel(doc.session, doc.undo_stack)
-        for w, name, ic in ((self.overview, "Overview", "overview"),
-                            (self.behaviors, "Behaviors", "behaviors"),
-                            (self.cases, "Cases", "cases"),
-                            (self.targets, "Targets", "targets")):
-            self.tabs.addTab(w, icon(ic), name)
         self.problems_panel = ProblemsPanel(self)
         self.problems_panel.sig_problem_activated.connect(self.go_to)
         self.addWidget(self.tabs)
@@ -65,7 +57,38 @@ class SpecEditor(QSplitter):
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(200)
         self._recheck.timeout.connect(self.refresh_problems)
-        self._unsubscribe = doc.session.subscribe(lambda _ev: self._recheck.start())
+        # One step per tab: the window opens a large spec one step per turn of its event
+        # loop (see ui/opening.py), so that none of them freezes it.
+        self._steps = [self._add_overview, self._add_behaviors, self._add_cases,
+                       self._add_targets, self._finish]
+        if not staged:
+            while self.build_next():
+                pass
+
+    def build_next(self) -> bool:
+        """Build the next part of the editor; whether parts remain to be built."""
+        if self._steps:
+            self._steps.pop(0)()
+        return bool(self._steps)
+
+    def _add_overview(self) -> None:
+        self.overview = OverviewPanel(self.doc.session, self.doc.undo_stack)
+        self.tabs.addTab(self.overview, icon("overview"), "Overview")
+
+    def _add_behaviors(self) -> None:
+        self.behaviors = BehaviorsPanel(self.doc.session, self.doc.undo_stack)
+        self.tabs.addTab(self.behaviors, icon("behaviors"), "Behaviors")
+
+    def _add_cases(self) -> None:
+        self.cases = _cases_panel(self.doc, self)
+        self.tabs.addTab(self.cases, icon("cases"), "Cases")
+
+    def _add_targets(self) -> None:
+        self.targets = TargetsPanel(self.doc.session, self.doc.undo_stack)
+        self.tabs.addTab(self.targets, icon("targets"), "Targets")
+
+    def _finish(self) -> None:
+        self._unsubscribe = self.doc.session.subscribe(lambda _ev: self._recheck.start())
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.refresh_problems()
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidg
 # Dialogs, icons and the file operations are imported where they are used: every Qt class
 # touched before the first paint costs start-up time (issue 4).
 from align_studio.ui.actions import Actions
+from align_studio.ui.opening import SpecOpener
 from align_studio.ui.tasks import TaskRunner
 from align_studio.ui.workspace_panel import WorkspacePanel
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from align_studio.editing.journal import Recovery
     from align_studio.ui.document import SpecDocument
     from align_studio.ui.editor import SpecEditor
-
-USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
 
 
 class MainWindow(QMainWindow):
@@ -40,13 +39,17 @@ class MainWindow(QMainWindow):
         self.doc: SpecDocument | None = None
         self.editor: SpecEditor | None = None
         self.runner = TaskRunner(self)
+        self.opener = SpecOpener(self, self.runner)  # specs load on a worker (issue 4)
+        self.opener.sig_opened.connect(self._spec_ready)
+        self.opener.sig_finished.connect(
+            lambda _r, ok: ok or self.doc or self.opener.busy() or self._show_empty())
         self._session_keys: object | None = None
         self.undo_group = QUndoGroup(self)
         self.actions = a = Actions(self, self.undo_group)
         a.build_menus(self)
         self.workspace_panel = WorkspacePanel(self.runner, [a.new_spec, a.duplicate, a.rename,
                                                             a.delete], self)
-        self.workspace_panel.sig_spec_activated.connect(self.open_spec)
+        self.workspace_panel.sig_spec_activated.connect(self.request_open)
         self.center = QStackedWidget(self)
         self.empty: EmptyState | None = None  # "No spec open", built after the first paint
         # By keyword: a positional widget makes PySide weigh the (Qt.Orientation, parent)
@@ -121,11 +124,13 @@ class MainWindow(QMainWindow):
 
         pending = {r.spec_path for r in pending_recoveries(self.workspace / ".align-studio")}
         last = Path(self.settings.value("spec/last", "", str) or "")
-        if last.is_file() and last.parent.resolve() == self.workspace \
-                and last.resolve() not in pending:  # those are offered just below
-            self.open_spec(last)
+        rid = self.request_open(last) if last.is_file() and last.parent.resolve() == \
+            self.workspace and last.resolve() not in pending else None  # those: offered below
         self.offer_recoveries()
-        self.sig_ready.emit()
+        if rid:  # ready once the last spec is open (or could not be)
+            self.opener.sig_finished.connect(lambda r, _ok: r == rid and self.sig_ready.emit())
+        else:
+            self.sig_ready.emit()
 
     def offer_recoveries(self) -> None:
         """Show the restore offer if a crash left unsaved edits in this workspace."""
@@ -137,7 +142,8 @@ class MainWindow(QMainWindow):
             pending = [r for r in pending if r.spec_path != self.doc.path.resolve()]
         if pending:
             dialog = RecoveryDialog(pending, self)
-            dialog.sig_restore_requested.connect(lambda rec: self.open_spec(rec.spec_path, rec))
+            dialog.sig_restore_requested.connect(
+                lambda rec: self.request_open(rec.spec_path, rec))
             dialog.open()
 
     # ---- workspace -----------------------------------------------------------------------
@@ -163,7 +169,7 @@ class MainWindow(QMainWindow):
         path = ops.new_spec(self, self.workspace)
         if path is not None:
             self.workspace_panel.rescan(select=path)
-            self.open_spec(path)
+            self.request_open(path)
 
     def duplicate_spec(self) -> None:
         from align_studio.ui import workspace_ops as ops
@@ -182,7 +188,7 @@ class MainWindow(QMainWindow):
         path = ops.rename_spec(self, src)
         self.workspace_panel.rescan(select=path or src)
         if path is not None:
-            self.open_spec(path)
+            self.request_open(path)
 
     def delete_spec(self) -> None:
         from align_studio.ui import workspace_ops as ops
@@ -198,20 +204,31 @@ class MainWindow(QMainWindow):
 
     # ---- the open spec -------------------------------------------------------------------
     def open_spec(self, path: Path, recovery: Recovery | None = None) -> bool:
-        """Open ``path`` in the editor (restoring ``recovery`` into it, if given)."""
-        from align_studio.ui.opening import load_for_editing
+        """Open ``path`` and return once it is open (True) or not; the window keeps painting
+        while the file loads on a worker. For scripts and tests; the UI uses request_open."""
+        rid = self.request_open(path, recovery)
+        return rid == 0 or (rid is not None and self.opener.wait(rid))
 
+    def request_open(self, path: Path, recovery: Recovery | None = None) -> int | None:
+        """Start opening ``path`` (restoring ``recovery`` into it, if given): read on a worker,
+        shown when ready; a later request wins. The request id, 0 if it is already open, None
+        if the user kept the open spec."""
         path = Path(path)
         if self.doc is not None and self.doc.path == path and recovery is None:
-            return True
+            self.opener.cancel()
+            return 0
         if not self.close_spec():
             self.workspace_panel.select(self.doc.path if self.doc else path)
-            return False
-        opened = load_for_editing(self, path, recovery, self.runner,
-                                  self.workspace / ".align-studio")
-        if opened is None:
-            return False
-        self.doc, self.editor = opened
+            return None
+        rid = self.opener.open(path, recovery, self.workspace / ".align-studio")
+        page = self.opener.page(path)
+        self.center.addWidget(page)
+        self.center.setCurrentWidget(page)
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        return rid
+
+    def _spec_ready(self, path: Path, doc: SpecDocument, editor: SpecEditor) -> None:
+        self.doc, self.editor = doc, editor
         self.center.addWidget(self.editor)
         self.center.setCurrentWidget(self.editor)
         self.undo_group.addStack(self.doc.undo_stack)
@@ -223,11 +240,12 @@ class MainWindow(QMainWindow):
         self._restore_splitter(self.editor, "editor")
         self._restore_splitter(self.editor.behaviors.list, "behaviors")
         self._restore_splitter(self.editor.targets.list, "targets")
+        self._restore_splitter(getattr(self.editor.cases, "splitter", None), "cases")
         self._modified_changed(self.doc.is_modified())
         self.settings.setValue("spec/last", str(path))
         self.workspace_panel.select(path)
+        self.statusBar().showMessage(f"Opened {path.name}", 3000)
         self.sig_spec_opened.emit(path)
-        return True
 
     def close_spec(self) -> bool:
         """Close the open spec, asking Save / Discard / Cancel if it has unsaved edits."""
@@ -248,6 +266,7 @@ class MainWindow(QMainWindow):
         self._save_splitter(editor, "editor")
         self._save_splitter(editor.behaviors.list, "behaviors")
         self._save_splitter(editor.targets.list, "targets")
+        self._save_splitter(getattr(editor.cases, "splitter", None), "cases")
         doc.close()
         self.workspace_panel.model.set_modified(doc.path, False)
         self.undo_group.removeStack(doc.undo_stack)
@@ -310,7 +329,7 @@ class MainWindow(QMainWindow):
         a.reload.triggered.connect(lambda: self.doc and self._reload())
         a.show_diff.triggered.connect(self.show_diff)
         a.shortcuts.triggered.connect(self.show_shortcuts)
-        a.user_guide.triggered.connect(self.show_user_guide)
+        a.user_guide.triggered.connect(lambda: self.show_about(guide=True))
         a.about.triggered.connect(self.show_about)
 
     def _in_tab(self, index: int, panel: str, method: str) -> None:
@@ -342,21 +361,10 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self.actions.by_menu(), self).exec()
 
-    def show_user_guide(self) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
+    def show_about(self, guide: bool = False) -> None:
+        from align_studio.ui import about
 
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))
-
-    def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from align_studio import __version__
-
-        QMessageBox.about(self, "About Align Studio",
-                          f"<b>Align Studio</b> {__version__}<br>Behavioral specifications "
-                          "for AI features: write them, preview models side by side, judge, "
-                          "and hand over.")
+        about.show_user_guide() if guide else about.show_about(self)
 
     # ---- window state --------------------------------------------------------------------
     def _restore_window_state(self) -> None:
@@ -370,12 +378,13 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._restore_splitter(self.splitter, "main")
 
-    def _save_splitter(self, splitter: QSplitter, name: str) -> None:
-        self.settings.setValue(f"splitter/{name}", splitter.saveState())
+    def _save_splitter(self, splitter: QSplitter | None, name: str) -> None:
+        if splitter is not None:
+            self.settings.setValue(f"splitter/{name}", splitter.saveState())
 
-    def _restore_splitter(self, splitter: QSplitter, name: str) -> None:
+    def _restore_splitter(self, splitter: QSplitter | None, name: str) -> None:
         state = self.settings.value(f"splitter/{name}")
-        if state is not None:
+        if state is not None and splitter is not None:
             splitter.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:

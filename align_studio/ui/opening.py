@@ -1,24 +1,70 @@
-"""Opening a spec for editing: load it (or restore unsaved edits into it), say clearly why
-it cannot be opened, and build its document and editor."""
+"""Opening a spec for editing without freezing the window.
+
+The file is read (or a recovery journal restored) on a worker; the document and its editor
+are then built on the GUI thread one tab per turn of the event loop, so that no turn takes
+long even for a spec of 1,000+ cases. Every request has an id: a result that arrives after
+another spec was chosen is dropped. A spec that cannot be opened is explained, naming the
+line and column, and nothing is changed.
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from align_studio.editing import ReplaceSpec
-from align_studio.editing import journal as jr
-from align_studio.storage import SpecFile, SpecLoadError
-from align_studio.ui.document import SpecDocument
-from align_studio.ui.editor import SpecEditor
-
 if TYPE_CHECKING:
+    from align_studio.editing.journal import Recovery, Restored
+    from align_studio.storage import SpecFile
+    from align_studio.ui.document import SpecDocument
+    from align_studio.ui.editor import SpecEditor
     from align_studio.ui.tasks import TaskRunner
 
+#: Imported on the worker before the file is read: the first import of the domain, storage
+#: and editor modules takes ~0.3 s, which must not happen on the GUI thread. (Importing a
+#: module that defines widget classes creates no widgets, so it is safe off the GUI thread.)
+WARM_MODULES = (
+    "align_studio.storage", "align_studio.editing", "align_studio.editing.journal",
+    "align_studio.domain", "align_studio.providers.profiles", "align_studio.ui.document",
+    "align_studio.ui.editor", "align_studio.ui.cases.panel",
+)
 
-def _load_error(parent: QWidget, path: Path, exc: Exception) -> None:
+
+@dataclass
+class Loaded:
+    """What the worker read for one request."""
+
+    spec_file: SpecFile | None = None
+    error: Exception | None = None
+    journal: Recovery | None = None  # unsaved edits found for the file, not yet offered
+    restored: Restored | None = None  # the recovery the caller asked to restore
+
+
+def load_spec(path: Path, recovery: Recovery | None, data_dir: Path) -> Loaded:
+    """Read ``path`` (or restore ``recovery``) off the GUI thread; makes no Qt calls."""
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    from align_studio.editing import journal as jr
+    from align_studio.storage import SpecFile
+
+    if recovery is not None:
+        return Loaded(restored=jr.restore(recovery))
+    target = path.resolve()
+    journal = next((r for r in jr.pending_recoveries(data_dir) if r.spec_path == target), None)
+    try:
+        return Loaded(spec_file=SpecFile.load(path), journal=journal)
+    except Exception as exc:  # reported on the GUI thread, unless the journal is restored
+        return Loaded(error=exc, journal=journal)
+
+
+def explain_load_error(parent: QWidget, path: Path, exc: BaseException) -> None:
+    """Say why ``path`` cannot be opened (line and column of each problem)."""
+    from align_studio.storage import SpecLoadError
+
     if isinstance(exc, SpecLoadError):
         lines = [f"line {p.line}, column {p.column}: {p.message}" for p in exc.problems[:8]]
         more = len(exc.problems) - 8
@@ -29,45 +75,132 @@ def _load_error(parent: QWidget, path: Path, exc: Exception) -> None:
                         f"{path.name} cannot be opened. Nothing was changed.\n\n{detail}")
 
 
-def _journal_for(data_dir: Path, path: Path) -> jr.Recovery | None:
-    target = path.resolve()
-    for rec in jr.pending_recoveries(data_dir):
-        if rec.spec_path == target:
-            return rec
-    return None
+class SpecOpener(QObject):
+    """Opens specs in the background for one window; the newest request wins."""
 
+    sig_opened = Signal(Path, object, object)
+    """A spec is ready: its path, its ``SpecDocument`` and its built ``SpecEditor``."""
+    sig_finished = Signal(int, bool)
+    """A request ended: its id and whether the spec was opened (False if failed or stale)."""
 
-def load_for_editing(parent: QWidget, path: Path, recovery: jr.Recovery | None,
-                     runner: TaskRunner, data_dir: Path
-                     ) -> tuple[SpecDocument, SpecEditor] | None:
-    """The document and editor of ``path``, or None (after telling the user why)."""
-    if recovery is None:
-        recovery = _journal_for(data_dir, path)
-        if recovery is not None:
+    def __init__(self, window: QWidget, runner: TaskRunner) -> None:
+        super().__init__(window)
+        self._window = window
+        self._runner = runner
+        self._current = 0
+        self._next_id = 0
+        self._page: Any = None
+
+    def page(self, path: Path) -> QWidget:
+        """The "Opening…" state to show while ``path`` loads."""
+        from align_studio.ui.empty_state import EmptyState
+
+        if self._page is None:
+            self._page = EmptyState("", "Reading the file; the window stays usable meanwhile.",
+                                    parent=self._window)
+        self._page.title.setText(f"Opening {path.name}…")
+        return self._page  # type: ignore[no-any-return]
+
+    def open(self, path: Path, recovery: Recovery | None, data_dir: Path) -> int:
+        """Start opening ``path``; returns the request id (any earlier request is dropped)."""
+        self.cancel()
+        self._next_id += 1
+        rid = self._current = self._next_id
+        self._runner.run(lambda: load_spec(path, recovery, data_dir),
+                         lambda loaded: self._loaded(rid, path, data_dir, loaded),
+                         lambda exc: self._failed(rid, path, exc), lane="open")
+        return rid
+
+    def cancel(self) -> None:
+        """Drop the request in progress (its result is ignored when it arrives)."""
+        if self._current:
+            old, self._current = self._current, 0
+            self.sig_finished.emit(old, False)
+
+    def busy(self) -> bool:
+        """Whether a spec is being opened."""
+        return self._current != 0
+
+    def wait(self, rid: int) -> bool:
+        """Let the event loop run until request ``rid`` ends; whether it opened the spec."""
+        outcome: list[bool] = []
+        loop = QEventLoop()
+
+        def ended(done_id: int, ok: bool) -> None:
+            if done_id == rid:
+                outcome.append(ok)
+                loop.quit()
+
+        self.sig_finished.connect(ended)
+        try:
+            if self._current == rid:
+                loop.exec()
+        finally:
+            self.sig_finished.disconnect(ended)
+        return bool(outcome and outcome[0])
+
+    # ---- steps, each in its own turn of the event loop ----------------------------------
+    def _end(self, rid: int, ok: bool) -> None:
+        if rid == self._current:
+            self._current = 0
+            self.sig_finished.emit(rid, ok)
+
+    def _failed(self, rid: int, path: Path, exc: BaseException) -> None:
+        if rid == self._current:
+            explain_load_error(self._window, path, exc)
+            self._end(rid, False)
+
+    def _loaded(self, rid: int, path: Path, data_dir: Path, loaded: Loaded) -> None:
+        if rid != self._current:
+            return  # another spec was chosen meanwhile
+        if loaded.journal is not None:
+            rec = loaded.journal
             answer = QMessageBox.question(
-                parent, "Unsaved edits found",
-                f"{path.name} has unsaved edits from {recovery.time} that were never "
-                "saved. Restore them?", QMessageBox.StandardButton.Yes
-                | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-            if answer != QMessageBox.StandardButton.Yes:
-                recovery.discard()
-                recovery = None
-    restored = None
-    try:
-        if recovery is not None:
-            restored = jr.restore(recovery)
-            sf = restored.spec_file
-        else:
-            sf = SpecFile.load(path)
-    except Exception as exc:  # a load error, or journal data that is no longer a spec
-        _load_error(parent, path, exc)
-        return None
-    doc = SpecDocument(sf, data_dir, runner, parent)
-    if restored is not None:
-        doc.undo_stack.push_command(ReplaceSpec(sf, restored.spec))
-    editor = SpecEditor(doc)
-    if restored is not None and restored.warning:
-        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk", restored.warning,
-                          QMessageBox.StandardButton.Ok, parent)
-        box.open()
-    return doc, editor
+                self._window, "Unsaved edits found",
+                f"{path.name} has unsaved edits from {rec.time} that were never saved. "
+                "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes)
+            if rid != self._current:
+                return
+            if answer == QMessageBox.StandardButton.Yes:
+                from align_studio.editing import journal as jr
+
+                self._runner.run(lambda: Loaded(restored=jr.restore(rec)),
+                                 lambda again: self._loaded(rid, path, data_dir, again),
+                                 lambda exc: self._failed(rid, path, exc), lane="open")
+                return
+            rec.discard()
+        if loaded.error is not None:
+            self._failed(rid, path, loaded.error)
+            return
+        self._build(rid, path, data_dir, loaded)
+
+    def _build(self, rid: int, path: Path, data_dir: Path, loaded: Loaded) -> None:
+        from align_studio.editing import ReplaceSpec
+        from align_studio.ui.document import SpecDocument
+        from align_studio.ui.editor import SpecEditor
+
+        restored = loaded.restored
+        sf = restored.spec_file if restored is not None else loaded.spec_file
+        assert sf is not None
+        doc = SpecDocument(sf, data_dir, self._runner, self._window)
+        if restored is not None:
+            doc.undo_stack.push_command(ReplaceSpec(sf, restored.spec))
+        editor = SpecEditor(doc, staged=True)
+        self._step(rid, path, doc, editor, restored)
+
+    def _step(self, rid: int, path: Path, doc: SpecDocument, editor: SpecEditor,
+              restored: Any) -> None:
+        if rid != self._current:  # dropped while building: nothing was shown yet
+            doc.watcher.stop()
+            editor.deleteLater()
+            doc.deleteLater()
+            return
+        if editor.build_next():
+            QTimer.singleShot(0, lambda: self._step(rid, path, doc, editor, restored))
+            return
+        self.sig_opened.emit(path, doc, editor)
+        self._end(rid, True)
+        if restored is not None and restored.warning:
+            QMessageBox(QMessageBox.Icon.Warning, "File changed on disk", restored.warning,
+                        QMessageBox.StandardButton.Ok, self._window).open()

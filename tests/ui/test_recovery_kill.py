@@ -46,7 +46,10 @@ from align_studio.ui.recovery_dialog import RecoveryDialog
 def restore():
     dialogs = [d for d in window.findChildren(RecoveryDialog) if d.isVisible()]
     print("OFFERED", len(dialogs), dialogs[0].recoveries[0].title if dialogs else "", flush=True)
-    dialogs[0].restore_button.click()
+    window.sig_spec_opened.connect(lambda _p: QTimer.singleShot(0, restored))
+    dialogs[0].restore_button.click()  # the spec opens in the background
+
+def restored():
     spec = window.doc.session.spec
     print("RESTORED", spec.title, "|", spec.behaviors[1].rationale, "|",
           window.isWindowModified(), flush=True)

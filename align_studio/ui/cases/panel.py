@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -46,6 +46,34 @@ def ask_delete(parent: QWidget, case: Case) -> bool:
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Yes
+
+
+#: The detail form's share of the tab in the default layout (a remembered layout wins), and
+#: the width below which its fields would be cut off.
+DETAIL_SHARE = 0.45
+DETAIL_MIN_WIDTH = 420
+
+
+class CasesSplitter(QSplitter):
+    """The table | detail splitter: gives the detail form its default share on the first
+    resize, unless a remembered layout was restored into it first."""
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.default_layout = True
+
+    def restoreState(self, state: QByteArray | bytes) -> bool:  # noqa: N802 - Qt override
+        restored = super().restoreState(state)
+        self.default_layout = self.default_layout and not restored
+        return restored
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        width = event.size().width()
+        if self.default_layout and width > DETAIL_MIN_WIDTH:
+            self.default_layout = False
+            detail = max(DETAIL_MIN_WIDTH, round(width * DETAIL_SHARE))
+            self.setSizes([width - detail, detail])
 
 
 class CasesPanel(QWidget):
@@ -98,12 +126,13 @@ class CasesPanel(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left_lay.addLayout(buttons)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = CasesSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.form)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.form.setMinimumWidth(DETAIL_MIN_WIDTH)  # its fields stay readable
         QVBoxLayout(self).addWidget(self.splitter)
 
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
