@@ -34,13 +34,46 @@ def _value(value: Any) -> str:
     return escape(text)
 
 
+def _edit(old: str, new: str) -> str:
+    """A changed text as one line: the shared start and end muted and cut, the removed part
+    struck through in red, the added part in green."""
+    a, b = " ".join(old.split()), " ".join(new.split())
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    def inside_word(i: int) -> bool:  # the first difference falls inside a word
+        return a[i - 1].isalnum() and ((i < len(a) and a[i].isalnum())
+                                        or (i < len(b) and b[i].isalnum()))
+
+    while start and inside_word(start):  # show whole words changing
+        start -= 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    head, tail = a[:start], a[len(a) - end:]
+    gone, came = a[start:len(a) - end], b[start:len(b) - end]
+    head = ("…" + head[-40:]) if len(head) > 40 else head
+    tail = (tail[:40] + "…") if len(tail) > 40 else tail
+    out = f"<span style='color:{MUTED}'>{escape(head)}</span>"
+    if gone:
+        out += f"<s style='color:{REMOVED}'>{escape(gone)}</s>"
+    if came:
+        out += f"<b style='color:{ADDED}'>{escape(came)}</b>"
+    return out + f"<span style='color:{MUTED}'>{escape(tail)}</span>"
+
+
 def _fields(changes: list[FieldChange]) -> str:
-    rows = "".join(
-        f"<tr><td style='color:{MUTED}'>{escape(c.field)}</td>"
-        f"<td><span style='color:{REMOVED}'>{_value(c.old)}</span></td>"
-        f"<td>→</td><td><span style='color:{ADDED}'>{_value(c.new)}</span></td></tr>"
-        for c in changes)
-    return f"<table cellspacing='0' cellpadding='3'>{rows}</table>"
+    rows = []
+    for c in changes:
+        name = f"<td style='color:{MUTED}'>{escape(c.field)}</td>"
+        if isinstance(c.old, str) and isinstance(c.new, str) and \
+                max(len(c.old), len(c.new)) > 50:
+            rows.append(f"<tr>{name}<td colspan='3'>{_edit(c.old, c.new)}</td></tr>")
+        else:
+            rows.append(f"<tr>{name}<td><span style='color:{REMOVED}'>{_value(c.old)}</span>"
+                        f"</td><td>→</td><td><span style='color:{ADDED}'>{_value(c.new)}"
+                        "</span></td></tr>")
+    return f"<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
 
 
 def _mark(sign: str, colour: str) -> str:

@@ -97,8 +97,9 @@ class HistoryPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.diff_view)
-        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([200, 600])  # the comparison is what needs the room
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.splitter)
