@@ -199,3 +199,15 @@ def test_promptfoo_config_shows_the_report_then_creates_the_spec(qtbot, window,
     assert SpecFile.load(created).spec.cases
     assert window.doc is not None and window.doc.path == created
     shutil.rmtree(workspace / ".align-studio", ignore_errors=True)
+
+
+def test_every_single_format_of_export_as(tmp_path: Path, spec: Path) -> None:
+    from align_studio.ui.exchange.formats import FORMATS, write_format
+
+    for fmt in FORMATS:
+        out = write_format(fmt.key, spec, tmp_path / fmt.filename.format(id="cs"))
+        text = out.read_text(encoding="utf-8")
+        assert text.strip(), fmt.key
+        if out.suffix == ".jsonl":
+            for line in text.splitlines():
+                json.loads(line)
