@@ -88,6 +88,10 @@ class MappingDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for col in range(len(preview.columns)):  # readable, but no column takes it all
+            header.resizeSection(col, min(max(header.sectionSize(col), 90), 280))
         layout.addWidget(self.table, 1)
         grid = QGridLayout()
         self.combos: dict[str, QComboBox] = {}
