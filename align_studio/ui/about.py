@@ -23,12 +23,25 @@ def versions() -> dict[str, str]:
             "Python": platform.python_version()}
 
 
-def about_text() -> str:
-    """The About box's rich text."""
+def about_text(plain: bool = False) -> str:
+    """The About box's text (rich text, or one plain line)."""
+    if plain:
+        return ", ".join(f"{k} {v}" for k, v in versions().items())
     rows = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions().items())
     return ("<b>Align Studio</b><br>Behavioral specifications for AI features: write them, "
             "preview models side by side, judge, and hand over.<br><br>"
             f"<table>{rows}</table>")
+
+
+def icon_check() -> str:
+    """Where the icons were found (the packaged resources arrived), or what is missing."""
+    from align_studio.ui.icons import icon, icon_path
+
+    svg = icon_path("app")
+    if svg is None or icon("app").isNull():
+        return "icons MISSING"
+    pngs = sorted(svg.parent.glob("hicolor/*/apps/*.png"))
+    return f"icons from {svg.parent} ({len(pngs)} PNG sizes)"
 
 
 def show_about(parent: QWidget) -> None:

@@ -13,6 +13,10 @@ from align_studio.ui.settings import APPLICATION, ORGANIZATION, app_settings, re
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
 TEST_SCRIPT_ENV = "ALIGN_STUDIO_TEST_SCRIPT"
+#: Set to 1 to run with the Fusion style and a dark palette (to check dark mode by eye).
+DARK_ENV = "ALIGN_STUDIO_DARK"
+#: The reverse-DNS id of the desktop entry and AppStream metainfo (resources/linux/).
+APP_ID = "io.github.alignstudio.AlignStudio"
 
 
 class _FirstPaint(QObject):
@@ -38,6 +42,35 @@ def _run_test_script(window: QWidget, app: QApplication) -> None:
     exec(code, {"window": window, "app": app, "__name__": "__align_test__"})
 
 
+def _use_dark_palette(app: QApplication) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in ((role.Window, "#2b2d31"), (role.WindowText, "#e6e6e6"),
+                      (role.Base, "#1e1f22"), (role.AlternateBase, "#26282c"),
+                      (role.Text, "#e6e6e6"), (role.Button, "#2f3136"),
+                      (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fd9"),
+                      (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#1e1f22"),
+                      (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8d93"),
+                      (role.Link, "#7aa2ff"), (role.Mid, "#3a3c42"), (role.Dark, "#151618"),
+                      (role.Light, "#45484f"), (role.Midlight, "#3a3c42")):
+        pal.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#7c7f86"))
+    app.setPalette(pal)
+
+
+def _welcome(window: QWidget, settings: object, root: Path) -> None:
+    from align_studio.ui.welcome import WelcomeDialog, should_show
+
+    if should_show(settings):  # type: ignore[arg-type]
+        dialog = WelcomeDialog(root, settings, window)  # type: ignore[arg-type]
+        dialog.sig_settings_requested.connect(window.show_settings)  # type: ignore[attr-defined]
+        dialog.show()
+
+
 def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     """Open the main window on ``workspace`` (or the remembered / example one)."""
     if smoke_test:
@@ -46,7 +79,9 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
-    app.setDesktopFileName("align-studio")
+    app.setDesktopFileName(APP_ID)
+    if os.environ.get(DARK_ENV) == "1":
+        _use_dark_palette(app)
     settings = app_settings()
     root = Path(workspace).expanduser() if workspace else remembered_workspace(settings)
     if not root.is_dir():
@@ -59,6 +94,7 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     window = MainWindow(root, settings)
     window.show()
     _FirstPaint(window, window.start)
+    window.sig_ready.connect(lambda: _welcome(window, settings, root))
     if smoke_test:
         from align_studio.ui.smoke import run_smoke
 

@@ -24,8 +24,23 @@ def app_settings() -> QSettings:
 
 
 def default_workspace() -> Path:
-    """The example workspace: the repository's ``specs/`` folder."""
-    return Path(__file__).resolve().parents[2] / "specs"
+    """The example workspace: the repository's ``specs/`` folder in a source checkout; when
+    installed, a copy of the packaged examples in the app's data folder (made on first use,
+    so the user's edits land in a folder of their own, never in the installation)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "specs").is_dir():
+        return checkout / "specs"
+    from importlib import resources
+
+    from align_studio.appdirs import data_dir
+
+    target = data_dir() / "example-workspace"
+    if not target.is_dir():
+        target.mkdir(parents=True)
+        for item in resources.files("align_studio.examples").iterdir():
+            if item.name.endswith(".yaml"):
+                (target / item.name).write_bytes(item.read_bytes())
+    return target
 
 
 def remembered_workspace(settings: QSettings) -> Path:

@@ -1,6 +1,15 @@
-"""``align-studio --smoke-test``: open the first spec, show each main screen, exit 0."""
+"""``align-studio --smoke-test``: open the first spec, show each main screen, exit 0.
+
+Run offscreen by the installed wheel's test and by the packaged app's build, it proves that
+the code, the Qt plugins and the resources all arrived: every tab of the editor (including
+Preview and Results when present), the Settings dialog and the About box are shown, and the
+keychain is asked whether it works (and why not, if it does not). Any exception exits 1.
+"""
 
 from __future__ import annotations
+
+import sys
+import traceback
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -8,17 +17,59 @@ from PySide6.QtWidgets import QApplication
 from align_studio.ui.main_window import MainWindow
 
 
+def keychain_status() -> str:
+    """``"<backend>"`` when the keychain works, else the reason it does not."""
+    try:
+        from align_studio.providers.secrets import Keychain
+
+        keychain = Keychain()
+        reason = keychain.unavailable_reason()
+        return f"keychain unavailable: {reason}" if reason else \
+            f"keychain: {keychain.backend_name()}"
+    except Exception as exc:  # an import that failed in a packaged app, say
+        return f"keychain unavailable: {type(exc).__name__}: {exc}"
+
+
+def _walk(window: MainWindow, app: QApplication) -> None:
+    from align_studio.ui.about import about_text, icon_check
+    from align_studio.ui.settings_dialog import SettingsDialog
+
+    model = window.workspace_panel.model
+    path = model.path_at(0)
+    if path is None or not window.open_spec(path) or window.editor is None:
+        raise RuntimeError(f"no spec could be opened in {window.workspace}")
+    tabs = window.editor.tabs
+    names = []
+    for i in range(tabs.count()):
+        window.editor.show_tab(i)
+        app.processEvents()
+        names.append(tabs.tabText(i))
+    dialog = SettingsDialog(window.settings, window.runner, window)
+    dialog.show()
+    app.processEvents()
+    dialog.close()
+    print(f"smoke test: {model.rowCount()} specs; opened {path.name}; tabs: "
+          f"{', '.join(names)}; settings dialog shown")
+    print(f"smoke test: {about_text(plain=True)}")
+    print(f"smoke test: {icon_check()}")
+    print(f"smoke test: {keychain_status()}")
+
+
 def run_smoke(window: MainWindow, app: QApplication) -> None:
-    """Walk the tabs of the first spec in the workspace, then quit with status 0."""
+    """Walk the screens once the window is ready, then quit with 0 (or 1 on an error)."""
     def walk() -> None:
-        model = window.workspace_panel.model
-        path = model.path_at(0)
-        if path is not None and window.open_spec(path) and window.editor is not None:
-            for i in range(window.editor.tabs.count()):
-                window.editor.show_tab(i)
-                app.processEvents()
-        print(f"smoke test: ok ({model.rowCount()} specs)")
+        code = 0
+        try:
+            _walk(window, app)
+            print("smoke test: ok", flush=True)
+        except Exception:
+            traceback.print_exc()
+            print("smoke test: FAILED", flush=True)
+            code = 1
+        sys.stdout.flush()
+        if window.doc is not None:
+            window.doc.undo_stack.setClean()  # nothing to ask about on the way out
         window.close()
-        app.exit(0)
+        app.exit(code)
 
     window.sig_ready.connect(lambda: QTimer.singleShot(0, walk))
