@@ -30,16 +30,14 @@ def default_workspace() -> Path:
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "specs").is_dir():
         return checkout / "specs"
-    from importlib import resources
-
     from align_studio.appdirs import data_dir
 
     target = data_dir() / "example-workspace"
     if not target.is_dir():
         target.mkdir(parents=True)
-        for item in resources.files("align_studio.examples").iterdir():
-            if item.name.endswith(".yaml"):
-                (target / item.name).write_bytes(item.read_bytes())
+        # align_studio/examples/ in the wheel and in the packaged app alike
+        for item in (Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"):
+            (target / item.name).write_bytes(item.read_bytes())
     return target
 
 

@@ -74,7 +74,7 @@ class CasesFilterBar(QWidget):
         self.update_count()
 
     def _combo(self, name: str, everything: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = compact_combo(QComboBox(), 8)
+        combo = compact_combo(QComboBox(), 6)  # the bar fits beside the detail form at 1280 px
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         combo.addItem(everything, None)

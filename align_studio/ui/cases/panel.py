@@ -51,7 +51,7 @@ def ask_delete(parent: QWidget, case: Case) -> bool:
 #: The detail form's share of the tab in the default layout (a remembered layout wins), and
 #: the width below which its fields would be cut off.
 DETAIL_SHARE = 0.45
-DETAIL_MIN_WIDTH = 420
+DETAIL_MIN_WIDTH = 340
 
 
 class CasesSplitter(QSplitter):
