@@ -25,7 +25,7 @@ def keychain_status() -> str:
         keychain = Keychain()
         reason = keychain.unavailable_reason()
         return f"keychain unavailable: {reason}" if reason else \
-            f"keychain: {keychain.backend_name()}"
+            f"keychain: {keychain.backend_name}"
     except Exception as exc:  # an import that failed in a packaged app, say
         return f"keychain unavailable: {type(exc).__name__}: {exc}"
 
