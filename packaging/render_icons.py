@@ -19,7 +19,7 @@ def render(svg: Path, out_root: Path) -> list[Path]:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - fonts, pixmaps
+    _app = QGuiApplication.instance() or QGuiApplication([])  # needed to paint
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise SystemExit(f"{svg} is not a valid SVG")

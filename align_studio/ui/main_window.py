@@ -17,10 +17,10 @@ from align_studio.ui.tasks import TaskRunner
 from align_studio.ui.workspace_panel import WorkspacePanel
 
 if TYPE_CHECKING:
-    from align_studio.ui.empty_state import EmptyState
     from align_studio.editing.journal import Recovery
     from align_studio.ui.document import SpecDocument
     from align_studio.ui.editor import SpecEditor
+    from align_studio.ui.empty_state import EmptyState
 
 
 class MainWindow(QMainWindow):

@@ -62,12 +62,12 @@ class CasesSplitter(QSplitter):
         super().__init__(Qt.Orientation.Horizontal)
         self.default_layout = True
 
-    def restoreState(self, state: QByteArray | bytes) -> bool:  # noqa: N802 - Qt override
+    def restoreState(self, state: QByteArray | bytes) -> bool:
         restored = super().restoreState(state)
         self.default_layout = self.default_layout and not restored
         return restored
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         width = event.size().width()
         if self.default_layout and width > DETAIL_MIN_WIDTH:
