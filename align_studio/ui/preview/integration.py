@@ -55,6 +55,7 @@ class ReviewIntegration(QObject):
         self.cases: QWidget | None = None
         self._syncing = False
         self._last_progress = 0.0
+        self._editor_id = 0
         self._make_actions()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -124,7 +125,7 @@ class ReviewIntegration(QObject):
         session = doc.session
         doc.undo_stack.compose = lambda cmd: with_staleness(session.spec, cmd)
         ctl = self.controller = RunController(session, self.window.workspace,
-                                              confirm=self._confirm, parent=doc)
+                                              confirm=self._confirm, parent=self)
         matrix = ResultsMatrix(session.spec, ctl.live, default_checks())
         settings = self.window.settings
         self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix,
@@ -152,14 +153,21 @@ class ReviewIntegration(QObject):
         current = getattr(self.cases, "current_case", lambda: None)()
         first = current or (session.spec.cases[0] if session.spec.cases else None)
         self.preview.show_case(first.id if first else None)
-        editor.destroyed.connect(lambda *_: self.detach())
+        self._editor_id = editor_id = id(editor)
+        editor.destroyed.connect(lambda *_: self._editor_gone(editor_id))
         ctl.load_history()
         self._enable(True)
 
+    def _editor_gone(self, editor_id: int) -> None:
+        if editor_id == self._editor_id:  # not a late signal of an earlier spec's editor
+            self.detach()
+
     def detach(self) -> None:
         """The spec closed: stop its runs."""
+        self._editor_id = 0
         if self.controller is not None:
             self.controller.close()
+            self.controller.deleteLater()
         self.controller = self.preview = self.matrix_panel = self.cases = None
         self.progress.hide()
         self.cancel_button.hide()
