@@ -222,6 +222,8 @@ class RunController(QObject):
         for j in jobs:
             self.live.waiting(j.case_id, j.target_id, run_id)
         self.sig_changed.emit(set(self._keys.values()))
+        self.last_run_id = run_id
+        self.sig_progress.emit(0, len(jobs))  # the GUI's own work first, then the thread
         runner = Runner(prep.endpoints, prep.store, spec_id=spec.id, spec_version=spec.version,
                         memory_cache=self.memory_cache)
         self._batcher = batcher = DeltaBatcher()
@@ -233,10 +235,8 @@ class RunController(QObject):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(RUN_SWITCH_INTERVAL)
         self._handle = runner.start(jobs, batcher.push, refresh=refresh, run_id=run_id)
-        self.last_run_id = run_id
         self._set_busy()
         self.sig_run_started.emit(run_id, len(jobs))
-        self.sig_progress.emit(0, len(jobs))
 
     # ---- the GUI side ------------------------------------------------------------------
     def _drain(self) -> None:
