@@ -69,8 +69,10 @@ class MatrixPanel(QWidget):
         self.stats.setModel(self.stats_model)
         self.stats.verticalHeader().setVisible(False)
         self.stats.verticalHeader().setDefaultSectionSize(22)
-        self.stats.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.stats.horizontalHeader().setMinimumSectionSize(80)
+        stats_head = self.stats.horizontalHeader()
+        stats_head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        stats_head.setDefaultSectionSize(96)
+        stats_head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.stats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -169,7 +171,8 @@ class MatrixPanel(QWidget):
         stats = self.model.stats()
         names = {t.id: (f"Target {i + 1}" if self.model.blind else (t.label or t.id))
                  for i, t in enumerate(spec.targets)}
-        behaviors = {b.id: b.statement[:60] for b in spec.behaviors}
+        behaviors = {b.id: b.statement if len(b.statement) <= 70 else b.statement[:69] + "…"
+                     for b in spec.behaviors}
         self.stats_model.set_stats(stats, names, behaviors)
         total = stats.total
         cells = len(spec.cases) * len(spec.targets)

@@ -111,6 +111,9 @@ def wait(ms):
         time.sleep(0.005)
 
 def shots():
+    for w in app.topLevelWidgets():  # the first-start welcome is another screenshot's
+        if type(w).__name__ == "WelcomeDialog" and w.isVisible():
+            w.accept()
     window.resize(1440, 900)
     window.open_spec(__import__("pathlib").Path(SPEC_PATH))
     review = window.review
