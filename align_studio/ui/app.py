@@ -80,6 +80,9 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName(APP_ID)
+    from align_studio.ui.gc_policy import GuiThreadCollector
+
+    GuiThreadCollector(app)  # Qt objects must never be freed by a worker thread's collection
     if os.environ.get(DARK_ENV) == "1":
         _use_dark_palette(app)
     settings = app_settings()

@@ -7,10 +7,8 @@ queued signal; the result or the error arrives on the GUI thread through the run
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,49 +16,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 from align_studio.ui.tasks import TaskRunner
 
 Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
-_gc_lock = threading.Lock()
-_gc_paused = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause automatic garbage collection while background work allocates.
-
-    A collection triggered in a worker thread deletes whatever cyclic garbage exists at
-    that moment, including Qt widgets that panels dropped on the GUI thread; Qt objects
-    deleted from another thread crash the app (seen after a reload, when the cases editor
-    drops its cards). Paused, the next collection happens on the GUI thread instead.
-    """
-    global _gc_paused, _gc_was_enabled
-    with _gc_lock:
-        _gc_paused += 1
-        if _gc_paused == 1:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_paused -= 1
-            if _gc_paused == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-def guarded(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """``fn`` run with :func:`gc_paused`."""
-    def run() -> Any:
-        with gc_paused():
-            return fn()
-    return run
 
 
 def run_off_gui(runner: TaskRunner, fn: Callable[[], Any],
                 success: Callable[[Any], None] | None = None,
                 failure: Callable[[BaseException], None] | None = None,
                 lane: str = "default") -> int:
-    """:meth:`TaskRunner.run` with :func:`gc_paused` around the work."""
-    return runner.run(guarded(fn), success, failure, lane=lane)
+    """:meth:`TaskRunner.run` (garbage is collected on the GUI thread only: gc_policy)."""
+    return runner.run(fn, success, failure, lane=lane)
 
 
 class ProgressJob(QObject):

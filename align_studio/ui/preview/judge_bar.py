@@ -50,7 +50,11 @@ class JudgeBar(QFrame):
         for combo, name in ((self.left, "First answer to compare"),
                             (self.right, "Second answer to compare")):
             combo.setAccessibleName(name)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # Long target names must not widen the window: the combo stays compact and
+            # shows the whole name in its popup.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
             combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.a_better = QPushButton("Left better")
         self.b_better = QPushButton("Right better")
@@ -63,13 +67,16 @@ class JudgeBar(QFrame):
                 self.left.currentIndex(), self.right.currentIndex(), b.value))
         self.recorded = QLabel()
         self.recorded.setObjectName("recorded-preference")
+        for label in (self.subject, self.recorded):
+            # Clipped rather than widening the window; the full text is in the tooltip.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(60)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addWidget(self.subject)
+        layout.addWidget(self.subject, 1)  # takes the free width, clipped when there is none
         layout.addWidget(self.accept)
         layout.addWidget(self.reject)
         layout.addWidget(self.confirm)
-        layout.addStretch(1)
         layout.addWidget(QLabel("Prefer:"))
         layout.addWidget(self.left)
         layout.addWidget(QLabel("vs"))
@@ -96,11 +103,13 @@ class JudgeBar(QFrame):
     def set_preferences(self, lines: list[str]) -> None:
         """The preferences recorded on this case ("1 better than 2")."""
         self.recorded.setText("  ".join(lines))
+        self.recorded.setToolTip("\n".join(lines))
         self.recorded.setVisible(bool(lines))
 
     def set_subject(self, text: str, can_judge: bool, can_confirm: bool) -> None:
         """What the buttons act on: "Judging 2 · Model B"."""
         self.subject.setText(text)
+        self.subject.setToolTip(text)
         self.accept.setEnabled(can_judge)
         self.reject.setEnabled(can_judge)
         self.confirm.setEnabled(can_confirm)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,16 +31,3 @@ def _heavy_imports_on_the_gui_thread() -> None:
     import matplotlib.figure  # noqa: F401
 
 
-@pytest.fixture(autouse=True)
-def _collect_on_the_gui_thread() -> Iterator[None]:
-    # The cases editor drops its cards as cyclic garbage when a spec reloads; a collection
-    # that a worker thread happens to trigger (the grading tabs' charts, a git operation)
-    # would delete those widgets from that thread and crash. The app's own versions and
-    # exchange jobs pause collection (ui/exchange/job.py); here collection is off for the
-    # whole test and done on the main thread at the end.
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()

@@ -1,0 +1,36 @@
+"""Python's cyclic garbage collector runs on the GUI thread only.
+
+A collection triggered in a worker thread (a save, a run, an export) frees whatever cyclic
+garbage exists at that moment — including Qt widgets a panel dropped on the GUI thread —
+and Qt objects deleted from another thread crash the app. So automatic collection is
+turned off and this collector runs the same generational policy from a GUI-thread timer.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+
+class GuiThreadCollector(QObject):
+    """Collects garbage from a timer on the thread that owns it (the GUI thread)."""
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 200) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    def check(self) -> None:
+        """Collect the generations whose allocation counts passed their thresholds."""
+        t0, t1, t2 = self.thresholds
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(0)
+            if c1 > t1:
+                gc.collect(1)
+                if c2 > t2:
+                    gc.collect(2)
