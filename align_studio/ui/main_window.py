@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidg
 
 # Dialogs, icons and the file operations are imported where they are used: every Qt class
 # touched before the first paint costs start-up time (issue 4).
+from align_studio.ui import layout_memory
 from align_studio.ui.actions import Actions
 from align_studio.ui.opening import SpecOpener
 from align_studio.ui.tasks import TaskRunner
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.statusBar().showMessage("Ready")
         self._connect_actions()
-        self._restore_window_state()
+        layout_memory.restore_window(self, settings, self.splitter)
         self._update_title()
         self.review: object | None = None  # Preview and Results, added in start()
 
@@ -237,10 +238,7 @@ class MainWindow(QMainWindow):
         self.doc.sig_saved.connect(lambda p: self.workspace_panel.rescan(select=p))
         self.doc.sig_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.editor.problems_panel.setVisible(self.actions.show_problems.isChecked())
-        self._restore_splitter(self.editor, "editor")
-        self._restore_splitter(self.editor.behaviors.list, "behaviors")
-        self._restore_splitter(self.editor.targets.list, "targets")
-        self._restore_splitter(getattr(self.editor.cases, "splitter", None), "cases")
+        layout_memory.restore_editor(self.settings, self.editor)
         self._modified_changed(self.doc.is_modified())
         self.settings.setValue("spec/last", str(path))
         self.workspace_panel.select(path)
@@ -263,10 +261,7 @@ class MainWindow(QMainWindow):
                 return False
             if answer == QMessageBox.StandardButton.Save and not doc.save_and_wait():
                 return False
-        self._save_splitter(editor, "editor")
-        self._save_splitter(editor.behaviors.list, "behaviors")
-        self._save_splitter(editor.targets.list, "targets")
-        self._save_splitter(getattr(editor.cases, "splitter", None), "cases")
+        layout_memory.save_editor(self.settings, editor)
         doc.close()
         self.workspace_panel.model.set_modified(doc.path, False)
         self.undo_group.removeStack(doc.undo_stack)
@@ -366,34 +361,11 @@ class MainWindow(QMainWindow):
 
         about.show_user_guide() if guide else about.show_about(self)
 
-    # ---- window state --------------------------------------------------------------------
-    def _restore_window_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        self._restore_splitter(self.splitter, "main")
-
-    def _save_splitter(self, splitter: QSplitter | None, name: str) -> None:
-        if splitter is not None:
-            self.settings.setValue(f"splitter/{name}", splitter.saveState())
-
-    def _restore_splitter(self, splitter: QSplitter | None, name: str) -> None:
-        state = self.settings.value(f"splitter/{name}")
-        if state is not None and splitter is not None:
-            splitter.restoreState(state)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_spec():
             event.ignore()
             return
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self._save_splitter(self.splitter, "main")
+        layout_memory.save_window(self, self.settings, self.splitter)
         self.settings.sync()
         self.runner.wait()
         event.accept()
