@@ -20,10 +20,25 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from align_studio.domain import Spec, Verdict
+from align_studio.grading.refusal import classify_refusal
 from align_studio.grading.results import graded_rows, verdict_of
 from align_studio.storage.runstore import RunStore
 
-SOURCES = ("acceptance", "check", "judge")
+SOURCES = ("acceptance", "check", "judge", "production")
+
+
+@dataclass(frozen=True)
+class ProductionAnswer:
+    """An assistant answer from imported production logs (the hand-over's review inbox).
+
+    Production answers have no human verdict; their series is the share that is *not* a
+    full refusal (:func:`align_studio.grading.refusal.classify_refusal`), per day and
+    model, so a model update that starts refusing shows up as a drop.
+    """
+
+    day: str  # YYYY-MM-DD
+    model: str
+    text: str
 
 
 @dataclass
@@ -93,11 +108,16 @@ def _add(table: dict[tuple[Any, ...], DriftPoint], key: tuple[Any, ...], point: 
     p.passed += ok
 
 
-def drift(store: RunStore, spec: Spec, *, threshold: float = 0.10,
-          min_responses: int = 1) -> DriftReport:
-    """Pass rates per run, target and behavior, per spec version, and drop warnings."""
+def drift(store: RunStore | None, spec: Spec, *, threshold: float = 0.10,
+          min_responses: int = 1,
+          production: Iterable[ProductionAnswer] = ()) -> DriftReport:
+    """Pass rates per run, target and behavior, per spec version, and drop warnings.
+
+    ``production`` answers (from imported logs) add the "production" series: one point
+    per day and model.
+    """
     links = {c.id: c.behaviors for c in spec.cases}
-    runs = {r["id"]: r for r in store.history(spec.id, limit=10_000)}
+    runs = {r["id"]: r for r in store.history(spec.id, limit=10_000)} if store else {}
     table: dict[tuple[Any, ...], DriftPoint] = {}
 
     def count(source: str, run_id: str, target: str, case_id: str, ok: bool) -> None:
@@ -108,7 +128,7 @@ def drift(store: RunStore, spec: Spec, *, threshold: float = 0.10,
                  DriftPoint(source, run_id, started, version, target, behavior), ok)
 
     by_response: dict[int, list[dict[str, Any]]] = {}
-    for g in graded_rows(store, spec.id):
+    for g in graded_rows(store, spec.id) if store else []:
         by_response.setdefault(g["response_id"], []).append(g)
     for grades in by_response.values():
         first = grades[0]
@@ -120,6 +140,11 @@ def drift(store: RunStore, spec: Spec, *, threshold: float = 0.10,
         for r in case.responses:
             if r.verdict is not None and r.run:
                 count("acceptance", r.run, r.target, case.id, r.verdict == Verdict.ACCEPT)
+    for answer in production:
+        run_id = f"production {answer.day}"
+        _add(table, ("production", run_id, answer.model, None),
+             DriftPoint("production", run_id, answer.day, None, answer.model, None),
+             classify_refusal(answer.text).label != "refuse")
     points = sorted(table.values(), key=lambda p: (p.started or "", p.run_id or "",
                                                    p.source, p.target, p.behavior or ""))
     return DriftReport(spec.id, points, _by_version(points),

@@ -13,12 +13,19 @@ from pathlib import Path
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementReport, agreement
 from align_studio.grading.coverage import CoverageReport, coverage
-from align_studio.grading.drift import SOURCES, DriftPoint, DriftReport, drift
+from align_studio.grading.drift import (
+    SOURCES,
+    DriftPoint,
+    DriftReport,
+    ProductionAnswer,
+    drift,
+)
 from align_studio.grading.lint import RunInfo
 from align_studio.grading.results import graded_rows
 from align_studio.storage.runstore import RunStore, store_path
 
-SOURCE_TITLES = {"acceptance": "Human acceptance", "check": "Checks pass", "judge": "Judge pass"}
+SOURCE_TITLES = {"acceptance": "Human acceptance", "check": "Checks pass", "judge": "Judge pass",
+                 "production": "Production: answered"}
 
 
 @dataclass
@@ -55,10 +62,15 @@ def snapshot(spec: Spec) -> Spec:
 def compute(spec: Spec, workspace: Path, charts: bool = True) -> Measures:
     """Agreement, coverage and drift of ``spec`` (and the drift charts as PNG)."""
     path = store_path(workspace)
+    production = production_answers(workspace)
     if not path.exists():
-        return Measures(agreement(spec), coverage(spec), None)
+        rep0 = drift(None, spec, production=production) if production else None
+        out0 = Measures(agreement(spec), coverage(spec), rep0)
+        if charts and rep0 is not None and rep0.points:
+            out0.charts["target"] = drift_chart_png(rep0, "target", {})
+        return out0
     with RunStore(path) as store:
-        rep = drift(store, spec)
+        rep = drift(store, spec, production=production)
         info = RunInfo(frozenset(r["target_id"] for r in store.matrix(spec.id).values()))
         out = Measures(agreement(spec, store), coverage(spec, store), rep, info)
         for g in graded_rows(store, spec.id):  # oldest first: the newest grade wins
@@ -69,6 +81,23 @@ def compute(spec: Spec, workspace: Path, charts: bool = True) -> Measures:
         names = {t.id: t.label or t.id for t in spec.targets}
         out.charts["target"] = drift_chart_png(rep, "target", names)
         out.charts["behavior"] = drift_chart_png(rep, "behavior", {})
+    return out
+
+
+def production_answers(workspace: Path) -> list[ProductionAnswer]:
+    """The last assistant answer of each conversation in the workspace's review inbox."""
+    from align_studio.exchange.logs_inbox import load_inbox
+
+    out = []
+    for entry in load_inbox(workspace):
+        answers = [m["content"] for m in entry.messages if m.get("role") == "assistant"]
+        if answers:
+            model = str(entry.metadata.get("model") or "production")
+            # the log's own time when it carries one, else when it was imported
+            when = next((str(entry.metadata[k]) for k in ("timestamp", "time", "created_at",
+                                                         "created", "date")
+                         if isinstance(entry.metadata.get(k), str)), entry.added or "")
+            out.append(ProductionAnswer(when[:10], model, answers[-1]))
     return out
 
 

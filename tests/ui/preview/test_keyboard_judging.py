@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import yaml
 from PySide6.QtCore import Qt
-from ruamel.yaml import YAML
 
 from tests.ui.preview.conftest import run_and_wait
 
@@ -26,7 +26,7 @@ def test_judge_50_responses_by_keyboard(qtbot, review_window) -> None:
     assert keys_per_accept <= 2, keys_per_accept  # 75 keys for 50 accepts = 1.5
     with qtbot.waitSignal(w.doc.sig_saved, timeout=10000):
         qtbot.keyClick(preview, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    data = YAML(typ="safe").load(w.doc.path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(w.doc.path.read_text(encoding="utf-8"))
     on_disk = [r for c in data["cases"] for r in c.get("responses", [])]
     assert len(on_disk) == 50
     assert all(r["verdict"] == "accept" and r["reviewer"] == "ana" and r["time"]
