@@ -108,8 +108,14 @@ def client_for(url: str, credentials: Credentials | None) -> tuple[GitClient, st
             remember_secret(creds.secret)
             kwargs["username"] = creds.username or urlsplit(url).username or "token"
             kwargs["password"] = creds.secret
-    elif creds.key_filename:
-        kwargs["key_filename"] = os.path.expanduser(creds.key_filename)
+    else:
+        if creds.key_filename:
+            kwargs["key_filename"] = os.path.expanduser(creds.key_filename)
+        # Like git: GIT_SSH_COMMAND (or GIT_SSH) chooses the ssh program and its options.
+        ssh_command = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")
+        scp_like = "://" not in url and ":" in url.split("/", 1)[0]  # user@host:path
+        if ssh_command and (url.startswith(("ssh://", "git+ssh://")) or scp_like):
+            kwargs["ssh_command"] = ssh_command
     try:
         client, path = get_transport_and_path(clean_url(url), **kwargs)
     except Exception as exc:  # noqa: BLE001 - dulwich raises many kinds for a bad address
