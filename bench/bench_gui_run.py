@@ -47,7 +47,9 @@ def main() -> int:
     from bench.specgen import generate_spec_text
     from tests.loopback.server import LoopbackServer
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from align_studio.ui.app import configure_application
+
+    app = configure_application(QApplication.instance() or QApplication(sys.argv[:1]))
     ws = Path(tmp.name) / "ws"
     ws.mkdir()
     spec_path = ws / "generated.yaml"

@@ -71,11 +71,12 @@ def _welcome(window: QWidget, settings: object, root: Path) -> None:
         dialog.show()
 
 
-def run_app(workspace: str | None, smoke_test: bool = False) -> int:
-    """Open the main window on ``workspace`` (or the remembered / example one)."""
-    if smoke_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def configure_application(app: QApplication) -> QApplication:
+    """Names, desktop id, palette and the garbage-collection policy of the app (benches and
+    tests that build the main window themselves call this too)."""
+    if app.property("align_studio_configured"):
+        return app
+    app.setProperty("align_studio_configured", True)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
@@ -85,6 +86,14 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     GuiThreadCollector(app)  # Qt objects must never be freed by a worker thread's collection
     if os.environ.get(DARK_ENV) == "1":
         _use_dark_palette(app)
+    return app
+
+
+def run_app(workspace: str | None, smoke_test: bool = False) -> int:
+    """Open the main window on ``workspace`` (or the remembered / example one)."""
+    if smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = configure_application(QApplication.instance() or QApplication(sys.argv[:1]))
     settings = app_settings()
     root = Path(workspace).expanduser() if workspace else remembered_workspace(settings)
     if not root.is_dir():

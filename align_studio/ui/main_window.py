@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidg
 # touched before the first paint costs start-up time (issue 4).
 from align_studio.ui import layout_memory
 from align_studio.ui.actions import Actions
+from align_studio.ui.gc_policy import collect_after_close
 from align_studio.ui.opening import SpecOpener
 from align_studio.ui.tasks import TaskRunner
 from align_studio.ui.workspace_panel import WorkspacePanel
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self.center.removeWidget(editor)
         editor.deleteLater()
         doc.deleteLater()
+        collect_after_close()
         self.doc = self.editor = None
         self._show_empty()
         self._modified_changed(False)
