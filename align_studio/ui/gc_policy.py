@@ -21,7 +21,7 @@ FULL_COLLECTION_EVERY = 120.0
 class GuiThreadCollector(QObject):
     """Collects garbage from a timer on the thread that owns it (the GUI thread)."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 200) -> None:
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 100) -> None:
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
         self._last_full = time.monotonic()
