@@ -88,7 +88,7 @@ class SpecDocument(QObject):
             return wrote
 
         self.runner.run(work, lambda _w: self._saved(sf, index, done),
-                        lambda exc: self._save_failed(exc, done), lane="save")
+                        lambda exc: self._save_failed(exc, done), lane="save", owner=self)
 
     def _saved(self, sf: SpecFile, index: int, done: Callable[[bool], None] | None) -> None:
         self._saving = False

@@ -280,7 +280,7 @@ class SettingsDialog(QDialog):
         self.runner.run(lambda: check_connection_sync(p, keychain=keychain,
                                                       session_keys=session_keys),
                         lambda r: self._tested(test_id, r),
-                        lambda exc: self._tested(test_id, None, str(exc)))
+                        lambda exc: self._tested(test_id, None, str(exc)), owner=self)
 
     def _tested(self, test_id: int, result: Any, error: str = "") -> None:
         if test_id != self._test_id:

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -50,15 +51,22 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pools: dict[str, QThreadPool] = {}
         self._ids = itertools.count(1)
-        self._callbacks: dict[int, tuple[Success | None, Failure | None]] = {}
+        self._callbacks: dict[int, tuple[Success | None, Failure | None, QObject | None]] = {}
         self._relay = _Relay(self)
         self._relay.sig_done.connect(self._finish)
 
     def run(self, fn: Callable[[], Any], success: Success | None = None,
-            failure: Failure | None = None, lane: str = "default") -> int:
-        """Run ``fn`` in the background; returns the request id."""
+            failure: Failure | None = None, lane: str = "default",
+            owner: QObject | None = None) -> int:
+        """Run ``fn`` in the background; returns the request id.
+
+        When ``owner`` (the panel that asked) is deleted before the result arrives, the
+        result is dropped instead of reaching a dead widget.
+        """
         task_id = next(self._ids)
-        self._callbacks[task_id] = (success, failure)
+        if owner is None and isinstance(getattr(success, "__self__", None), QObject):
+            owner = success.__self__  # type: ignore[union-attr]
+        self._callbacks[task_id] = (success, failure, owner)
         self._pool(lane).start(_Task(task_id, fn, self._relay))
         return task_id
 
@@ -83,7 +91,9 @@ class TaskRunner(QObject):
 
     @Slot(int, object, object)
     def _finish(self, task_id: int, result: Any, error: BaseException | None) -> None:
-        success, failure = self._callbacks.pop(task_id, (None, None))
+        success, failure, owner = self._callbacks.pop(task_id, (None, None, None))
+        if owner is not None and not shiboken6.isValid(owner):
+            return  # the panel that asked was closed meanwhile
         if error is None:
             if success is not None:
                 success(result)

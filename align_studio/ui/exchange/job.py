@@ -21,9 +21,9 @@ Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
 def run_off_gui(runner: TaskRunner, fn: Callable[[], Any],
                 success: Callable[[Any], None] | None = None,
                 failure: Callable[[BaseException], None] | None = None,
-                lane: str = "default") -> int:
-    """:meth:`TaskRunner.run` (garbage is collected on the GUI thread only: gc_policy)."""
-    return runner.run(fn, success, failure, lane=lane)
+                lane: str = "default", owner: QObject | None = None) -> int:
+    """:meth:`TaskRunner.run`; the result is dropped if ``owner`` was deleted meanwhile."""
+    return runner.run(fn, success, failure, lane=lane, owner=owner)
 
 
 class ProgressJob(QObject):

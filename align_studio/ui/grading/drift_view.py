@@ -11,7 +11,7 @@ from PySide6.QtGui import QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from align_studio.grading.drift import DriftReport
-from align_studio.ui.preview.tints import ACCEPT_HUE, REJECT_HUE, tint
+from align_studio.ui.tints import ACCEPT_HUE, REJECT_HUE, tint
 
 
 class ChartLabel(QLabel):

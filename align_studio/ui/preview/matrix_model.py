@@ -12,7 +12,7 @@ from align_studio.domain import Case, Verdict
 from align_studio.review.live import ERROR, STREAMING, UNAVAILABLE, WAITING
 from align_studio.review.matrix import Cell, Counts, ResultsMatrix, Stats
 from align_studio.ui.preview.response_column import GradeLookup
-from align_studio.ui.preview.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
+from align_studio.ui.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

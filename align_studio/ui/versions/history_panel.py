@@ -116,7 +116,7 @@ class HistoryPanel(QWidget):
         self.status.setText("Reading the history…")
         run_off_gui(self.runner, lambda: ops.load_history(spec, ws),
                     lambda r: self._loaded(request, r),
-                    lambda e: self._failed(request, e), lane="versions")
+                    lambda e: self._failed(request, e), lane="versions", owner=self)
 
     def _loaded(self, request: int, result: Any) -> None:
         if request != self._request:

@@ -1,4 +1,4 @@
-"""Palette-aware verdict colours for the preview and the matrix (tints of the palette)."""
+"""Palette-aware colours: hues mixed into the palette, so dark mode keeps working."""
 
 from __future__ import annotations
 
