@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -128,14 +129,30 @@ class RunStore:
         self._lock = threading.RLock()
         try:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            self._setup_with_retry()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise RunStoreError(f"the run store {self.path} is damaged or not a database "
                                 f"({exc}); move it aside and the app starts a new one") from None
+
+    def _setup_with_retry(self) -> None:
+        # Switching a new file to WAL takes an exclusive lock and SQLite does not wait for
+        # it (the busy timeout does not apply): two processes creating the store at once
+        # see "database is locked". That is contention, not damage: wait and try again.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if ("locked" not in text and "busy" not in text) or \
+                        time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     @classmethod
     def for_workspace(cls, workspace: str | os.PathLike[str]) -> RunStore:

@@ -123,3 +123,21 @@ def test_the_api_key_is_never_stored(tmp_path: Path) -> None:
         assert s.requests()[0]["headers"]["authorization"] == f"Bearer {secret}"
     for f in tmp_path.iterdir():
         assert secret.encode() not in f.read_bytes(), f
+
+
+def test_processes_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
+    """Switching a new file to WAL is not covered by the busy timeout; contention at
+    creation must be waited out, never reported as a damaged store."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; sys.path.insert(0, sys.argv[2]);"
+            "from align_studio.storage.runstore import RunStore;"
+            "s = RunStore(sys.argv[1]); s.start_run('spec', 1); s.close()")
+    for trial in range(4):
+        path = tmp_path / f"runs-{trial}.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(root)],
+                                  stderr=subprocess.PIPE) for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
