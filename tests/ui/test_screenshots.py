@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.screens import colours as _colours
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-artifacts" / "screenshots"
 
@@ -54,17 +56,6 @@ def shots():
 
 QTimer.singleShot(300, shots)
 """
-
-
-def _colours(path: Path) -> int:
-    from PySide6.QtGui import QImage
-
-    img = QImage(str(path))
-    seen = set()
-    for y in range(0, img.height(), 7):
-        for x in range(0, img.width(), 7):
-            seen.add(img.pixel(x, y))
-    return len(seen)
 
 
 @pytest.mark.slow

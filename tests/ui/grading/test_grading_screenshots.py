@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_screenshots import _colours
+from tests.ui.screens import colours as _colours
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "test-artifacts" / "screenshots"

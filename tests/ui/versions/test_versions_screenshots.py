@@ -16,6 +16,7 @@ from align_studio.domain.base import Severity, Verdict
 from align_studio.storage.specfile import SpecFile
 from align_studio.versions import save_version
 from tests.conftest import ROOT
+from tests.ui.screens import colours as _colours
 
 OUT = ROOT / "test-artifacts" / "screenshots"
 # The docs' copies change only when asked for (ALIGN_STUDIO_UPDATE_DOCS=1), so a test run
@@ -71,17 +72,6 @@ def shots():
 
 QTimer.singleShot(300, shots)
 """
-
-
-def _colours(path: Path) -> int:
-    from PySide6.QtGui import QImage
-
-    img = QImage(str(path))
-    seen = set()
-    for y in range(0, img.height(), 7):
-        for x in range(0, img.width(), 7):
-            seen.add(img.pixel(x, y))
-    return len(seen)
 
 
 def _two_versions(spec: Path) -> None:
