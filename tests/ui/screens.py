@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def colours(path: Path) -> int:
@@ -15,3 +20,24 @@ def colours(path: Path) -> int:
         for x in range(0, img.width(), 7):
             seen.add(img.pixel(x, y))
     return len(seen)
+
+
+def run_app_in_xvfb(script: Path, workspace: Path, home: Path,
+                    timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Start the real app on ``workspace`` in a private Xvfb display, with ``script`` run
+    inside it (ALIGN_STUDIO_TEST_SCRIPT); returns the finished process."""
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert xvfb.stdout is not None
+        display = ":" + xvfb.stdout.readline().decode().strip()
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                   ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(home),
+                   PYTHONPATH=str(ROOT))
+        return subprocess.run([sys.executable, "-m", "align_studio", str(workspace)],
+                              env=env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)

@@ -7,15 +7,13 @@ spec, shows each screen and grabs it with ``QScreen.grabWindow`` into
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.ui.screens import colours as _colours
+from tests.ui.screens import run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-artifacts" / "screenshots"
@@ -67,20 +65,7 @@ def test_screenshots_of_each_screen(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "specs", workspace, ignore=shutil.ignore_patterns(".align-studio"))
     script = tmp_path / "shots.py"
     script.write_text(SCRIPT.format(out=str(OUT)))
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    try:
-        assert xvfb.stdout is not None
-        display = ":" + xvfb.stdout.readline().decode().strip()
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
-                   ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(tmp_path / "h"),
-                   PYTHONPATH=str(ROOT))
-        run = subprocess.run([sys.executable, "-m", "align_studio", str(workspace)], env=env,
-                             cwd=ROOT, capture_output=True, text=True, timeout=60)
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     names = ["1-overview", "2-behaviors", "3-cases", "4-targets", "5-settings"]
     for name in names:

@@ -7,15 +7,13 @@ app's process (token-paced, so a grab lands mid-stream) and a provider profile f
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.ui.screens import colours as _colours
+from tests.ui.screens import run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "test-artifacts" / "screenshots"
@@ -183,20 +181,7 @@ def test_preview_and_results_screenshots(tmp_path: Path) -> None:
     spec.write_text(spec_text(), encoding="utf-8")
     script = tmp_path / "shots.py"
     script.write_text(SCRIPT.format(out=str(OUT), spec=str(spec)))
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    try:
-        assert xvfb.stdout is not None
-        display = ":" + xvfb.stdout.readline().decode().strip()
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
-                   ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(tmp_path / "h"),
-                   PYTHONPATH=str(ROOT))
-        run = subprocess.run([sys.executable, "-m", "align_studio", str(workspace)], env=env,
-                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     for name in NAMES:
         png = OUT / f"{name}.png"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from align_studio.storage.specfile import SpecFile
 from align_studio.versions import save_version
 from tests.conftest import ROOT
 from tests.ui.screens import colours as _colours
+from tests.ui.screens import run_app_in_xvfb
 
 OUT = ROOT / "test-artifacts" / "screenshots"
 # The docs' copies change only when asked for (ALIGN_STUDIO_UPDATE_DOCS=1), so a test run
@@ -104,21 +103,7 @@ def test_history_and_export_screenshots(tmp_path: Path) -> None:
     script = tmp_path / "shots.py"
     script.write_text(SCRIPT.format(out=str(OUT), docs=str(DOCS), spec=str(spec),
                                     bundle=str(tmp_path / "handover.zip"), names=NAMES))
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    try:
-        assert xvfb.stdout is not None
-        display = ":" + xvfb.stdout.readline().decode().strip()
-        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
-                   ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(tmp_path / "h"),
-                   PYTHONPATH=str(ROOT))
-        run = subprocess.run([sys.executable, "-m", "align_studio", str(workspace)], env=env,
-                             check=False,
-                             cwd=ROOT, capture_output=True, text=True, timeout=90)
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=90)
     assert run.returncode == 0, run.stdout + run.stderr
     for name in NAMES:
         png = OUT / f"{name}.png"
