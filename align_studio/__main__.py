@@ -4,4 +4,5 @@ import sys
 
 from align_studio.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a run's child process imports the main module
+    sys.exit(main())

@@ -43,6 +43,11 @@ class ProviderError(Exception):
         self.retry_after = retry_after
         self.partial = partial
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle their args (here only the message); a run in a child process
+        # sends its errors to the GUI, so keep every field.
+        return (type(self), (self.kind, self.message), self.__dict__.copy())
+
     def __repr__(self) -> str:
         return f"ProviderError({self.kind.value!r}, {self.message!r}, retryable={self.retryable})"
 

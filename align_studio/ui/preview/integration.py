@@ -12,7 +12,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QWidget
 
@@ -55,6 +55,10 @@ class ReviewIntegration(QObject):
         self.cases: QWidget | None = None
         self._syncing = False
         self._last_progress = 0.0
+        self._pending_progress = (0, 0)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._show_progress)
         self._editor_id = 0
         self._make_actions()
         self.progress = QProgressBar()
@@ -257,13 +261,21 @@ class ReviewIntegration(QObject):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         if not running:
+            self._progress_timer.stop()
             return
-        # QProgressBar repaints at once on every new value; a few times a second is plenty.
-        now = time.monotonic()
-        if done in (0, total) or now - self._last_progress >= PROGRESS_INTERVAL:
-            self._last_progress = now
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
+        # QProgressBar repaints the window at once on every new value: do it in a turn of
+        # its own, not in the middle of handling a batch, and a few times a second at most.
+        self._pending_progress = (done, total)
+        if not self._progress_timer.isActive():
+            since = time.monotonic() - self._last_progress
+            wait = 0.0 if done in (0, total) else max(0.0, PROGRESS_INTERVAL - since)
+            self._progress_timer.start(int(wait * 1000))
+
+    def _show_progress(self) -> None:
+        done, total = self._pending_progress
+        self._last_progress = time.monotonic()
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
 
     def _ended(self, run_id: str, status: str) -> None:
         self._status(f"Run {run_id} {status}")

@@ -1,9 +1,10 @@
-"""Runs from the GUI: endpoints resolved and the runner driven off the GUI thread.
+"""Runs from the GUI: endpoints resolved off the GUI thread, the run in a child process.
 
 Like Anki's background operations: the work (resolving provider profiles, opening the run
-store, the run itself in :class:`~align_studio.providers.runner.RunHandle`'s thread)
-never touches Qt; its events land in a thread-safe :class:`DeltaBatcher` that a QTimer on
-the GUI thread drains every ~50 ms. Each request carries a token, so a late result of a
+store) happens on worker threads that never touch Qt, and the run itself goes to a
+:class:`~align_studio.providers.run_process.RunWorker` process, so streaming never takes
+the GIL from the GUI. A QTimer on the GUI thread reads what has arrived every ~50 ms (each
+job's text pieces already joined). Each request carries a token, so a late result of a
 cancelled or replaced request is recognised and dropped. The GUI never waits on the
 network.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import gc
 import logging
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,14 +26,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from align_studio.domain import Target
 from align_studio.editing.session import EditSession
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Job, RunEnded, RunHandle, Runner, build_jobs
-from align_studio.review.batching import FLUSH_INTERVAL, DeltaBatcher
+from align_studio.providers.batching import FLUSH_INTERVAL
+from align_studio.providers.run_process import ProcessRunHandle, RunRequest, RunWorker
+from align_studio.providers.runner import Job, RunEnded, build_jobs
 from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
 from align_studio.review.live import CANCELLED, Key, LiveResults, apply_events
 
 log = logging.getLogger(__name__)
 
-RUN_SWITCH_INTERVAL = 0.001  # seconds; see _run
 ESTIMATE_THRESHOLD = 20  # runs of more jobs than this are confirmed with an estimate
 Resolve = Callable[[Target], Endpoint]
 Confirm = Callable[[Estimate], bool]
@@ -56,6 +56,7 @@ class _Prepared:
     store: Any = None
     history_rows: dict[Key, dict[str, Any]] = field(default_factory=dict)
     jobs: list[Job] = field(default_factory=list)
+    estimate: Estimate | None = None  # for runs large enough to be confirmed
 
 
 class RunController(QObject):
@@ -85,17 +86,15 @@ class RunController(QObject):
         self.resolve = resolve
         self.confirm = confirm
         self.live = LiveResults()
-        self.memory_cache: dict[str, Any] = {}
+        self._worker = RunWorker()
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._token = 0
-        self._handle: RunHandle | None = None
-        self._batcher: DeltaBatcher | None = None
+        self._handle: ProcessRunHandle | None = None
         self._keys: dict[str, Key] = {}
         self._preparing = False
         self._store: Any = None
         self._store_lock = threading.Lock()
         self.last_run_id: str | None = None
-        self._switch_interval: float | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(int(FLUSH_INTERVAL * 1000))
         self._timer.timeout.connect(self._drain)
@@ -159,6 +158,10 @@ class RunController(QObject):
 
         def prepare() -> None:
             out = _Prepared(token)
+            try:  # the run's process starts while the endpoints are resolved
+                self._worker.ensure_started()
+            except Exception:
+                log.exception("could not start the run's process")
             for t in targets:
                 try:
                     out.endpoints[t.id] = resolve(t)
@@ -174,6 +177,9 @@ class RunController(QObject):
                     out.history_rows = out.store.matrix(spec_id)
                 except Exception:
                     log.exception("could not read earlier runs")
+            if len(out.jobs) > ESTIMATE_THRESHOLD:  # thousands of jobs: not on the GUI thread
+                rows = [dict(r) for r in out.history_rows.values()]
+                out.estimate = estimate_run(out.jobs, out.endpoints, history_from_rows(rows))
             self._inbox.put(("prepared", token, out, cases, refresh))
 
         threading.Thread(target=prepare, name="align-studio-prepare", daemon=True).start()
@@ -204,10 +210,8 @@ class RunController(QObject):
             self._set_busy()
             self.sig_progress.emit(0, 0)
             return
-        if len(jobs) > ESTIMATE_THRESHOLD and self.confirm is not None:
-            rows = [dict(r) for r in prep.history_rows.values()]
-            estimate = estimate_run(jobs, prep.endpoints, history_from_rows(rows))
-            if not self.confirm(estimate):
+        if prep.estimate is not None and self.confirm is not None:
+            if not self.confirm(prep.estimate):
                 self._set_busy()
                 self.sig_message.emit("Run not started")
                 return
@@ -223,18 +227,21 @@ class RunController(QObject):
             self.live.waiting(j.case_id, j.target_id, run_id)
         self.sig_changed.emit(set(self._keys.values()))
         self.last_run_id = run_id
-        self.sig_progress.emit(0, len(jobs))  # the GUI's own work first, then the thread
-        runner = Runner(prep.endpoints, prep.store, spec_id=spec.id, spec_version=spec.version,
-                        memory_cache=self.memory_cache)
-        self._batcher = batcher = DeltaBatcher()
+        self.sig_progress.emit(0, len(jobs))
+        request = RunRequest(run_id, jobs, prep.endpoints,
+                             workspace=self.workspace if prep.store is not None else None,
+                             spec_id=spec.id, spec_version=spec.version, refresh=refresh,
+                             log_level=logging.getLogger().getEffectiveLevel())
+        try:
+            self._handle = self._worker.submit(request)
+        except Exception as exc:  # noqa: BLE001 - RunWorkerError and the like: shown
+            log.exception("could not start the run")
+            self._ended(None)  # every waiting answer shows cancelled
+            self.sig_message.emit(f"The run could not start: {exc}")
+            return
         # The spec and the window are long-lived: keep them out of the cyclic collector
-        # while the run allocates, so a full collection never stalls the GUI mid-run.
+        # while the run's answers arrive, so a full collection never stalls the GUI mid-run.
         gc.freeze()
-        # The run's thread shares the GIL with the GUI; hand it over more often than the
-        # default 5 ms so that the event loop keeps turning while answers stream.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(RUN_SWITCH_INTERVAL)
-        self._handle = runner.start(jobs, batcher.push, refresh=refresh, run_id=run_id)
         self._set_busy()
         self.sig_run_started.emit(run_id, len(jobs))
 
@@ -253,8 +260,8 @@ class RunController(QObject):
                 self.sig_changed.emit(set(item[2]))
             elif kind == "prepared":
                 self._launch(item[2], item[3], item[4])
-        if self._batcher is not None:
-            self._apply(self._batcher.drain())
+        if self._handle is not None:
+            self._apply(self._handle.poll_events())
         if not self.busy and self._inbox.empty():
             self._timer.stop()
 
@@ -264,17 +271,12 @@ class RunController(QObject):
             self.sig_changed.emit(done.changed)
         if done.progress is not None:
             self.sig_progress.emit(done.progress.done, done.progress.total)
-        if done.ended is not None or (self._handle is not None and self._handle.done
-                                      and self._batcher is not None
-                                      and self._batcher.pending() == 0):
+        if done.ended is not None or (self._handle is not None and self._handle.done):
             self._ended(done.ended)
 
     def _ended(self, ended: RunEnded | None) -> None:
-        handle, self._handle, self._batcher = self._handle, None, None
+        handle, self._handle = self._handle, None
         gc.unfreeze()
-        if self._switch_interval is not None:
-            sys.setswitchinterval(self._switch_interval)
-            self._switch_interval = None
         status, run_id = "failed", self.last_run_id or ""
         changed: set[Key] = set()
         if ended is not None:
@@ -305,7 +307,12 @@ class RunController(QObject):
         handle = self._handle
         if handle is not None:
             handle.cancel()
-            handle.wait(3.0)
+            try:
+                handle.wait(3.0)
+            except Exception:  # noqa: BLE001 - closing: the run's end no longer matters
+                log.debug("the run ended badly while closing", exc_info=True)
+            gc.unfreeze()
+        self._worker.close()
         self._handle = None
         self._preparing = False
         self._timer.stop()

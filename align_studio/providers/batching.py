@@ -1,4 +1,4 @@
-"""Coalescing streamed events between a run's worker thread and the GUI thread. Qt-free.
+"""Coalescing streamed run events between the thread that runs them and their reader. Qt-free.
 
 The runner calls :meth:`DeltaBatcher.push` on its own thread for every event; the GUI
 drains the batcher on a timer (about every 50 ms) and gets the events in order, with the
