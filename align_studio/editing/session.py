@@ -10,7 +10,7 @@ from align_studio.editing.commands import Command
 from align_studio.editing.events import ChangeEvent
 
 if TYPE_CHECKING:
-    from align_studio.domain import Spec
+    from align_studio.domain import Problem, Spec
     from align_studio.storage import SpecFile
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,16 @@ class EditSession:
     def __init__(self, spec_file: SpecFile) -> None:
         self.spec_file = spec_file
         self._listeners: list[Listener] = []
+        self._problems: list[Problem] | None = None
+
+    def problems(self) -> list[Problem]:
+        """The spec's semantic problems (duplicate ids, unknown links…), found once per
+        change: the editor, the case form and the problems list all ask after each edit."""
+        if self._problems is None:
+            from align_studio.domain import find_problems
+
+            self._problems = find_problems(self.spec)
+        return list(self._problems)
 
     @property
     def spec(self) -> Spec:
@@ -65,6 +75,7 @@ class EditSession:
         self.reset()
 
     def _notify(self, events: list[ChangeEvent]) -> None:
+        self._problems = None
         for ev in events:
             for fn in list(self._listeners):
                 try:

@@ -9,12 +9,9 @@ changed on disk since it was read is never overwritten silently
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from align_studio.domain import FORMAT_VERSION, Problem, Spec, find_problems
 from align_studio.domain.problems import Path as DocPath
 from align_studio.domain.problems import find_raw_problems, problems_from_validation
 from align_studio.storage.atomic import atomic_write, remove_stale_temps
+from align_studio.storage.bulk import building
 from align_studio.storage.errors import (
     NewerFormatError,
     SpecChangedOnDisk,
@@ -45,17 +43,6 @@ class DiskStamp:
     mtime_ns: int
     size: int
     sha256: str
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _stamp(path: Path, data: bytes) -> DiskStamp:
@@ -144,7 +131,7 @@ class SpecFile:
         text, raw = read_text(p)
         remove_stale_temps(p.parent, p.name)
         name = str(p)
-        with _no_gc():
+        with building():
             try:
                 parsed = parse_yaml(text)
             except YamlSyntaxError as exc:
@@ -253,7 +240,7 @@ class SpecFile:
 
     def _current_root(self) -> Node:
         if self._root is None:
-            with _no_gc():
+            with building():
                 parsed = parse_yaml(self._text)
             if parsed.data != self._baseline:  # the patcher must never change meaning
                 self._verify_failed(parsed.data)

@@ -13,13 +13,14 @@ Scalars are resolved with the YAML 1.2 core schema (``yes`` and ``no`` stay text
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from align_studio.storage.bulk import building
 
 MAX_DEPTH = 64
 MAX_BYTES = 20 * 1024 * 1024
@@ -146,10 +147,9 @@ def parse_yaml(text: str) -> ParsedYaml:
 
     Raises :class:`YamlSyntaxError` naming the line and column of the first problem.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()  # the pass allocates many small objects that never form cycles
     try:
-        return _parse(text)
+        with building():  # the pass allocates many small objects that never form cycles
+            return _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "not valid YAML").strip()
@@ -168,9 +168,6 @@ def parse_yaml(text: str) -> ParsedYaml:
                               "inside double quotes", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"not valid YAML: {exc}", 1, 1) from None
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse(text: str) -> ParsedYaml:

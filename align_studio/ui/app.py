@@ -71,6 +71,9 @@ def _welcome(window: QWidget, settings: object, root: Path) -> None:
         dialog.show()
 
 
+GIL_SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
+
+
 def configure_application(app: QApplication) -> QApplication:
     """Names, desktop id, palette and the garbage-collection policy of the app (benches and
     tests that build the main window themselves call this too)."""
@@ -84,6 +87,10 @@ def configure_application(app: QApplication) -> QApplication:
     from align_studio.ui.gc_policy import GuiThreadCollector
 
     GuiThreadCollector(app)  # Qt objects must never be freed by a worker thread's collection
+    # Every Python call Qt makes on the GUI thread (a model's data(), a delegate's paint)
+    # must take the GIL back from a busy worker (a spec loading, an export): by default
+    # each waits up to 5 ms, and a repaint makes dozens. Workers hand it over sooner.
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     if os.environ.get(DARK_ENV) == "1":
         _use_dark_palette(app)
     return app

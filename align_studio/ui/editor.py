@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QWidget
 
-from align_studio.domain import find_problems
 from align_studio.ui.behaviors_panel import BehaviorsPanel
 from align_studio.ui.icons import icon
 from align_studio.ui.overview_panel import OverviewPanel
@@ -94,7 +93,7 @@ class SpecEditor(QSplitter):
 
     def refresh_problems(self) -> None:
         """Find the spec's problems again and show them inline and in the list."""
-        self.problems = find_problems(self.doc.session.spec)
+        self.problems = self.doc.session.problems()
         self.problems_panel.set_problems(self.problems)
         self.overview.show_problems(self.problems)
         self.behaviors.show_problems(self.problems)

@@ -13,6 +13,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
+from align_studio.storage.bulk import collection_paused
+
 #: Full collections walk every object (a 1,000-case spec makes that ~50 ms); CPython skips
 #: most of them with a heuristic Python cannot see, so here they run at most this often.
 FULL_COLLECTION_EVERY = 120.0
@@ -32,6 +34,8 @@ class GuiThreadCollector(QObject):
 
     def check(self) -> None:
         """Collect the generations whose allocation counts passed their thresholds."""
+        if collection_paused():  # a worker is loading a spec: nothing young is garbage
+            return
         t0, t1, t2 = self.thresholds
         c0, c1, c2 = gc.get_count()
         if c0 > t0:

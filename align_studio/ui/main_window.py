@@ -71,14 +71,20 @@ class MainWindow(QMainWindow):
 
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:
-        """Scan the workspace (after the first paint) and then offer pending recoveries."""
+        """After the first paint: import the heavier layers on a worker, then add their
+        menus, scan the workspace and offer pending recoveries."""
         self._add_icons()
         # An application-wide Python event filter makes every event cross into Python
         # (and Qt build its Python types); not needed before the first paint.
         from align_studio.ui.undo_keys import UndoKeysFilter
+        from align_studio.ui.warmup import import_modules
 
         self._undo_keys = UndoKeysFilter(self, [self.actions.undo, self.actions.redo])
         QApplication.instance().installEventFilter(self._undo_keys)
+        self.runner.run(import_modules, lambda _r: self._finish_start(),
+                        lambda _exc: self._finish_start(), lane="warm-up")
+
+    def _finish_start(self) -> None:
         self._add_review()
         from align_studio.ui.grading.integration import install  # issue 8: measuring
         self.grading = install(self)

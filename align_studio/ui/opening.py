@@ -9,13 +9,16 @@ line and column, and nothing is changed.
 
 from __future__ import annotations
 
-import importlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from align_studio.ui import warmup
 
 if TYPE_CHECKING:
     from align_studio.editing.journal import Recovery, Restored
@@ -24,14 +27,9 @@ if TYPE_CHECKING:
     from align_studio.ui.editor import SpecEditor
     from align_studio.ui.tasks import TaskRunner
 
-#: Imported on the worker before the file is read: the first import of the domain, storage
-#: and editor modules takes ~0.3 s, which must not happen on the GUI thread. (Importing a
-#: module that defines widget classes creates no widgets, so it is safe off the GUI thread.)
-WARM_MODULES = (
-    "align_studio.storage", "align_studio.editing", "align_studio.editing.journal",
-    "align_studio.domain", "align_studio.providers.profiles", "align_studio.ui.document",
-    "align_studio.ui.editor", "align_studio.ui.cases.panel",
-)
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,8 +44,7 @@ class Loaded:
 
 def load_spec(path: Path, recovery: Recovery | None, data_dir: Path) -> Loaded:
     """Read ``path`` (or restore ``recovery``) off the GUI thread; makes no Qt calls."""
-    for name in WARM_MODULES:
-        importlib.import_module(name)
+    warmup.import_modules(warmup.OPEN_MODULES)  # a no-op once the start-up warm-up ran
     from align_studio.editing import journal as jr
     from align_studio.storage import SpecFile
 
@@ -90,6 +87,10 @@ class SpecOpener(QObject):
         self._current = 0
         self._next_id = 0
         self._page: Any = None
+        #: Run after ``sig_opened``, one per turn of the event loop, before the request
+        #: ends: the other layers add their tabs to the new editor here (Preview, Results,
+        #: Spec health…), so that no single turn builds them all.
+        self.after_open: list[Callable[[], None]] = []
 
     def page(self, path: Path) -> QWidget:
         """The "Opening…" state to show while ``path`` loads."""
@@ -200,6 +201,19 @@ class SpecOpener(QObject):
             QTimer.singleShot(0, lambda: self._step(rid, path, doc, editor, restored))
             return
         self.sig_opened.emit(path, doc, editor)
+        self._after(rid, list(self.after_open), restored)
+
+    def _after(self, rid: int, pending: list[Callable[[], None]], restored: Any) -> None:
+        if rid != self._current:
+            return  # another spec was chosen: it gets the tabs added in turn
+        if pending:
+            step = pending.pop(0)
+            try:
+                step()
+            except Exception:  # one layer's bug must not leave the spec half-open
+                log.exception("adding %r to the opened spec failed", step)
+            QTimer.singleShot(0, lambda: self._after(rid, pending, restored))
+            return
         self._end(rid, True)
         if restored is not None and restored.warning:
             QMessageBox(QMessageBox.Icon.Warning, "File changed on disk", restored.warning,

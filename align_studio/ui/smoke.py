@@ -3,7 +3,8 @@
 Run offscreen by the installed wheel's test and by the packaged app's build, it proves that
 the code, the Qt plugins and the resources all arrived: every tab of the editor (including
 Preview and Results when present), the Settings dialog and the About box are shown, and the
-keychain is asked whether it works (and why not, if it does not). Any exception exits 1.
+keychain is asked whether it works (and why not, if it does not), and an empty run goes to
+a run's child process and back. Any exception exits 1.
 """
 
 from __future__ import annotations
@@ -30,6 +31,21 @@ def keychain_status() -> str:
         return f"keychain unavailable: {type(exc).__name__}: {exc}"
 
 
+def run_process_status() -> str:
+    """Whether a run's child process starts here (a frozen app must hand it over) and
+    answers: an empty run goes there and back."""
+    from align_studio.providers.run_process import RunRequest, RunWorker
+
+    worker = RunWorker()
+    try:
+        summary = worker.submit(RunRequest("smoke-test", [], {})).wait(30.0)
+        if summary is None:
+            raise RuntimeError("the run's process did not answer within 30 s")
+        return f"run process: {summary.status}"
+    finally:
+        worker.close()
+
+
 def _walk(window: MainWindow, app: QApplication) -> None:
     from align_studio.ui.about import about_text, icon_check
     from align_studio.ui.settings_dialog import SettingsDialog
@@ -53,6 +69,7 @@ def _walk(window: MainWindow, app: QApplication) -> None:
     print(f"smoke test: {about_text(plain=True)}")
     print(f"smoke test: {icon_check()}")
     print(f"smoke test: {keychain_status()}")
+    print(f"smoke test: {run_process_status()}")
 
 
 def run_smoke(window: MainWindow, app: QApplication) -> None:

@@ -98,3 +98,14 @@ def test_saved_edit_keeps_other_lines(spec_path: Path) -> None:
     after = spec_path.read_text().splitlines(keepends=True)
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(before) == len(after) and changed == [3]
+
+
+def test_problems_are_found_once_per_change(spec_path: Path) -> None:
+    sf, session, h = _open(spec_path)
+    first = session.problems()
+    assert first == [] and session.problems() is not first  # a copy: callers may sort it
+    assert session._problems is not None  # found once, kept until the next change
+    h.push(SetField(sf.spec.cases[0], "behaviors", ["refund", "gone"]))
+    assert [p.message for p in session.problems()] and "gone" in session.problems()[0].message
+    h.undo()
+    assert session.problems() == []

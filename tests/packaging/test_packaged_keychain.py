@@ -30,3 +30,4 @@ def test_packaged_app_uses_the_keychain(secret_service: SecretServiceKeychain,  
                            env=env, cwd=tmp_path, timeout=120)
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
     assert "keychain: SecretService Keyring" in smoke.stdout, smoke.stdout
+    assert "run process: finished" in smoke.stdout, smoke.stdout  # freeze_support() works

@@ -68,6 +68,7 @@ def test_wheel_installs_and_passes_the_smoke_test(tmp_path: Path) -> None:
     out = smoke.stdout
     assert smoke.returncode == 0, out + smoke.stderr
     assert "smoke test: ok" in out
+    assert "run process: finished" in out  # runs go to a child process of the installed app
     assert "3 specs" in out  # the packaged examples, copied to the data folder on first run
     assert "Overview, Behaviors, Cases, Targets" in out and "settings dialog shown" in out
     assert f"icons from {env_dir}" in out and "8 PNG sizes" in out

@@ -2,7 +2,7 @@
 
 Every edit goes through a command on the undo stack; the form follows the edit session's
 change events, so undo, redo and edits made elsewhere show up here. Problems found by
-:func:`find_problems` are shown next to the field they concern, refreshed shortly after
+:func:`~align_studio.domain.find_problems` are shown next to the field they concern, refreshed shortly after
 each edit.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from align_studio.domain import Case, Category, Outcome, Problem, find_problems
+from align_studio.domain import Case, Category, Outcome, Problem
 from align_studio.editing.commands import Command, SetField
 from align_studio.editing.events import ChangeEvent
 from align_studio.editing.session import EditSession
@@ -204,7 +204,7 @@ class CaseDetailForm(QWidget):
         row = next((i for i, c in enumerate(spec.cases) if c is case), None)
         mine: list[Problem] = []
         if row is not None:
-            mine = [p for p in find_problems(spec)
+            mine = [p for p in self._session.problems()
                     if len(p.path) >= 2 and p.path[0] == "cases" and p.path[1] == row]
         self.problems = mine
         by_part: dict[str, list[Problem]] = {}

@@ -56,9 +56,11 @@ class GradingIntegration(QObject):
             window.statusBar().addPermanentWidget(w)
             w.hide()
         self._make_actions()
-        window.sig_spec_opened.connect(lambda _p: self.attach())
+        # Two steps of opening a spec, each in its own turn: the tabs, then the measures.
+        window.opener.after_open += [self.attach, self.measure_first]
         if window.editor is not None:  # a spec opened before we were installed
             self.attach()
+            self.measure_first()
         self._enable()
 
     def _make_actions(self) -> None:
@@ -124,17 +126,22 @@ class GradingIntegration(QObject):
         self._health_tab_text(len([f for f in self.lint.findings if not f.acknowledged]))
         self.measures.sig_case_requested.connect(self.open_case)
         self.measures.sig_measured.connect(self._measured)
+        # The old editor is deleted later, after the next spec's tabs may be attached: only
+        # forget the panels that belonged to it.
+        lint, measures = self.lint, self.measures
+        editor.destroyed.connect(lambda *_: self._detach(lint, measures))
+        self._enable()
+
+    def measure_first(self) -> None:
+        """Measure the spec just opened (and hear of its runs' ends from now on)."""
+        if self.measures is None:
+            return
         self._hook_preview()
         self.measures.refresh()  # also tells the linter which targets have run
         ctl = getattr(getattr(self.window, "review", None), "controller", None)
         ended = getattr(ctl, "sig_run_ended", None)
         if ended is not None:
             ended.connect(self._run_ended)
-        # The old editor is deleted later, after the next spec's tabs may be attached: only
-        # forget the panels that belonged to it.
-        lint, measures = self.lint, self.measures
-        editor.destroyed.connect(lambda *_: self._detach(lint, measures))
-        self._enable()
 
     def _run_ended(self, *_args: object) -> None:
         # New answers: the measures, and the linter's "target never run", are due again.

@@ -70,7 +70,7 @@ class ReviewIntegration(QObject):
         for w in (self.progress, self.cancel_button):
             window.statusBar().addPermanentWidget(w)
             w.hide()
-        window.sig_spec_opened.connect(lambda _p: self.attach())
+        window.opener.after_open.append(self.attach)
         self._enable(False)
 
     def _make_actions(self) -> None:

@@ -60,7 +60,7 @@ class VersionsIntegration(QObject):
         if file_menu is not None:
             file_menu.insertMenu(w.actions.settings, self.sync.menu)
             file_menu.insertSeparator(w.actions.settings)
-        w.sig_spec_opened.connect(lambda _p: self.attach())
+        w.opener.after_open.append(self.attach)
         self.sync.sig_pulled.connect(lambda _m: self._after_change())
         self.attach()
 
