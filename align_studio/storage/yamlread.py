@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from align_studio.storage.bulk import building
+from align_studio.bulk import building
 
 MAX_DEPTH = 64
 MAX_BYTES = 20 * 1024 * 1024

@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
-from align_studio.storage.bulk import collection_paused
+from align_studio.bulk import collection_paused
 
 #: Full collections walk every object (a 1,000-case spec makes that ~50 ms); CPython skips
 #: most of them with a heuristic Python cannot see, so here they run at most this often.

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from align_studio.storage import bulk
+from align_studio import bulk
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from align_studio.storage import bulk
+from align_studio import bulk
 from align_studio.ui.gc_policy import GuiThreadCollector
 
 
