@@ -195,8 +195,11 @@ class RunWorker:
 
     def _lost(self) -> None:
         """The child is gone: every run it had ends with the reason."""
-        proc, self._conn, self._outbox = self._proc, None, None
-        self._proc = None
+        with self._lock:
+            proc, outbox = self._proc, self._outbox
+            self._proc = self._conn = self._outbox = None
+        if outbox is not None:
+            outbox.put(None)  # ends the writer thread
         code = proc.exitcode if proc is not None else None
         for handle in self._handles.values():
             handle._ended(f"the run's process ended unexpectedly (exit code {code})")
@@ -204,7 +207,9 @@ class RunWorker:
 
     def close(self, timeout: float = 3.0) -> None:
         """Cancel every run and stop the child (waits up to ``timeout``)."""
-        proc, outbox = self._proc, self._outbox
+        with self._lock:
+            proc, conn, outbox = self._proc, self._conn, self._outbox
+            self._proc = self._conn = self._outbox = None
         if proc is None or outbox is None:
             return
         outbox.put(("close",))
@@ -213,9 +218,8 @@ class RunWorker:
         if proc.is_alive():
             proc.terminate()
             proc.join(1.0)
-        if self._conn is not None:
-            self._conn.close()
-        self._proc = self._conn = self._outbox = None
+        if conn is not None:
+            conn.close()
         for handle in self._handles.values():
             handle._ended("the run was stopped: its process was closed")
         self._handles.clear()
