@@ -123,5 +123,10 @@ class CasesFilterBar(QWidget):
         """Show how many cases the table lists."""
         total = len(self._session.spec.cases)
         filtering = self._proxy.is_filtering()
+        # As wide as the widest count this spec can show: a label that changes width with
+        # every keystroke of a search makes the whole tab lay out and repaint again.
+        widest = self.count_label.fontMetrics().horizontalAdvance(count_text(total, total, True))
+        if self.count_label.minimumWidth() != widest:
+            self.count_label.setFixedWidth(widest)
         self.count_label.setText(count_text(self._proxy.rowCount(), total, filtering))
         self.clear_button.setEnabled(filtering)
