@@ -11,8 +11,6 @@ from enum import Enum
 
 from PySide6.QtCore import (
     QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -146,21 +144,6 @@ class CasesFilterProxy(QSortFilterProxyModel):
             if source_row < len(cases) and cases[source_row] is self._pinned:
                 return True
         return self.matches(source.info(source_row))
-
-    def multiData(self, index: QModelIndex | QPersistentModelIndex,
-                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        # A delegate asks ~7 roles per cell; Qt's default asks data() once per role, and
-        # each of those maps the index again (a Python index() call): 14 calls into Python
-        # per cell. This answers them all in one, a third less time per table repaint.
-        source = self.sourceModel()
-        if not isinstance(roleDataSpan, QModelRoleDataSpan) or source is None:
-            super().multiData(index, roleDataSpan)
-            return
-        src = self.mapToSource(index)
-        data = source.data
-        for i in range(len(roleDataSpan)):
-            role_data = roleDataSpan[i]
-            role_data.setData(data(src, role_data.role()))
 
     def _change(self, **state: object) -> None:
         self.beginFilterChange()

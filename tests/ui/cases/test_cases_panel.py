@@ -287,30 +287,3 @@ def test_every_control_has_an_accessible_name(qtbot, panel) -> None:
                if not w.accessibleName() and not (isinstance(w, QAbstractButton) and w.text())
                and w.isVisibleTo(panel) and not isinstance(w.parent(), QComboBox)]
     assert missing == []
-
-
-def test_the_table_paints_the_same_with_the_one_call_per_cell_path(qtbot, panel) -> None:
-    """The proxy answers every role of a cell in one call (multiData); a table over it must
-    look exactly as one over Qt's one-call-per-role default, verdict tints included."""
-    from PySide6.QtCore import QSortFilterProxyModel
-    from PySide6.QtWidgets import QTableView
-
-    from align_studio.ui.cases.filter_proxy import CasesFilterProxy
-
-    class DefaultPath(CasesFilterProxy):
-        def multiData(self, index, span) -> None:  # type: ignore[no-untyped-def]
-            QSortFilterProxyModel.multiData(self, index, span)  # Qt's: data() per role
-
-    images = []
-    for proxy in (CasesFilterProxy(), DefaultPath()):
-        proxy.setSourceModel(panel.model)
-        view = QTableView()
-        qtbot.addWidget(view)
-        view.setModel(proxy)
-        view.resize(900, 400)
-        view.show()
-        qtbot.waitExposed(view)
-        images.append(view.grab().toImage())
-    assert images[0] == images[1]
-    assert any(panel.model.info(r).accepted or panel.model.info(r).rejected
-               for r in range(panel.model.rowCount()))  # tinted cells were compared too
