@@ -63,9 +63,8 @@ def test_nested_and_concurrent_builders_restore_collection_once_all_end() -> Non
     worker = threading.Thread(target=other)
     worker.start()
     inside.wait(5)
-    with bulk.building():
-        with bulk.building():
-            assert bulk.collection_paused()
+    with bulk.building(), bulk.building():
+        assert bulk.collection_paused()
     assert not gc.isenabled() and bulk.collection_paused()  # the worker still builds
     release.set()
     worker.join(5)

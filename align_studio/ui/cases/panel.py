@@ -27,6 +27,7 @@ from align_studio.ui.cases.detail_form import CaseDetailForm
 from align_studio.ui.cases.empty_states import NoCasesPage, NoMatchPage
 from align_studio.ui.cases.filter_bar import CasesFilterBar
 from align_studio.ui.cases.filter_proxy import CasesFilterProxy
+from align_studio.ui.cases.table_delegate import CasesDelegate
 from align_studio.ui.cases.table_model import CasesTableModel, Column
 from align_studio.ui.undo import UndoStack
 
@@ -148,6 +149,7 @@ class CasesPanel(QWidget):
     def _make_table(self) -> QTableView:
         t = QTableView()
         t.setModel(self.proxy)
+        t.setItemDelegate(CasesDelegate(self.model, self.proxy, t))
         t.setAccessibleName("Cases")
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

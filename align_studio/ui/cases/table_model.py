@@ -219,12 +219,14 @@ class CasesTableModel(QAbstractTableModel):
             if col != Column.VERDICTS:
                 return None
             info = self.info(row)
-            if info.rejected:
-                return self._tints()[1]
-            return self._tints()[0] if info.accepted else None
+            return self.verdict_tint(info) if info.accepted or info.rejected else None
         if role == _ALIGN:
             return _CENTER if col in (Column.CHECKS, Column.VERDICTS) else None
         return self._accessible(row, col)  # AccessibleTextRole
+
+    def verdict_tint(self, info: RowInfo) -> QColor:
+        """The Verdicts cell's background: red when any response was rejected, else green."""
+        return self._tints()[1] if info.rejected else self._tints()[0]
 
     def _tints(self) -> tuple[QColor, QColor]:
         palette = QApplication.palette()

@@ -287,3 +287,30 @@ def test_every_control_has_an_accessible_name(qtbot, panel) -> None:
                if not w.accessibleName() and not (isinstance(w, QAbstractButton) and w.text())
                and w.isVisibleTo(panel) and not isinstance(w.parent(), QComboBox)]
     assert missing == []
+
+
+def test_the_table_delegate_paints_exactly_as_qts(qtbot, panel) -> None:
+    """The cases table paints each cell from the row's cache in one call; it must look
+    exactly as Qt's own delegate painting the model's roles, verdict tints included."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QTableView
+
+    from align_studio.ui.cases.table_delegate import CasesDelegate
+
+    assert isinstance(panel.table.itemDelegate(), CasesDelegate)
+    images = []
+    for delegate in (CasesDelegate(panel.model, panel.proxy), QStyledItemDelegate()):
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(panel.proxy)
+        view.setItemDelegate(delegate)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.resize(900, 400)
+        view.selectRow(0)  # selected, alternate and tinted rows all differ
+        view.show()
+        qtbot.waitExposed(view)
+        images.append(view.grab().toImage())
+    assert images[0] == images[1]
+    infos = [panel.model.info(r) for r in range(panel.model.rowCount())]
+    assert any(i.accepted or i.rejected for i in infos)  # tinted cells were compared too
+    assert any(i.checks for i in infos)  # and centred ones
