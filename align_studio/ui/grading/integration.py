@@ -56,11 +56,12 @@ class GradingIntegration(QObject):
             window.statusBar().addPermanentWidget(w)
             w.hide()
         self._make_actions()
-        # Two steps of opening a spec, each in its own turn: the tabs, then the measures.
-        window.opener.after_open += [self.attach, self.measure_first]
+        # Steps of opening a spec, each in its own turn: the two tabs, then the measures.
+        steps = [self.attach, self.attach_measures, self.measure_first]
+        window.opener.after_open += steps
         if window.editor is not None:  # a spec opened before we were installed
-            self.attach()
-            self.measure_first()
+            for step in steps:
+                step()
         self._enable()
 
     def _make_actions(self) -> None:
@@ -110,26 +111,35 @@ class GradingIntegration(QObject):
 
     # ---- a spec opened -----------------------------------------------------------------
     def attach(self) -> None:
-        """Add the Spec health and Measures tabs to the editor of the spec just opened."""
+        """Add the Spec health tab to the editor of the spec just opened."""
         doc, editor = self.window.doc, self.window.editor
         if doc is None or editor is None:
             return
         from align_studio.ui.preview.integration import reviewer_name
 
         settings = self.window.settings
-        self.lint = LintPanel(doc.session, doc.undo_stack, lambda: reviewer_name(settings))
-        self.measures = MeasuresPanel(doc.session, self.window.workspace, self.window.runner)
-        editor.tabs.addTab(self.lint, icon("ok"), "Spec health")
-        editor.tabs.addTab(self.measures, icon("results"), "Measures")
-        self.lint.sig_jump_requested.connect(self.go_to)
-        self.lint.sig_findings_changed.connect(self._health_tab_text)
-        self._health_tab_text(len([f for f in self.lint.findings if not f.acknowledged]))
-        self.measures.sig_case_requested.connect(self.open_case)
-        self.measures.sig_measured.connect(self._measured)
+        lint = self.lint = LintPanel(doc.session, doc.undo_stack,
+                                     lambda: reviewer_name(settings))
+        editor.tabs.addTab(lint, icon("ok"), "Spec health")
+        lint.sig_jump_requested.connect(self.go_to)
+        lint.sig_findings_changed.connect(self._health_tab_text)
+        self._health_tab_text(len([f for f in lint.findings if not f.acknowledged]))
         # The old editor is deleted later, after the next spec's tabs may be attached: only
         # forget the panels that belonged to it.
-        lint, measures = self.lint, self.measures
-        editor.destroyed.connect(lambda *_: self._detach(lint, measures))
+        editor.destroyed.connect(lambda *_: self._detach(lint, None))
+        self._enable()
+
+    def attach_measures(self) -> None:
+        """Add the Measures tab to the editor of the spec just opened."""
+        doc, editor = self.window.doc, self.window.editor
+        if doc is None or editor is None:
+            return
+        measures = self.measures = MeasuresPanel(doc.session, self.window.workspace,
+                                                 self.window.runner)
+        editor.tabs.addTab(measures, icon("results"), "Measures")
+        measures.sig_case_requested.connect(self.open_case)
+        measures.sig_measured.connect(self._measured)
+        editor.destroyed.connect(lambda *_: self._detach(None, measures))
         self._enable()
 
     def measure_first(self) -> None:
@@ -171,10 +181,10 @@ class GradingIntegration(QObject):
             if preview is not None:
                 preview.refresh()
 
-    def _detach(self, lint: LintPanel, measures: MeasuresPanel) -> None:
-        if self.lint is lint:
+    def _detach(self, lint: LintPanel | None, measures: MeasuresPanel | None) -> None:
+        if lint is not None and self.lint is lint:
             self.lint = None
-        if self.measures is measures:
+        if measures is not None and self.measures is measures:
             self.measures = None
         self._enable()
 

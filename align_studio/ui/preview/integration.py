@@ -70,7 +70,7 @@ class ReviewIntegration(QObject):
         for w in (self.progress, self.cancel_button):
             window.statusBar().addPermanentWidget(w)
             w.hide()
-        window.opener.after_open.append(self.attach)
+        window.opener.after_open += [self.attach, self.attach_results]
         self._enable(False)
 
     def _make_actions(self) -> None:
@@ -134,17 +134,12 @@ class ReviewIntegration(QObject):
         settings = self.window.settings
         self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix,
                                     lambda: reviewer_name(settings))
-        self.matrix_panel = MatrixPanel(session, ctl, ResultsMatrix(session.spec, ctl.live,
-                                                                    matrix.checks))
         editor.tabs.addTab(self.preview, icon("preview"), "Preview")
-        editor.tabs.addTab(self.matrix_panel, icon("results"), "Results")
         self.preview.set_blind(self.blind.isChecked())
-        self.matrix_panel.set_blind(self.blind.isChecked())
         self.preview.sig_message.connect(self._status)
         ctl.sig_message.connect(self._status)
         self.preview.sig_settings_requested.connect(self.window.show_settings)
         self.preview.sig_case_changed.connect(self._preview_moved)
-        self.matrix_panel.sig_case_activated.connect(self.open_case)
         ctl.sig_progress.connect(self._progress)
         ctl.sig_busy_changed.connect(lambda _b: self._enable(True))
         ctl.sig_target_unavailable.connect(
@@ -161,6 +156,18 @@ class ReviewIntegration(QObject):
         editor.destroyed.connect(lambda *_: self._editor_gone(editor_id))
         ctl.load_history()
         self._enable(True)
+
+    def attach_results(self) -> None:
+        """Add the Results tab (the next step of opening a spec, in a turn of its own)."""
+        doc, editor, ctl = self.window.doc, self.window.editor, self.controller
+        if doc is None or editor is None or ctl is None or self.preview is None:
+            return
+        matrix = ResultsMatrix(doc.session.spec, ctl.live, self.preview.matrix.checks)
+        self.matrix_panel = MatrixPanel(doc.session, ctl, matrix)
+        editor.tabs.insertTab(editor.tabs.indexOf(self.preview) + 1, self.matrix_panel,
+                              icon("results"), "Results")
+        self.matrix_panel.set_blind(self.blind.isChecked())
+        self.matrix_panel.sig_case_activated.connect(self.open_case)
 
     def _editor_gone(self, editor_id: int) -> None:
         if editor_id == self._editor_id:  # not a late signal of an earlier spec's editor
