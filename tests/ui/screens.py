@@ -25,7 +25,13 @@ def colours(path: Path) -> int:
 def run_app_in_xvfb(script: Path, workspace: Path, home: Path,
                     timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Start the real app on ``workspace`` in a private Xvfb display, with ``script`` run
-    inside it (ALIGN_STUDIO_TEST_SCRIPT); returns the finished process."""
+    inside it (ALIGN_STUDIO_TEST_SCRIPT); returns the finished process. The first-run
+    welcome counts as seen, so that it covers none of the screens shot."""
+    config = home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    ini = config / "ui.ini"
+    if not ini.exists():
+        ini.write_text("[welcome]\nseen=true\n", encoding="utf-8")
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
                              "-nolisten", "tcp"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from align_studio.domain import Category, Outcome
 from align_studio.editing.session import EditSession
@@ -59,14 +67,21 @@ class CasesFilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of cases shown")
-        lay = QHBoxLayout(self)
+        # Two rows: beside the detail form the table is narrow, and one row cut the search
+        # field's hint and every filter's name short.
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.search_edit, 3)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.count_label)
+        filters = QHBoxLayout()
         for w in (self.category_combo, self.behavior_combo, self.outcome_combo,
                   self.verdict_combo):
-            lay.addWidget(w, 1)
-        lay.addWidget(self.clear_button)
-        lay.addWidget(self.count_label)
+            filters.addWidget(w, 1)
+        filters.addWidget(self.clear_button)
+        lay.addLayout(top)
+        lay.addLayout(filters)
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
                        proxy.layoutChanged, proxy.sig_filters_changed):
             signal.connect(self.update_count)

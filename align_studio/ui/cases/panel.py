@@ -33,8 +33,9 @@ from align_studio.ui.undo import UndoStack
 
 ConfirmDelete = Callable[[QWidget, Case], bool]
 
-_WIDTHS = {Column.ID: 120, Column.CATEGORY: 100, Column.EXPECTED: 80,
-           Column.BEHAVIORS: 130, Column.CHECKS: 56, Column.VERDICTS: 76}
+# Narrow enough to leave the Title column (which stretches) room beside the detail form.
+_WIDTHS = {Column.ID: 110, Column.CATEGORY: 88, Column.EXPECTED: 72,
+           Column.BEHAVIORS: 110, Column.CHECKS: 52, Column.VERDICTS: 64}
 
 
 def ask_delete(parent: QWidget, case: Case) -> bool:
@@ -51,8 +52,8 @@ def ask_delete(parent: QWidget, case: Case) -> bool:
 
 #: The detail form's share of the tab in the default layout (a remembered layout wins), and
 #: the width below which its fields would be cut off.
-DETAIL_SHARE = 0.45
-DETAIL_MIN_WIDTH = 340
+DETAIL_SHARE = 0.42
+DETAIL_MIN_WIDTH = 420
 
 
 class CasesSplitter(QSplitter):

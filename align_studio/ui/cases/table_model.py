@@ -38,7 +38,7 @@ class Column(IntEnum):
 
 
 HEADERS = {
-    Column.ID: "Id", Column.TITLE: "Title or first message", Column.CATEGORY: "Category",
+    Column.ID: "Id", Column.TITLE: "Title", Column.CATEGORY: "Category",
     Column.EXPECTED: "Expected", Column.BEHAVIORS: "Behaviors", Column.CHECKS: "Checks",
     Column.VERDICTS: "Verdicts",
 }
