@@ -18,11 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from align_studio.bulk import building
 from align_studio.domain import FORMAT_VERSION, Problem, Spec, find_problems
 from align_studio.domain.problems import Path as DocPath
 from align_studio.domain.problems import find_raw_problems, problems_from_validation
 from align_studio.storage.atomic import atomic_write, remove_stale_temps
-from align_studio.bulk import building
 from align_studio.storage.errors import (
     NewerFormatError,
     SpecChangedOnDisk,

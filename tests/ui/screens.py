@@ -8,6 +8,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Where every screenshot test writes its images.
+OUT = ROOT / "test-artifacts" / "screenshots"
+#: The docs' copies (the README and user guide show them) change only when asked for
+#: (ALIGN_STUDIO_UPDATE_DOCS=1), so a test run never leaves tracked files modified.
+DOCS = ROOT / ("docs" if os.environ.get("ALIGN_STUDIO_UPDATE_DOCS") == "1"
+               else "test-artifacts/docs") / "screenshots"
+
+
+def check_and_publish(names: list[str], output: str) -> None:
+    """Each of ``names`` was shot and is not blank; copy it to :data:`DOCS`."""
+    import shutil
+
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        png = OUT / f"{name}.png"
+        assert png.exists(), output
+        assert colours(png) > 12, f"{png} looks blank"
+        shutil.copyfile(png, DOCS / png.name)
 
 
 def colours(path: Path) -> int:

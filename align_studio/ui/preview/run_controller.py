@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from align_studio.domain import Target
 from align_studio.editing.session import EditSession
-from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.batching import FLUSH_INTERVAL
+from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.run_process import ProcessRunHandle, RunRequest, RunWorker
 from align_studio.providers.runner import Job, RunEnded, build_jobs
 from align_studio.review.estimate import Estimate, estimate_run, history_from_rows

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.screens import colours as _colours
-from tests.ui.screens import run_app_in_xvfb
+from tests.ui.screens import OUT, check_and_publish, run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
-OUT = ROOT / "test-artifacts" / "screenshots"
 NAMES = ["10-preview-streaming", "11-preview-judged", "12-results", "13-preview-blind"]
 
 SPEC = """\
@@ -183,7 +181,4 @@ def test_preview_and_results_screenshots(tmp_path: Path) -> None:
     script.write_text(SCRIPT.format(out=str(OUT), spec=str(spec)))
     run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
-    for name in NAMES:
-        png = OUT / f"{name}.png"
-        assert png.exists(), run.stdout + run.stderr
-        assert _colours(png) > 12, f"{png} looks blank"
+    check_and_publish(NAMES, run.stdout + run.stderr)
