@@ -59,7 +59,7 @@ class SpecEditor(QSplitter):
         # One step per tab: the window opens a large spec one step per turn of its event
         # loop (see ui/opening.py), so that none of them freezes it.
         self._steps = [self._add_overview, self._add_behaviors, self._add_cases,
-                       self._add_targets, self._finish]
+                       self._add_targets, self._polish_cases, self._finish]
         if not staged:
             while self.build_next():
                 pass
@@ -81,6 +81,11 @@ class SpecEditor(QSplitter):
     def _add_cases(self) -> None:
         self.cases = _cases_panel(self.doc, self)
         self.tabs.addTab(self.cases, icon("cases"), "Cases")
+
+    def _polish_cases(self) -> None:
+        # The Cases tab is the heaviest to show for the first time (style polish of its
+        # many controls): done here, in a turn of its own, its first show only paints.
+        self.cases.ensurePolished()
 
     def _add_targets(self) -> None:
         self.targets = TargetsPanel(self.doc.session, self.doc.undo_stack)
