@@ -74,13 +74,10 @@ class MainWindow(QMainWindow):
         """After the first paint: import the heavier layers on a worker, then add their
         menus, scan the workspace and offer pending recoveries."""
         self._add_icons()
-        # An application-wide Python event filter makes every event cross into Python
-        # (and Qt build its Python types); not needed before the first paint.
         from align_studio.ui.undo_keys import UndoKeysFilter
         from align_studio.ui.warmup import import_modules
 
         self._undo_keys = UndoKeysFilter(self, [self.actions.undo, self.actions.redo])
-        QApplication.instance().installEventFilter(self._undo_keys)
         self.runner.run(import_modules, lambda _r: self._finish_start(),
                         lambda _exc: self._finish_start(), lane="warm-up")
 
