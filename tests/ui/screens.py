@@ -16,6 +16,21 @@ DOCS = ROOT / ("docs" if os.environ.get("ALIGN_STUDIO_UPDATE_DOCS") == "1"
                else "test-artifacts/docs") / "screenshots"
 
 
+#: Put before a screenshot script: ``grab(widget, name)`` saves the window as the screen
+#: shows it to ``OUT/<name>.png`` (the script defines ``OUT``; the app, ``app``).
+GRAB = """
+def grab(widget, name):
+    app.processEvents()
+    widget.repaint()
+    app.processEvents()
+    pix = widget.screen().grabWindow(widget.winId())
+    if pix.isNull() or pix.width() < 10:
+        pix = widget.grab()
+    pix.save(f"{OUT}/{name}.png")
+    print("SHOT", name, flush=True)
+"""
+
+
 def check_and_publish(names: list[str], output: str) -> None:
     """Each of ``names`` was shot and is not blank; copy it to :data:`DOCS`."""
     import shutil

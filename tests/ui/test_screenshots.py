@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.screens import OUT, check_and_publish, run_app_in_xvfb
+from tests.ui.screens import GRAB, OUT, check_and_publish, run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,16 +22,6 @@ from PySide6.QtGui import QGuiApplication
 from align_studio.ui.settings_dialog import SettingsDialog
 
 OUT = {out!r}
-
-def grab(widget, name):
-    app.processEvents()
-    widget.repaint()
-    app.processEvents()
-    pix = widget.screen().grabWindow(widget.winId())
-    if pix.isNull() or pix.width() < 10:
-        pix = widget.grab()
-    pix.save(f"{{OUT}}/{{name}}.png")
-    print("SHOT", name, flush=True)
 
 def shots():
     panel = window.workspace_panel
@@ -62,7 +52,7 @@ def test_screenshots_of_each_screen(tmp_path: Path) -> None:
     workspace = tmp_path / "specs"
     shutil.copytree(ROOT / "specs", workspace, ignore=shutil.ignore_patterns(".align-studio"))
     script = tmp_path / "shots.py"
-    script.write_text(SCRIPT.format(out=str(OUT)))
+    script.write_text(GRAB + SCRIPT.format(out=str(OUT)))
     run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     check_and_publish(["1-overview", "2-behaviors", "3-cases", "4-targets", "5-settings"],

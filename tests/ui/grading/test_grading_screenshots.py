@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.screens import OUT, check_and_publish, run_app_in_xvfb
+from tests.ui.screens import GRAB, OUT, check_and_publish, run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
 NAMES = ["6-spec-health", "7-agreement", "8-coverage", "9-drift"]
@@ -22,16 +22,6 @@ SCRIPT = """
 from PySide6.QtCore import QTimer
 
 OUT = {out!r}
-
-def grab(widget, name):
-    app.processEvents()
-    widget.repaint()
-    app.processEvents()
-    pix = widget.screen().grabWindow(widget.winId())
-    if pix.isNull() or pix.width() < 10:
-        pix = widget.grab()
-    pix.save(f"{{OUT}}/{{name}}.png")
-    print("SHOT", name, flush=True)
 
 def when(ready, then, tries=200):
     if ready() or tries <= 0:
@@ -129,7 +119,7 @@ def test_screenshots_of_the_measures(tmp_path: Path) -> None:
                                                           "category: expected"),
         encoding="utf-8")
     script = tmp_path / "shots.py"
-    script.write_text(SCRIPT.format(out=str(OUT)))
+    script.write_text(GRAB + SCRIPT.format(out=str(OUT)))
     run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     check_and_publish(NAMES, run.stdout + run.stderr)

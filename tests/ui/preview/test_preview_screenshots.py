@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.screens import OUT, check_and_publish, run_app_in_xvfb
+from tests.ui.screens import GRAB, OUT, check_and_publish, run_app_in_xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
 NAMES = ["10-preview-streaming", "11-preview-judged", "12-results", "13-preview-blind"]
@@ -92,16 +92,6 @@ store.add(profile_from_preset("shop-gateway", "custom", base_url=server.url, key
                                       "mistral-small": {{"input": 0.2, "output": 0.6}}}}))
 store.save()
 
-def grab(widget, name):
-    app.processEvents()
-    widget.repaint()
-    app.processEvents()
-    pix = widget.screen().grabWindow(widget.winId())
-    if pix.isNull() or pix.width() < 10:
-        pix = widget.grab()
-    pix.save(f"{{OUT}}/{{name}}.png")
-    print("SHOT", name, flush=True)
-
 def wait(ms):
     end = time.monotonic() + ms / 1000
     while time.monotonic() < end:
@@ -178,7 +168,7 @@ def test_preview_and_results_screenshots(tmp_path: Path) -> None:
     spec = workspace / "support-assistant.yaml"
     spec.write_text(spec_text(), encoding="utf-8")
     script = tmp_path / "shots.py"
-    script.write_text(SCRIPT.format(out=str(OUT), spec=str(spec)))
+    script.write_text(GRAB + SCRIPT.format(out=str(OUT), spec=str(spec)))
     run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     check_and_publish(NAMES, run.stdout + run.stderr)

@@ -4,7 +4,6 @@ docs/screenshots/ (the user guide shows them)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -14,14 +13,8 @@ from align_studio.domain.base import Severity, Verdict
 from align_studio.storage.specfile import SpecFile
 from align_studio.versions import save_version
 from tests.conftest import ROOT
-from tests.ui.screens import colours as _colours
-from tests.ui.screens import run_app_in_xvfb
+from tests.ui.screens import GRAB, OUT, check_and_publish, run_app_in_xvfb
 
-OUT = ROOT / "test-artifacts" / "screenshots"
-# The docs' copies change only when asked for (ALIGN_STUDIO_UPDATE_DOCS=1), so a test run
-# never leaves tracked files modified.
-DOCS = ROOT / ("docs" if os.environ.get("ALIGN_STUDIO_UPDATE_DOCS") == "1"
-               else "test-artifacts/docs") / "screenshots"
 NAMES = ("20-history-compare", "21-export-bundle")
 
 SCRIPT = """
@@ -29,18 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 OUT = {out!r}
-DOCS = {docs!r}
-
-def grab(widget, name):
-    app.processEvents()
-    widget.repaint()
-    app.processEvents()
-    pix = widget.screen().grabWindow(widget.winId())
-    if pix.isNull() or pix.width() < 10:
-        pix = widget.grab()
-    for folder in (OUT, DOCS):
-        pix.save(f"{{folder}}/{{name}}.png")
-    print("SHOT", name, flush=True)
 
 def export_shot():
     exchange = window.versions.exchange
@@ -95,17 +76,14 @@ def test_history_and_export_screenshots(tmp_path: Path) -> None:
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed: no real X window for screenshots")
     OUT.mkdir(parents=True, exist_ok=True)
-    DOCS.mkdir(parents=True, exist_ok=True)
     workspace = tmp_path / "specs"
     shutil.copytree(ROOT / "specs", workspace, ignore=shutil.ignore_patterns(".align-studio"))
     spec = workspace / "customer-support.yaml"
     _two_versions(spec)
     script = tmp_path / "shots.py"
-    script.write_text(SCRIPT.format(out=str(OUT), docs=str(DOCS), spec=str(spec),
-                                    bundle=str(tmp_path / "handover.zip"), names=NAMES))
+    script.write_text(GRAB + SCRIPT.format(out=str(OUT), spec=str(spec),
+                                           bundle=str(tmp_path / "handover.zip"),
+                                           names=NAMES))
     run = run_app_in_xvfb(script, workspace, tmp_path / "h", timeout=90)
     assert run.returncode == 0, run.stdout + run.stderr
-    for name in NAMES:
-        png = OUT / f"{name}.png"
-        assert png.exists(), run.stdout + run.stderr
-        assert _colours(png) > 12, f"{png} looks blank"
+    check_and_publish(list(NAMES), run.stdout + run.stderr)
