@@ -96,6 +96,23 @@ class Actions:
             out.append(menu)
         return out
 
+    def add_menu(self, window: QMainWindow, title: str,
+                 actions: list[QAction | None]) -> QMenu:
+        """A menu added later (by a layer installed after the first paint): placed before
+        Help, which stays last, and listed in the keyboard shortcuts."""
+        menu = QMenu(title, window)
+        for a in actions:
+            menu.addSeparator() if a is None else menu.addAction(a)
+        bar = window.menuBar()
+        help_menu = next((m.menuAction() for m in bar.findChildren(QMenu)
+                          if m.title() == "&Help"), None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu, menu)
+        else:
+            bar.addMenu(menu)
+        self.menus.insert(len(self.menus) - 1, (title, list(actions)))
+        return menu
+
     def by_menu(self) -> list[tuple[str, list[QAction]]]:
         """Menu titles and their actions, for the shortcuts list."""
         return [(t.replace("&", ""), [a for a in acts if a is not None])

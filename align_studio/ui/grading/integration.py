@@ -91,15 +91,7 @@ class GradingIntegration(QObject):
         self.menu_actions: list[QAction | None] = [
             self.judge_settings, None, self.grade_checks, self.grade_judge,
             self.cancel_grading, None, self.show_health, self.show_measures]
-        menu = w.menuBar().addMenu("&Grading")
-        help_menu = next((m.menuAction() for m in w.menuBar().findChildren(type(menu))
-                          if m.title() == "&Help"), None)
-        if help_menu is not None:  # keep Help last
-            w.menuBar().insertMenu(help_menu, menu)
-        for a in self.menu_actions:
-            menu.addSeparator() if a is None else menu.addAction(a)
-        menus = w.actions.menus  # type: ignore[attr-defined]  # MainWindow.actions: Actions
-        menus.insert(len(menus) - 1, ("&Grading", list(self.menu_actions)))
+        w.actions.add_menu(w, "&Grading", self.menu_actions)
 
     def _enable(self) -> None:
         on = self.window.doc is not None

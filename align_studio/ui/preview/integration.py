@@ -101,15 +101,7 @@ class ReviewIntegration(QObject):
         self.show_results = make("&Results", ["Ctrl+6"], lambda: self._show_tab("results"))
         self.menu_actions = [self.run_case, self.run_selected, self.run_all, self.cancel_run,
                              None, self.blind, None, self.show_preview, self.show_results]
-        menu = w.menuBar().addMenu("&Run")
-        help_menu = next((m.menuAction() for m in w.menuBar().findChildren(type(menu))
-                          if m.title() == "&Help"), None)
-        if help_menu is not None:  # keep Help last
-            w.menuBar().insertMenu(help_menu, menu)
-        for a in self.menu_actions:
-            menu.addSeparator() if a is None else menu.addAction(a)
-        menus = w.actions.menus  # type: ignore[attr-defined]  # MainWindow.actions: Actions
-        menus.insert(len(menus) - 1, ("&Run", list(self.menu_actions)))  # for the shortcuts list
+        w.actions.add_menu(w, "&Run", self.menu_actions)  # type: ignore[attr-defined]
 
     def _enable(self, on: bool) -> None:
         busy = self.controller is not None and self.controller.busy
