@@ -113,7 +113,6 @@ def main() -> int:
             app.processEvents()
         answered = review.matrix_panel.model.answered_count()
         stats = server.stats()
-        batcher_events = "n/a"
         review.controller.close()
         window.doc.undo_stack.setClean()
         window.close()
@@ -128,7 +127,6 @@ def main() -> int:
     print(f"ratio           {wall / ideal:.3f}  (bar: 1.5)")
     print(f"longest stall   {stall['max']:.1f} ms over {stall['ticks']} timer turns "
           "(bar: 50 ms)")
-    del batcher_events
     if stalls:
         print(f"stalls > 25 ms  {stalls[:12]} (s after start, ms)")
     ok = answered == jobs and wall <= 1.5 * ideal and stall["max"] <= 50

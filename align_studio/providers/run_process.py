@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from align_studio.providers.batching import DeltaBatcher
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import Event, Job, RunEnded, RunHandle, Runner, RunSummary
 
@@ -302,8 +303,6 @@ class _Child:
         return self.stores[workspace]
 
     def start(self, req: RunRequest) -> None:
-        from align_studio.providers.batching import DeltaBatcher
-
         logging.getLogger().setLevel(req.log_level)
         batcher = DeltaBatcher()
         try:
@@ -318,7 +317,7 @@ class _Child:
         threading.Thread(target=self.forward, args=(req.run_id, handle, batcher),
                          name="align-studio-run-events", daemon=True).start()
 
-    def forward(self, run_id: str, handle: RunHandle, batcher: Any) -> None:
+    def forward(self, run_id: str, handle: RunHandle, batcher: DeltaBatcher) -> None:
         """Send the run's events in batches until it ends, then say it ended."""
         try:
             while True:
