@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
 from align_studio.grading.coverage import coverage

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 
 def launch(argv: list[str]) -> int:
@@ -14,11 +12,7 @@ def launch(argv: list[str]) -> int:
     parser.add_argument("--smoke-test", action="store_true",
                         help="start offscreen, show each main screen, exit 0")
     args = parser.parse_args(argv)
-    if importlib.util.find_spec("align_studio.ui.app") is not None:
-        from align_studio.ui.app import run_app
+    # Qt is imported here, at the one way from the command line into the desktop app.
+    from align_studio.ui.app import run_app
 
-        return run_app(args.workspace, smoke_test=args.smoke_test)
-    # Until the desktop app lands, show what it would open.
-    from align_studio.cli.specs import print_workspace
-
-    return print_workspace(Path(args.workspace or "specs"))
+    return run_app(args.workspace, smoke_test=args.smoke_test)

@@ -8,7 +8,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
 from align_studio.providers.presets import PRESETS
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
 from align_studio.domain import (
     Behavior,
     BehaviorKind,
@@ -119,20 +119,6 @@ def describe_spec(s: Spec) -> str:
     for t in s.targets:
         lines.append(f"  {t.id:<24} {t.provider} / {t.model}")
     return "\n".join(lines)
-
-
-def print_workspace(root: Path) -> int:
-    """Print a summary line per spec of a workspace."""
-    ws = Workspace(root)
-    summaries = ws.summaries()
-    print(f"Workspace {ws.root} — {len(summaries)} spec(s)")
-    for s in summaries:
-        if s.error:
-            print(f"  {s.name:<32} cannot be opened: {s.error}")
-        else:
-            print(f"  {s.name:<32} {s.status:<10} {s.behaviors:>3} behaviors "
-                  f"{s.cases:>4} cases {s.judged:>4} judged  {s.title}")
-    return EXIT_OK
 
 
 @command("new", "write a starter spec")

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
 from align_studio.providers.secrets import Keychain, SecretsError
 from align_studio.storage import SpecLoadError
 from align_studio.storage.errors import SpecChangedOnDisk

@@ -1,9 +1,11 @@
 """The wheel bar: build it, install it into a fresh virtual environment, run it from there.
 
-The environment sees the system's site-packages (so PySide6 and the other dependencies are
-not downloaded again), but Align Studio itself can only come from the wheel: the commands
-run outside the source tree, without PYTHONPATH, and the test checks where the package was
-imported from. Also checks what the wheel contains and the desktop files in resources/.
+The environment sees no system site-packages. Its dependencies come from the environment
+running the tests (a ``.pth`` line adds that environment's site-packages folder, so nothing is
+downloaded again and nothing installed by hand outside it is seen), but Align Studio itself
+can only come from the wheel: the test environment's editable install is a finder that a
+bare ``.pth`` path line does not activate, the commands run outside the source tree without
+PYTHONPATH, and the test checks where the package was imported from. Also checks what the wheel contains and the desktop files in resources/.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -48,8 +51,13 @@ def test_wheel_installs_and_passes_the_smoke_test(tmp_path: Path) -> None:
     assert not any(n.startswith(("tests/", "bench/", "specs/")) for n in names)
 
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = subprocess.run([str(py), "-c", purelib], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    deps = sysconfig.get_path("purelib")  # the test environment's packages, not the system's
+    Path(site, "test-dependencies.pth").write_text(deps + "\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
                     "-q", str(wheel)], check=True, cwd=tmp_path, env=_env(tmp_path),
                    timeout=120)
