@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_USAGE, command
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from align_studio.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
+from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import (
