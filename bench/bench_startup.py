@@ -1,5 +1,9 @@
 """Start-up time: process start → first painted main window, app vs. a bare QMainWindow.
 
+The app is started through the ``align-studio`` command installed beside this interpreter —
+what a user types — with a probe (``startup_probe/sitecustomize.py``) that prints a line at
+the window's first paint; the bare window prints the same line from the same event.
+
 Each variant runs as a fresh subprocess several times; the parent times from just before
 it spawns the child to the moment the child reports the first paint of its main window
 (an event filter prints a line on its first Paint event, in both variants alike), so
@@ -57,34 +61,26 @@ w.show()
 app.exec()
 """
 
-APP = _CLOCK + r"""
-import sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-import align_studio.ui.main_window as mw
-_orig_init = mw.MainWindow.__init__
-class First(QObject):
-    def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Type.Paint:  # the window's first paint pass starts now
-            print("PAINTED", flush=True)
-            QTimer.singleShot(0, lambda: QApplication.instance().exit(0))
-            obj.removeEventFilter(self)
-        return False
-def init(self, *a, **k):
-    _orig_init(self, *a, **k)
-    self._bench_first = First(); self.installEventFilter(self._bench_first)
-mw.MainWindow.__init__ = init  # the benchmark's own probe; the app has no such hook
-from align_studio.ui.app import run_app
-sys.exit(run_app(sys.argv[1]))
-"""
+#: The probe that makes the real command report its first paint (see its docstring).
+PROBE = Path(__file__).resolve().parent / "startup_probe"
 
 
-def _run(code: str, args: list[str], env: dict[str, str], display: str | None) -> float:
+def app_command() -> list[str]:
+    """The ``align-studio`` command installed beside this interpreter, as a user starts it."""
+    exe = Path(sys.executable).parent / ("align-studio.exe" if os.name == "nt"
+                                          else "align-studio")
+    if not exe.is_file():
+        raise SystemExit(f"{exe} is missing: install Align Studio into this environment "
+                         "(python3 dev.py run does)")
+    return [str(exe)]
+
+
+def _run(command: list[str], env: dict[str, str], display: str | None) -> float:
     e = dict(env)
     if display:
         e["DISPLAY"] = display
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], env=e, cwd=ROOT,
+    proc = subprocess.Popen(command, env=e, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -109,7 +105,7 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
 def measure(runs: int = 11) -> dict[str, dict[str, float]]:
     """Median seconds to first paint per platform: bare, app and their ratio."""
     home = tempfile.mkdtemp(prefix="align-bench-")
-    env = dict(os.environ, ALIGN_STUDIO_HOME=home, PYTHONPATH=str(ROOT),
+    env = dict(os.environ, ALIGN_STUDIO_HOME=home, PYTHONPATH=str(PROBE),
                PYTHONPYCACHEPREFIX=str(Path(home) / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     results: dict[str, dict[str, float]] = {}
@@ -122,12 +118,13 @@ def measure(runs: int = 11) -> dict[str, dict[str, float]]:
     try:
         for name, display in platforms:
             e = dict(env, QT_QPA_PLATFORM="xcb" if display else "offscreen")
-            _run(BARE, [], e, display)  # warm the file cache once
-            _run(APP, [workspace], e, display)
+            bare_cmd, app_cmd = [sys.executable, "-c", BARE], [*app_command(), workspace]
+            _run(bare_cmd, e, display)  # warm the file cache and the bytecode once
+            _run(app_cmd, e, display)
             bare, app = [], []
             for _ in range(runs):  # interleaved, so drift hits both alike
-                bare.append(_run(BARE, [], e, display))
-                app.append(_run(APP, [workspace], e, display))
+                bare.append(_run(bare_cmd, e, display))
+                app.append(_run(app_cmd, e, display))
             b, a = statistics.median(bare), statistics.median(app)
             results[name] = {"bare": b, "app": a, "ratio": a / b}
     finally:
