@@ -18,18 +18,21 @@ were not saved as a version stay unsaved edits in the file, merged with the remo
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dulwich.diff_tree import tree_changes
+from dulwich.objects import ObjectID
 
 from align_studio.domain import Spec
 from align_studio.providers.secrets import Keychain
 from align_studio.storage.atomic import atomic_write
 from align_studio.storage.errors import SpecLoadError
 from align_studio.storage.specfile import SpecFile
+from align_studio.versions.incoming import quarantine
 from align_studio.versions.merge import Conflict, Custom, MergeResult, merge3, resolve
 from align_studio.versions.remote import (
     DEFAULT_REMOTE,
@@ -42,6 +45,12 @@ from align_studio.versions.remote import (
 )
 from align_studio.versions.repo import WorkspaceRepo, identity
 from align_studio.versions.spectext import decode, is_spec_path, patch_spec_text, spec_from_text
+from align_studio.versions.treecheck import (
+    MAX_BLOB_BYTES,
+    UnsafeTree,
+    check_history,
+    path_problem,
+)
 
 
 @dataclass
@@ -102,24 +111,35 @@ class _PullPlan:
 
 
 def fetch(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
-          credentials: Credentials | None = None, keychain: Keychain | None = None
-          ) -> bytes | None:
-    """Fetch the remote's branch; returns its commit (None when the remote is empty)."""
+          credentials: Credentials | None = None, keychain: Keychain | None = None,
+          max_blob: int = MAX_BLOB_BYTES) -> bytes | None:
+    """Fetch the remote's branch; returns its commit (None when the remote is empty).
+
+    What the remote sends waits in quarantine until every new commit passed
+    :func:`check_history`; a refused fetch raises :class:`UnsafeTree` (naming the commit
+    and path) and leaves objects, refs and files as they were.
+    """
     url = remote_url(repo, remote)
     creds = credentials or credentials_for(url, keychain)
     client, path = client_for(url, creds)
-    try:
-        result = client.fetch(path, repo.repo)
-    except Exception as exc:  # noqa: BLE001 - network and protocol errors of every kind
-        raise describe_failure(exc, url, "fetching from") from None
-    refs = result.refs
     branch = repo.branch_ref()
-    sha = refs.get(branch)
-    if sha is None:
-        target = (result.symrefs or {}).get(b"HEAD")
-        sha = refs.get(target) if target else None
-    if sha is None:
-        return None
+    with repo.lock, quarantine(repo.repo) as q:
+        try:
+            result = client.fetch(path, q, determine_wants=q.wants(branch))  # type: ignore[arg-type]
+        except SyncError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - network and protocol errors of every kind
+            raise describe_failure(exc, url, "fetching from") from None
+        refs = result.refs
+        sha = refs.get(branch)
+        if sha is None:
+            target = (result.symrefs or {}).get(b"HEAD")
+            sha = refs.get(target) if target else None
+        if sha is None:
+            return None
+        main = repo.repo.object_store
+        check_history(q.object_store, [sha], lambda c: ObjectID(c) in main, max_blob=max_blob)
+        q.publish()
     name = branch.rsplit(b"/", 1)[-1]
     repo.repo.refs[b"refs/remotes/" + remote.encode() + b"/" + name] = sha
     return sha
@@ -127,10 +147,16 @@ def fetch(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
 
 def pull(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *, author: str,
          email: str | None = None, credentials: Credentials | None = None,
-         keychain: Keychain | None = None) -> PullResult:
-    """Bring the remote's versions in (see the module text); conflicts wait for choices."""
+         keychain: Keychain | None = None, max_blob: int = MAX_BLOB_BYTES) -> PullResult:
+    """Bring the remote's versions in (see the module text); conflicts wait for choices.
+
+    Every commit received is checked first (:mod:`treecheck`): a path that would leave
+    the workspace or enter ``.git``, a link, a submodule or an oversized file refuses the
+    whole pull, before any file or ref changes.
+    """
     with repo.lock:
-        theirs = fetch(repo, remote, credentials=credentials, keychain=keychain)
+        theirs = fetch(repo, remote, credentials=credentials, keychain=keychain,
+                       max_blob=max_blob)
         head = repo.head()
         label = f"{remote}/{repo.branch_ref().rsplit(b'/', 1)[-1].decode()}"
         if theirs is None:
@@ -227,6 +253,8 @@ def _apply(repo: WorkspaceRepo, plan: _PullPlan, choices: Mapping[str, Any], aut
             raise SyncError("the workspace got a new version since the pull started; pull "
                             "again")
         for f in plan.files:
+            _check_target(repo, plan.remote, f.path)
+        for f in plan.files:
             if repo.working_bytes(f.path) != f.working:
                 raise SyncError(f"{f.path.decode()} changed on disk since the pull started; "
                                 "pull again")
@@ -275,6 +303,18 @@ def _blob_id(content: bytes | None) -> bytes | None:
     from dulwich.objects import Blob
 
     return None if content is None else Blob.from_string(content).id
+
+
+def _check_target(repo: WorkspaceRepo, commit: bytes, path: bytes) -> None:
+    """A last guard before writing: the file lands inside the work tree, outside .git."""
+    problem = path_problem(path)
+    if problem is None:
+        target = repo.fs_path(path).resolve()
+        git_dir = (repo.root / ".git").resolve()
+        if not target.is_relative_to(repo.root) or target.is_relative_to(git_dir):
+            problem = "it would be written outside the work tree or into .git"
+    if problem:
+        raise UnsafeTree(commit, path, problem)
 
 
 def _write_working(repo: WorkspaceRepo, f: _FilePlan, data: dict[str, Any] | None) -> None:
@@ -339,15 +379,30 @@ def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
 
 
 def clone(url: str, folder: str, *, credentials: Credentials | None = None,
-          keychain: Keychain | None = None) -> WorkspaceRepo:
-    """Make a local workspace from a remote one (the folder must not exist or be empty)."""
+          keychain: Keychain | None = None, max_blob: int = MAX_BLOB_BYTES) -> WorkspaceRepo:
+    """Make a local workspace from a remote one (the folder must not exist).
+
+    Files are written only after every received commit passed :func:`check_history`; a
+    refused clone removes the folder it made and raises :class:`UnsafeTree`.
+    """
     creds = credentials or credentials_for(url, keychain)
     client, path = client_for(url, creds)
     try:
-        repo = client.clone(path, folder, mkdir=True, checkout=True, origin=DEFAULT_REMOTE,
+        repo = client.clone(path, folder, mkdir=True, checkout=False, origin=DEFAULT_REMOTE,
                             origin_url=url)
     except Exception as exc:  # noqa: BLE001
         raise describe_failure(exc, url, "cloning") from None
+    try:
+        refs = repo.refs.as_dict()
+        tips = [sha for ref, sha in refs.items()
+                if ref == b"HEAD" or ref.startswith((b"refs/heads/", b"refs/remotes/"))]
+        check_history(repo.object_store, tips, lambda c: False, max_blob=max_blob)
+        if b"HEAD" in refs:
+            repo.get_worktree().reset_index(config=repo.get_config_stack())
+    except BaseException:
+        repo.close()
+        shutil.rmtree(folder, ignore_errors=True)  # the folder is ours: clone made it
+        raise
     out = WorkspaceRepo(repo, Path(folder))
     out.ensure_gitignore()
     return out

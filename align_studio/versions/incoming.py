@@ -1,0 +1,94 @@
+"""Fetch into quarantine: what a remote sends waits in a temporary store until it is checked.
+
+Like git's receive quarantine, the objects of a fetch land in ``.git/objects/incoming-*``,
+a store of its own that sees the workspace's objects as an alternate (so thin packs and
+negotiation work as usual). Only when :func:`~align_studio.versions.treecheck.check_history`
+accepts every new commit are the packs moved into the workspace's store; a refused fetch
+deletes the folder and leaves ``.git`` as it was: no object, no ref.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from dulwich.object_store import DiskObjectStore
+from dulwich.objects import ObjectID
+from dulwich.repo import Repo
+
+from align_studio.versions.remote import SyncError
+
+
+class Quarantine:
+    """What dulwich's ``GitClient.fetch`` needs of a target, over a temporary store."""
+
+    def __init__(self, repo: Repo, path: str) -> None:
+        self._repo = repo
+        self.path = path
+        self.main_store = repo.object_store
+        self.object_store = DiskObjectStore.init(path)
+        # The workspace's objects are visible (read-only) for deltas and negotiation.
+        self.object_store.add_alternate_path(self.main_store.path)  # type: ignore[attr-defined]
+        self.object_format = repo.object_format
+
+    def get_graph_walker(self, heads: Any = None) -> Any:
+        """What we have, as the workspace's refs say (the server sends only the rest)."""
+        return self._repo.get_graph_walker(heads)
+
+    def update_shallow(self, new_shallow: Any, new_unshallow: Any) -> None:
+        """A shallow history is never asked for; a server that sends one is refused."""
+        if new_shallow or new_unshallow:
+            raise SyncError("the remote sent a shallow history, which Align Studio does "
+                            "not take; nothing was changed")
+
+    def _change_object_format(self, name: str) -> None:
+        raise SyncError(f"the remote uses the object format {name}, which this workspace "
+                        "does not; nothing was changed")
+
+    def wants(self, branch: bytes) -> Callable[..., list[bytes]]:
+        """Ask only for the branch (or the remote's HEAD), and only when it is new."""
+        def determine(refs: Mapping[bytes, bytes], depth: int | None = None) -> list[bytes]:
+            sha = refs.get(branch) or refs.get(b"HEAD")
+            return [sha] if sha is not None and ObjectID(sha) not in self.object_store else []
+        return determine
+
+    def publish(self) -> None:
+        """Move the checked objects into the workspace's store (indexes last)."""
+        self.close()  # no open pack file while it moves (Windows refuses that)
+        main = str(self.main_store.path)  # type: ignore[attr-defined]
+        pack_dir = os.path.join(self.path, "pack")
+        names = [n for n in os.listdir(pack_dir) if not n.startswith(("tmp", "incoming"))]
+        for name in sorted(names, key=lambda n: n.endswith(".idx")):
+            os.replace(os.path.join(pack_dir, name), os.path.join(main, "pack", name))
+        for sub in os.listdir(self.path):
+            if len(sub) != 2 or not os.path.isdir(os.path.join(self.path, sub)):
+                continue
+            os.makedirs(os.path.join(main, sub), exist_ok=True)
+            for name in os.listdir(os.path.join(self.path, sub)):
+                os.replace(os.path.join(self.path, sub, name), os.path.join(main, sub, name))
+
+    def close(self) -> None:
+        """Release the temporary store's open files."""
+        for store in (self.object_store, *self.object_store.alternates):
+            close = getattr(store, "close", None)
+            if close is not None and store is not self.main_store:
+                close()
+
+
+@contextmanager
+def quarantine(repo: Repo) -> Iterator[Quarantine]:
+    """A quarantine store inside the repository's objects folder, removed on exit."""
+    objects = str(repo.object_store.path)  # type: ignore[attr-defined]
+    path = tempfile.mkdtemp(prefix="incoming-", dir=objects)
+    q: Quarantine | None = None
+    try:
+        q = Quarantine(repo, path)  # init accepts the empty folder mkdtemp made
+        yield q
+    finally:
+        if q is not None:
+            q.close()
+        shutil.rmtree(path, ignore_errors=True)
