@@ -12,6 +12,14 @@ requests take the same path so that retries and error messages are the same. The
 ``openai`` package is used to list models (:func:`list_models`). Both are always given an
 explicit base URL and key, so ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` in the environment
 can never redirect a request.
+
+Nothing a server sends can exhaust memory or keep a request open for ever: an answer is cut
+at the endpoint's ``max_answer_chars`` (an error of kind ``truncated`` that keeps the text
+so far), a stream that sends no answer data for ``timeout`` seconds ends even if it keeps
+sending SSE comments or empty lines, and every attempt ends by its ``deadline``. Error
+bodies are read up to :data:`ERROR_BODY_BYTES` and redacted (the endpoint's key, and
+anything key-like) before they reach a message. Answer text is repaired of lone UTF-16
+surrogates (see :mod:`align_studio.safetext`); ``Completion.repaired`` counts them.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,13 +47,23 @@ from align_studio.providers.errors import (
     from_status,
     seconds,
 )
-from align_studio.providers.sse import SSEDecoder
+from align_studio.providers.redact import redact, remember_secret
+from align_studio.providers.sse import SSEDecoder, SSEOverflow
+from align_studio.safetext import StreamRepair, repair
 
 #: The longest wait between two attempts, whatever ``Retry-After`` asks for.
 MAX_RETRY_DELAY = 60.0
 BACKOFF_BASE = 0.5
 #: How long to wait for the end of a body after ``[DONE]`` before dropping the connection.
 DRAIN_TIMEOUT = 0.5
+#: How much of an error response is read (the rest is never needed for a message).
+ERROR_BODY_BYTES = 64 * 1024
+#: The idle timer is pushed back at most once per this share of the idle time, so a fast
+#: stream costs one timer update per ~20th of it, not one per event; a stream that stops
+#: sending data times out between 95 % and 100 % of ``timeout``.
+_IDLE_SLACK = 0.05
+#: The key the CLI sends when none is needed: not a secret to mask.
+NO_KEY = "no-key"
 
 DeltaCallback = Callable[[str], None]
 RetryCallback = Callable[[float, str], None]
@@ -65,6 +83,7 @@ class Completion:
     tokens_estimated: bool = False
     malformed: int = 0  # SSE blocks skipped because they could not be read
     attempts: int = 1
+    repaired: int = 0  # lone surrogates the server sent, replaced by U+FFFD
 
     @property
     def note(self) -> str | None:
@@ -111,6 +130,8 @@ class ChatClient:
         self.endpoint = endpoint
         self.concurrency = max(concurrency or endpoint.concurrency, 1)
         host = urlsplit(endpoint.base_url).hostname or ""
+        if endpoint.api_key != NO_KEY:
+            remember_secret(endpoint.api_key)  # masked in every message and log from now on
         # Proxies and CA bundles from the environment, except for loopback servers
         # (a corporate HTTP_PROXY must not swallow a local Ollama).
         self._trust_env = host not in _LOOPBACK
@@ -139,7 +160,7 @@ class ChatClient:
     def _timeout(endpoint: Endpoint) -> httpx.Timeout:
         return httpx.Timeout(endpoint.timeout, connect=min(endpoint.timeout, 15.0), pool=None)
 
-    async def __aenter__(self) -> ChatClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -209,25 +230,45 @@ class ChatClient:
                        ) -> Completion:
         url = ep.url + "/chat/completions"
         t0 = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        end_at = loop.time() + ep.deadline
         parts: list[str] = []
         try:
-            req = httpx.Request("POST", url, headers=self._headers, content=content,
-                                extensions={"timeout": self._timeout(ep).as_dict()})
-            resp = await http.handle_async_request(req)
-            try:
-                if resp.status_code >= 400:
-                    raw = await resp.aread()
-                    raise from_status(resp.status_code, _decode(raw), resp.headers, model=model,
-                                      url=ep.url)
-                ctype = resp.headers.get("content-type", "")
-                if stream and "text/event-stream" in ctype:
-                    return await self._read_stream(resp, messages, t0, parts, on_delta)
-                raw = await resp.aread()
-                return _from_json(raw, messages, t0, on_delta)
-            finally:
-                await resp.aclose()
+            # One timer bounds the attempt; a stream moves it up to its idle limit.
+            async with asyncio.timeout_at(end_at) as timer:
+                req = httpx.Request("POST", url, headers=self._headers, content=content,
+                                    extensions={"timeout": self._timeout(ep).as_dict()})
+                resp = await http.handle_async_request(req)
+                try:
+                    if resp.status_code >= 400:
+                        raw, _ = await _read_capped(resp, ERROR_BODY_BYTES)
+                        raise from_status(resp.status_code, _decode(raw), resp.headers,
+                                          model=model, url=ep.url, secrets=(ep.api_key,))
+                    ctype = resp.headers.get("content-type", "")
+                    if stream and "text/event-stream" in ctype:
+                        return await self._read_stream(resp, ep, messages, t0, parts,
+                                                       on_delta, timer, end_at)
+                    raw, over = await _read_capped(resp, _body_limit(ep))
+                    if over:
+                        raise ProviderError(ErrorKind.TRUNCATED, "truncated: the answer "
+                                            f"exceeded {len(raw):,} bytes")
+                    return _from_json(raw, messages, t0, on_delta, ep)
+                finally:
+                    await resp.aclose()
         except ProviderError:
             raise
+        except TimeoutError:  # our timer: the deadline, or a stream without data
+            partial = "".join(parts)
+            if loop.time() >= end_at:
+                raise ProviderError(ErrorKind.TIMEOUT, "the request took longer than its "
+                                    f"deadline ({seconds(ep.deadline)} s)",
+                                    partial=partial) from None
+            if partial:
+                raise ProviderError(ErrorKind.TIMEOUT, "the server stopped sending in the "
+                                    "middle of the answer (no answer data for "
+                                    f"{seconds(ep.timeout)} s)", partial=partial) from None
+            raise ProviderError(ErrorKind.TIMEOUT, "the server sent no answer data for "
+                                f"{seconds(ep.timeout)} s (keep-alives do not count)") from None
         except httpx.TimeoutException as exc:
             if isinstance(exc, httpx.ConnectTimeout):
                 raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(ep)} "
@@ -242,7 +283,7 @@ class ChatClient:
                                 f"{seconds(ep.timeout)} s") from None
         except httpx.ConnectError as exc:
             raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(ep)} "
-                                f"({_reason(exc)}) — is the server running?",
+                                f"({_reason(exc, ep)}) — is the server running?",
                                 retryable=True) from None
         except (httpx.TransportError, _StreamCut) as exc:
             if parts or isinstance(exc, _StreamCut):
@@ -250,23 +291,41 @@ class ChatClient:
                                     "the server closed the answer before it finished",
                                     partial="".join(parts)) from None
             raise ProviderError(ErrorKind.CONNECTION, "the connection broke before the server "
-                                f"answered ({_reason(exc)})", retryable=True) from None
+                                f"answered ({_reason(exc, ep)})", retryable=True) from None
 
-    async def _read_stream(self, resp: httpx.Response, messages: Sequence[Mapping[str, Any]],
-                           t0: float, parts: list[str], on_delta: DeltaCallback | None
-                           ) -> Completion:
-        decoder = SSEDecoder()
+    async def _read_stream(self, resp: httpx.Response, ep: Endpoint,
+                           messages: Sequence[Mapping[str, Any]], t0: float, parts: list[str],
+                           on_delta: DeltaCallback | None, timer: asyncio.Timeout,
+                           end_at: float) -> Completion:
+        decoder = SSEDecoder(max_pending=_body_limit(ep))
+        fix = StreamRepair()
         ttft: float | None = None
         finish: str | None = None
         usage: dict[str, Any] | None = None
         malformed = 0
         done = False
         loads = json.loads
+        clock = asyncio.get_running_loop().time
+        idle, cap, size = ep.timeout, ep.max_answer_chars, 0
+        # From here only data events hold the timer back: comments and empty lines do not.
+        timer.reschedule(min(clock() + idle, end_at))
+        push_at = clock() + idle * _IDLE_SLACK
         # Undecoded bytes when nothing is compressed: one layer less per chunk.
         encoded = resp.headers.get("content-encoding", "identity") not in ("", "identity")
         chunks = (resp.aiter_bytes() if encoded else resp.aiter_raw()).__aiter__()
         async for chunk in chunks:
-            for event, data in decoder.feed(chunk):
+            try:
+                events = decoder.feed(chunk)
+            except SSEOverflow as exc:
+                raise ProviderError(ErrorKind.TRUNCATED, f"truncated: {exc}",
+                                    partial="".join(parts)) from None
+            if not events:
+                continue
+            now = clock()
+            if now >= push_at:
+                timer.reschedule(min(now + idle, end_at))
+                push_at = now + idle * _IDLE_SLACK
+            for event, data in events:
                 if data == "[DONE]":
                     done = True
                     break
@@ -282,7 +341,8 @@ class ChatClient:
                     err = obj.get("error", obj)
                     msg = err.get("message") if isinstance(err, dict) else str(err)
                     raise ProviderError(ErrorKind.STREAM_ERROR, "the server reported an error "
-                                        f"in the middle of the answer: {msg}",
+                                        "in the middle of the answer: "
+                                        + redact(str(msg), ep.api_key),
                                         partial="".join(parts))
                 u = obj.get("usage")
                 if u:
@@ -294,8 +354,19 @@ class ChatClient:
                 delta = choice.get("delta") or {}
                 text = delta.get("content")
                 if text:
+                    text = fix.feed(text)
                     if ttft is None:
                         ttft = time.perf_counter() - t0
+                    size += len(text)
+                    if size > cap:  # an answer without end must not grow without limit
+                        text = text[:len(text) - (size - cap)]
+                        parts.append(text)
+                        if on_delta is not None and text:
+                            on_delta(text)
+                        raise ProviderError(ErrorKind.TRUNCATED, "truncated: the answer "
+                                            f"exceeded {cap:,} characters (the provider's "
+                                            "answer limit); the text so far is kept",
+                                            partial="".join(parts))
                     parts.append(text)
                     if on_delta is not None:
                         on_delta(text)
@@ -306,6 +377,7 @@ class ChatClient:
         if done:
             # Read the body's end so the connection can be reused, but do not wait on a
             # server that keeps it open after [DONE]: the answer is complete either way.
+            timer.reschedule(end_at)  # the idle limit is for the answer, not for this
             try:
                 async with asyncio.timeout(DRAIN_TIMEOUT):  # a timer, not a task: cheap
                     async for _ in chunks:
@@ -318,8 +390,14 @@ class ChatClient:
                     malformed += 1
             if finish is None:
                 raise _StreamCut()
+        tail = fix.close()
+        if tail:
+            parts.append(tail)
+            if on_delta is not None:
+                on_delta(tail)
         malformed += decoder.skipped
-        return _completion("".join(parts), finish, t0, ttft, usage, messages, malformed)
+        return _completion("".join(parts), finish, t0, ttft, usage, messages, malformed,
+                           fix.replaced)
 
 
 class _StreamCut(Exception):
@@ -328,7 +406,7 @@ class _StreamCut(Exception):
 
 def _completion(text: str, finish: str | None, t0: float, ttft: float | None,
                 usage: Mapping[str, Any] | None, messages: Sequence[Mapping[str, Any]],
-                malformed: int = 0) -> Completion:
+                malformed: int = 0, repaired: int = 0) -> Completion:
     latency = time.perf_counter() - t0
     pt = usage.get("prompt_tokens") if usage else None
     ct = usage.get("completion_tokens") if usage else None
@@ -338,11 +416,11 @@ def _completion(text: str, finish: str | None, t0: float, ttft: float | None,
     if ct is None:
         ct, estimated = estimate_tokens(text), True
     return Completion(text, finish, latency, ttft if ttft is not None else latency, int(pt),
-                      int(ct), estimated, malformed)
+                      int(ct), estimated, malformed, repaired=repaired)
 
 
 def _from_json(raw: bytes, messages: Sequence[Mapping[str, Any]], t0: float,
-               on_delta: DeltaCallback | None) -> Completion:
+               on_delta: DeltaCallback | None, ep: Endpoint) -> Completion:
     body = _decode(raw)
     if not isinstance(body, dict):
         raise ProviderError(ErrorKind.PROTOCOL, "the server's answer is not an OpenAI-style "
@@ -350,16 +428,38 @@ def _from_json(raw: bytes, messages: Sequence[Mapping[str, Any]], t0: float,
     if body.get("error"):
         err = body["error"]
         msg = err.get("message") if isinstance(err, dict) else str(err)
-        raise ProviderError(ErrorKind.STREAM_ERROR, f"the server reported an error: {msg}")
+        raise ProviderError(ErrorKind.STREAM_ERROR,
+                            f"the server reported an error: {redact(str(msg), ep.api_key)}")
     choices = body.get("choices") or []
     if not choices or not isinstance(choices[0], dict):
         raise ProviderError(ErrorKind.PROTOCOL, "the server's answer has no choices")
     message = choices[0].get("message") or {}
-    text = str(message.get("content") or "")
+    text, repaired = repair(str(message.get("content") or ""))
+    if len(text) > ep.max_answer_chars:
+        raise ProviderError(ErrorKind.TRUNCATED, "truncated: the answer exceeded "
+                            f"{ep.max_answer_chars:,} characters (the provider's answer "
+                            "limit); the text so far is kept",
+                            partial=text[:ep.max_answer_chars])
     if text and on_delta is not None:
         on_delta(text)
     return _completion(text, choices[0].get("finish_reason"), t0, None, body.get("usage"),
-                       messages)
+                       messages, repaired=repaired)
+
+
+def _body_limit(ep: Endpoint) -> int:
+    """Bytes of one response body or SSE event: the answer limit, as JSON may escape it
+    (up to six bytes a character), plus room for the envelope."""
+    return ep.max_answer_chars * 6 + 64 * 1024
+
+
+async def _read_capped(resp: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """The body, at most ``limit`` bytes of it, and whether there was more."""
+    buf = bytearray()
+    async for chunk in resp.aiter_bytes():
+        buf += chunk
+        if len(buf) > limit:
+            return bytes(buf[:limit]), True
+    return bytes(buf), False
 
 
 def _decode(raw: bytes) -> Any:
@@ -381,15 +481,20 @@ def _proxy_for(url: str) -> str | None:
 
 
 def _host(ep: Endpoint) -> str:
+    """``host:port`` of the server, never the user info of its URL."""
     parts = urlsplit(ep.base_url)
-    return parts.netloc or ep.base_url
+    host = parts.hostname or ""
+    if not host:
+        return redact(ep.base_url, ep.api_key)
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{parts.port}" if parts.port else host
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, ep: Endpoint) -> str:
     text = str(exc) or type(exc).__name__
     if "refused" in text.lower() or "all connection attempts failed" in text.lower():
         return "nothing is listening there"
-    return text[:200]
+    return redact(text, ep.api_key)[:200]
 
 
 async def list_models(endpoint: Endpoint) -> list[str]:
@@ -399,6 +504,8 @@ async def list_models(endpoint: Endpoint) -> list[str]:
     """
     import openai
 
+    if endpoint.api_key != NO_KEY:
+        remember_secret(endpoint.api_key)
     client = openai.AsyncOpenAI(base_url=endpoint.url, api_key=endpoint.api_key,
                                 default_headers=dict(endpoint.headers), max_retries=0,
                                 timeout=endpoint.timeout)
@@ -412,7 +519,8 @@ async def list_models(endpoint: Endpoint) -> list[str]:
                             f"{seconds(endpoint.timeout)} s") from None
     except openai.APIConnectionError as exc:
         raise ProviderError(ErrorKind.CONNECTION, f"could not connect to {_host(endpoint)} "
-                            f"({_reason(exc.__cause__ or exc)}) — is the server running?",
+                            f"({_reason(exc.__cause__ or exc, endpoint)}) — is the server "
+                            "running?",
                             retryable=True) from None
     except openai.APIStatusError as exc:
         if exc.status_code == 404:
@@ -420,7 +528,7 @@ async def list_models(endpoint: Endpoint) -> list[str]:
                                 "(404) — check the base URL of the provider",
                                 status=404) from None
         raise from_status(exc.status_code, exc.body, exc.response.headers, model="",
-                          url=endpoint.url) from None
+                          url=endpoint.url, secrets=(endpoint.api_key,)) from None
     except openai.APIResponseValidationError:
         raise ProviderError(ErrorKind.PROTOCOL, "what answers at this URL is not an "
                             "OpenAI-compatible server") from None

@@ -75,6 +75,8 @@ def endpoint_for(profile: ProviderProfile, session_keys: SessionKeys | None = No
         price_in=price.input if price else None,
         price_out=price.output if price else None,
         max_retries=profile.max_retries,
+        deadline=profile.deadline,
+        max_answer_chars=profile.max_answer_chars,
     )
 
 

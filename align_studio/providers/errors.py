@@ -7,6 +7,8 @@ import time
 from enum import Enum
 from typing import Any
 
+from align_studio.providers.redact import redact
+
 
 class ErrorKind(str, Enum):
     """What went wrong, in categories the UI can show an icon or advice for."""
@@ -30,11 +32,14 @@ class ProviderError(Exception):
     """A failed request: ``message`` is a sentence for the PM; ``retryable`` drives retries.
 
     ``partial`` keeps the text that arrived before the failure, so nothing received is lost.
+    The message is redacted here, once for every path: it may quote what a server sent, and
+    a server or proxy may quote the request's ``Authorization`` header or URL back.
     """
 
     def __init__(self, kind: ErrorKind, message: str, *, retryable: bool = False,
                  status: int | None = None, retry_after: float | None = None,
                  partial: str = "") -> None:
+        message = redact(message)
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -81,19 +86,34 @@ def parse_retry_after(headers: Any) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+#: How much of a server's error message a PM is shown.
+DETAIL_CHARS = 300
+
+
 def _server_message(body: Any) -> str:
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict):
-            return str(err.get("message") or err.get("code") or "")[:300]
+            return str(err.get("message") or err.get("code") or "")
         if isinstance(err, str):
-            return err[:300]
+            return err
     return ""
 
 
-def from_status(status: int, body: Any, headers: Any, *, model: str, url: str) -> ProviderError:
-    """The error for an HTTP error status (``body`` is the decoded JSON or text)."""
-    detail = _server_message(body) if not isinstance(body, str) else body.strip()[:300]
+def server_detail(body: Any, *secrets: str) -> str:
+    """The server's own words about an error, redacted *then* cut short (a key cut in half
+    would no longer be recognised), on one line."""
+    text = body.strip() if isinstance(body, str) else _server_message(body)
+    text = " ".join(redact(text, *secrets).split())
+    return text if len(text) <= DETAIL_CHARS else text[:DETAIL_CHARS - 1] + "…"
+
+
+def from_status(status: int, body: Any, headers: Any, *, model: str, url: str,
+                secrets: tuple[str, ...] = ()) -> ProviderError:
+    """The error for an HTTP error status (``body`` is the decoded JSON or text; ``secrets``
+    are masked wherever they show, besides every key the process knows)."""
+    detail = server_detail(body, *secrets)
+    url = redact(url, *secrets)
     retry_after = parse_retry_after(headers)
     if status == 401:
         return ProviderError(ErrorKind.AUTH, "the key was rejected (401)", status=status)

@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from align_studio.providers.endpoint import MAX_ANSWER_CHARS, REQUEST_DEADLINE
 from align_studio.providers.presets import PRESETS, get_preset
+from align_studio.providers.redact import url_credentials
 from align_studio.storage.atomic import atomic_write
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,13 @@ class ProviderProfile(BaseModel):
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     stream_usage: bool = True
     concurrency: int = Field(default=8, ge=1, le=256)
+    #: Seconds to wait for answer data; SSE keep-alives (comments, empty lines) don't count.
     timeout: float = Field(default=60.0, gt=0, le=3600)
     max_retries: int = Field(default=3, ge=0, le=20)
+    #: Seconds one request may take in all, however steadily data arrives.
+    deadline: float = Field(default=REQUEST_DEADLINE, gt=0, le=86_400)
+    #: The longest answer kept (characters); a longer one is cut and marked truncated.
+    max_answer_chars: int = Field(default=MAX_ANSWER_CHARS, ge=1_000, le=100_000_000)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     #: Azure OpenAI only.
     api_version: str | None = None
@@ -98,6 +105,9 @@ class ProviderProfile(BaseModel):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("the base URL must start with http:// or https:// "
                              "(for example http://localhost:11434/v1)")
+        problem = url_credentials(value)  # the same check as every Endpoint's
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("api_key_env")

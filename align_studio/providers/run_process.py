@@ -29,6 +29,7 @@ from typing import Any
 
 from align_studio.providers.batching import DeltaBatcher
 from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.redact import redact, remember_secret
 from align_studio.providers.runner import Event, Job, RunEnded, RunHandle, Runner, RunSummary
 
 log = logging.getLogger(__name__)
@@ -247,9 +248,12 @@ class _PipeLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            data = dict(record.__dict__, msg=record.getMessage(), args=None, exc_info=None,
-                        exc_text=(logging.Formatter().formatException(record.exc_info)
-                                  if record.exc_info else record.exc_text))
+            # Redacted here, where the keys of the run are known: the parent (and whatever
+            # handler it has, stderr included) never sees them.
+            exc_text = (logging.Formatter().formatException(record.exc_info)
+                        if record.exc_info else record.exc_text)
+            data = dict(record.__dict__, msg=redact(record.getMessage()), args=None,
+                        exc_info=None, exc_text=redact(exc_text) if exc_text else exc_text)
             self.child.send(("log", data))
         except Exception:  # noqa: BLE001 - logging must never fail a run
             self.handleError(record)
@@ -304,6 +308,8 @@ class _Child:
 
     def start(self, req: RunRequest) -> None:
         logging.getLogger().setLevel(req.log_level)
+        for ep in req.endpoints.values():  # masked in every log record sent to the parent
+            remember_secret(ep.api_key)
         batcher = DeltaBatcher()
         try:
             runner = Runner(req.endpoints, self.store(req.workspace), spec_id=req.spec_id,

@@ -13,6 +13,13 @@ Each target's :class:`Endpoint` limits its own concurrency (one :class:`ChatClie
 server and key, whose lanes are the per-endpoint semaphore); ``max_concurrency`` caps the
 whole run. Answers are cached by a sha256 of (base URL, model, params, conversation) in
 memory and in the run store, so running again costs nothing unless ``refresh=True``.
+
+Every record is made safe at this boundary before anyone sees it (events, the store, a
+spec's judged responses): lone surrogates in the text are replaced with U+FFFD and counted
+(``ResponseRecord.repaired``, said in its ``note``), a key the process handles is masked
+if a model repeats it, and error messages are redacted. A batch the run store refuses is
+written again row by row; what still fails is named in ``RunSummary.store_errors`` and the
+run ends ``failed`` with that reason, in the store and in the summary.
 """
 
 from __future__ import annotations
@@ -21,7 +28,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -32,7 +38,9 @@ from align_studio.domain import Role, Spec
 from align_studio.providers.client import ChatClient, Completion
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
-from align_studio.storage.runstore import RunStore, RunStoreError, new_run_id, now
+from align_studio.providers.redact import forget_known, redact
+from align_studio.safetext import repair, repaired_note, storable
+from align_studio.storage.runstore import RunStore, new_run_id, now
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +120,7 @@ class ResponseRecord:
     cache_key: str | None = None
     attempts: int = 0
     created: str = field(default_factory=now)
+    repaired: int = 0  # characters of the server's text replaced by U+FFFD (lone surrogates)
 
     @property
     def ok(self) -> bool:
@@ -120,8 +129,11 @@ class ResponseRecord:
 
     @property
     def note(self) -> str | None:
-        """Why the answer ended early (``stopped at the token limit``…), if it did."""
-        return finish_message(self.finish_reason)
+        """Why the answer ended early (``stopped at the token limit``…) and whether its
+        text had to be repaired, if either."""
+        notes = [n for n in (finish_message(self.finish_reason), repaired_note(self.repaired))
+                 if n]
+        return "; ".join(notes) or None
 
     def row(self) -> dict[str, Any]:
         """The run-store row."""
@@ -200,6 +212,7 @@ class RunSummary:
     results: list[ResponseRecord]
     wall_time: float
     store_errors: list[str] = field(default_factory=list)  # recording problems, if any
+    reason: str | None = None  # why the run ended as it did, when not simply finished
 
     def by_target(self) -> dict[str, list[ResponseRecord]]:
         """Results grouped by target id."""
@@ -320,7 +333,7 @@ class Runner:
             status = "cancelled" if self._cancelled else "finished"
             if flush_task is not None:
                 flush_task.cancel()
-            await asyncio.shield(state.close(status))
+            status = await asyncio.shield(state.close(status))
         self._cancelled = False
         summary = state.summary(status)
         state.emit(RunEnded(summary))
@@ -344,6 +357,8 @@ class _Run:
         self.results: list[ResponseRecord | None] = [None] * len(jobs)
         self.pending_rows: list[dict[str, Any]] = []
         self.store_errors: list[str] = []
+        self.reason: str | None = None
+        self.flushing: asyncio.Future[None] | None = None
         self.done = 0
         # one client per server and key; its lanes are the endpoint's semaphore
         self.clients: dict[Any, ChatClient] = {}
@@ -366,6 +381,7 @@ class _Run:
 
     def finish(self, i: int, record: ResponseRecord, error: ProviderError | None) -> None:
         """Keep a job's result, queue it for the store and announce it."""
+        _make_safe(record)
         self.results[i] = record
         self.done += 1
         self.pending_rows.append(record.row())  # cached ones too: grades attach per run
@@ -432,7 +448,7 @@ class _Run:
             if started:
                 self.finish(i, base, None)
             else:  # never sent: reported, not recorded
-                self.results[i] = base
+                self.results[i] = _make_safe(base)
                 self.emit(Finished(job.job_id, base))
         except Exception as exc:  # a bug must not take the whole run down
             log.exception("job %s failed unexpectedly", job.job_id)
@@ -445,10 +461,17 @@ class _Run:
         """Write finished responses in batches while the run goes."""
         while True:
             await asyncio.sleep(FLUSH_EVERY)
-            await self.flush()
+            # Shielded: stopping this loop must not stop a write half-way (its rows have
+            # left pending_rows); close() waits for it instead.
+            self.flushing = asyncio.ensure_future(self.flush())
+            await asyncio.shield(self.flushing)
 
     async def flush(self) -> None:
-        """Write the responses finished since the last flush, in one transaction."""
+        """Write the responses finished since the last flush, in one transaction.
+
+        Never raises: a batch the store refuses is written again row by row, so one bad
+        row costs only itself, and every row that could not be written is reported.
+        """
         store = self.runner.store
         if store is None or not self.pending_rows:
             return
@@ -456,28 +479,48 @@ class _Run:
         self.pending_rows.clear()
         try:
             await asyncio.to_thread(store.add_responses, rows)
-        except (RunStoreError, sqlite3.Error) as exc:  # the answers are still returned
-            log.error("could not record %d responses: %s", len(rows), exc)
-            self.store_errors.append(f"{len(rows)} responses could not be recorded: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure: try the rows one by one
+            log.warning("a batch of %d responses could not be recorded (%s); trying one by "
+                        "one", len(rows), redact(str(exc)))
+        lost = await asyncio.to_thread(_add_one_by_one, store, rows)
+        if lost:
+            names = ", ".join(f"{r['case_id']} × {r['target_id']}" for r, _ in lost[:3])
+            more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+            problem = (f"{len(lost)} of {len(rows)} responses could not be recorded "
+                       f"({names}{more}): {lost[0][1]}")
+            log.error("%s", problem)
+            self.store_errors.append(problem)
 
-    async def close(self, status: str) -> None:
-        """Write what is left, mark the run, close every connection."""
+    async def close(self, status: str) -> str:
+        """Write what is left, mark the run, close every connection; returns the status
+        the run ended with (``failed`` when responses could not be recorded)."""
+        if self.flushing is not None:
+            await self.flushing
         await self.flush()
         store = self.runner.store
+        if self.store_errors and status == "finished":
+            status = "failed"
+        self.reason = "; ".join(self.store_errors) or None
         if store is not None:
             try:
-                await asyncio.to_thread(store.finish_run, self.run_id, status)
-            except (RunStoreError, sqlite3.Error) as exc:
-                self.store_errors.append(f"the run could not be marked {status}: {exc}")
+                await asyncio.to_thread(store.finish_run, self.run_id, status, self.reason)
+            except Exception as exc:  # noqa: BLE001 - reported in the summary
+                problem = f"the run could not be marked {status}: {redact(str(exc))}"
+                log.error("%s", problem)
+                self.store_errors.append(problem)
+                status = "failed"
+                self.reason = "; ".join(self.store_errors)
         for client in self.clients.values():
             await client.aclose()
+        return status
 
     def summary(self, status: str) -> RunSummary:
         """The summary; jobs that never ended are reported cancelled."""
         final = [r if r is not None else replace(_base(self.run_id, j), cancelled=True)
                  for r, j in zip(self.results, self.jobs)]
         return RunSummary(self.run_id, status, final, time.perf_counter() - self.t0,
-                          self.store_errors)
+                          self.store_errors, self.reason)
 
 
 class RunHandle:
@@ -494,7 +537,7 @@ class RunHandle:
             try:
                 self.summary = asyncio.run(runner.run(jobs, on_event=on_event, refresh=refresh,
                                                       run_id=run_id, settings=settings))
-            except BaseException as exc:  # reported through wait()
+            except BaseException as exc:  # noqa: BLE001 - reported through wait()
                 self.error = exc
             finally:
                 self._done.set()
@@ -521,6 +564,28 @@ class RunHandle:
         return self.summary
 
 
+def _make_safe(record: ResponseRecord) -> ResponseRecord:
+    """Make a record safe to show and store, in place (see the module's docstring)."""
+    text, count = repair(record.text)
+    record.text = forget_known(text)
+    record.repaired += count
+    if record.error is not None:
+        record.error = storable(redact(record.error))
+    return record
+
+
+def _add_one_by_one(store: RunStore, rows: list[dict[str, Any]]
+                    ) -> list[tuple[dict[str, Any], str]]:
+    """Insert rows one transaction each; the rows that failed, with the reason."""
+    lost = []
+    for row in rows:
+        try:
+            store.add_responses([row])
+        except Exception as exc:  # noqa: BLE001 - collected and reported
+            lost.append((row, storable(redact(f"{type(exc).__name__}: {exc}"))))
+    return lost
+
+
 def _base(run_id: str, job: Job) -> ResponseRecord:
     return ResponseRecord(run_id, job.job_id, job.case_id, job.target_id, job.model)
 
@@ -529,7 +594,8 @@ def _record(base: ResponseRecord, c: Completion, ep: Endpoint) -> ResponseRecord
     return replace(base, text=c.text, finish_reason=c.finish_reason, latency=c.latency,
                    ttft=c.ttft, prompt_tokens=c.prompt_tokens,
                    completion_tokens=c.completion_tokens, tokens_estimated=c.tokens_estimated,
-                   cost=ep.cost(c.prompt_tokens, c.completion_tokens), attempts=c.attempts)
+                   cost=ep.cost(c.prompt_tokens, c.completion_tokens), attempts=c.attempts,
+                   repaired=c.repaired)
 
 
 def _from_row(row: Mapping[str, Any] | None) -> ResponseRecord | None:
@@ -540,4 +606,4 @@ def _from_row(row: Mapping[str, Any] | None) -> ResponseRecord | None:
         finish_reason=row["finish_reason"], latency=row["latency"], ttft=row["ttft"],
         prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
         tokens_estimated=bool(row["tokens_estimated"]), cost=row["cost"],
-        cache_key=row["cache_key"])
+        cache_key=row["cache_key"], repaired=int(row.get("repaired") or 0))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import enum
 import logging
 import os
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,16 @@ from typing import TYPE_CHECKING
 import keyring
 import keyring.backend
 import keyring.errors
+
+# The masking lives in providers.redact (one redactor for the whole app); these names stay
+# importable from here, where their callers always found them.
+from align_studio.providers.redact import (  # noqa: F401
+    RedactingFilter,
+    RedactingFormatter,
+    mask_key,
+    redact,
+    remember_secret,
+)
 
 if TYPE_CHECKING:
     from align_studio.providers.profiles import ProviderProfile
@@ -38,74 +47,6 @@ NO_KEYCHAIN_MESSAGE = (
     "No keychain is available on this system, so Align Studio cannot store the key. "
     "Name an environment variable that holds it, or enter it for this session only."
 )
-
-# ---------------------------------------------------------------------------- masking
-
-_known_lock = threading.Lock()
-_known_keys: set[str] = set()
-#: Key-looking text: OpenAI/OpenRouter style ``sk-…``, bearer tokens, ``api-key: …`` pairs.
-_KEYLIKE = re.compile(
-    r"(?P<sk>\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,})"
-    r"|(?P<bearer>(?i:bearer)\s+)[A-Za-z0-9_\-\.~+/=]{8,}"
-    r"|(?P<pair>(?i:api[-_]?key)[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9_\-\.]{8,}"
-)
-
-
-def mask_key(key: str | None) -> str:
-    """A recognisable but harmless form of a key: ``sk-…abcd`` at most, ``…`` when short."""
-    if not key:
-        return "(none)"
-    if len(key) < 16:
-        return "…"
-    prefix = key[:3] if key[:3].isascii() and key[2:3] == "-" else ""
-    return f"{prefix}…{key[-4:]}"
-
-
-def remember_secret(key: str) -> None:
-    """Note a key this process handles, so that :func:`redact` masks it wherever it shows up."""
-    if key and len(key) >= 6:
-        with _known_lock:
-            _known_keys.add(key)
-
-
-def redact(text: str) -> str:
-    """``text`` with every known key and anything key-like replaced by its masked form."""
-    if not text:
-        return text
-    with _known_lock:
-        known = sorted(_known_keys, key=len, reverse=True)
-    for key in known:
-        if key in text:
-            text = text.replace(key, mask_key(key))
-
-    def sub(m: re.Match[str]) -> str:
-        if m.group("sk"):
-            return mask_key(m.group("sk"))
-        lead = m.group("bearer") or m.group("pair") or ""
-        return f"{lead}{mask_key(m.group(0)[len(lead):])}"
-
-    return _KEYLIKE.sub(sub, text)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that masks keys in a record's message and arguments."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not lose the record
-            message = f"{record.msg!r} {record.args!r}"
-        record.msg = redact(message)
-        record.args = None
-        return True
-
-
-class RedactingFormatter(logging.Formatter):
-    """A formatter whose whole output (tracebacks included) passes through :func:`redact`."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
 
 # ---------------------------------------------------------------------------- errors
 
@@ -183,7 +124,7 @@ def _refused_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     """Why a keyring backend is not acceptable as a keychain, or None when it is."""
     module = type(backend).__module__
     name = type(backend).__name__
-    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
         return "no keychain backend is installed or running"
     # keyrings.alt's file backends keep keys in a file in the home folder: refused on purpose.
     if module.startswith("keyrings.alt") and ("file" in module or "Plaintext" in name

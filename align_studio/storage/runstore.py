@@ -5,6 +5,11 @@ mode with a busy timeout, short ``BEGIN IMMEDIATE`` transactions and batched ins
 two runs (two processes) write at once. The schema is versioned with
 ``PRAGMA user_version`` and migrated forward by :data:`MIGRATIONS`. API keys are never
 stored: settings are written from an allow-list of fields.
+
+Any text can be stored: a string UTF-8 cannot encode (a lone surrogate a server sent) has
+such code points replaced with U+FFFD (:func:`align_studio.safetext.storable`) instead of
+failing the whole batch. A run ends with a status and, when it did not simply finish, the
+reason (``runs.reason``).
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
+
+from align_studio.safetext import storable
 
 STORE_DIR = ".align-studio"
 STORE_NAME = "runs.sqlite"
@@ -76,13 +83,18 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX grades_response ON grades(response_id)",
     ],
+    [  # 2: why a run ended as it did; how many characters of a response were repaired
+        "ALTER TABLE runs ADD COLUMN reason TEXT",
+        "ALTER TABLE responses ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Response columns written by :meth:`RunStore.add_responses`, in order.
 RESPONSE_FIELDS = ("run_id", "case_id", "target_id", "model", "text", "finish_reason", "latency",
                    "ttft", "prompt_tokens", "completion_tokens", "tokens_estimated", "cost",
-                   "error", "error_kind", "cancelled", "cached", "cache_key", "created")
+                   "error", "error_kind", "cancelled", "cached", "cache_key", "created",
+                   "repaired")
 #: The only settings a run records (an allow-list, so no key can slip in).
 SETTING_KEYS = ("concurrency", "refresh", "case_ids", "target_ids", "source")
 TARGET_KEYS = ("id", "provider", "model", "base_url", "params", "label")
@@ -94,7 +106,7 @@ class RunStoreError(Exception):
 
 def now() -> str:
     """The current UTC time as ISO 8601 text (what every ``created`` column holds)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def store_path(workspace: str | os.PathLike[str]) -> Path:
@@ -164,7 +176,7 @@ class RunStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> RunStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -215,11 +227,11 @@ class RunStore:
                         json.dumps(clean_settings)))
         return run_id
 
-    def finish_run(self, run_id: str, status: str) -> None:
-        """Mark a run ``finished``, ``cancelled`` or ``failed``."""
+    def finish_run(self, run_id: str, status: str, reason: str | None = None) -> None:
+        """Mark a run ``finished``, ``cancelled`` or ``failed``, with the reason if any."""
         with self._tx() as db:
-            db.execute("UPDATE runs SET status = ?, finished = ? WHERE id = ?",
-                       (status, now(), run_id))
+            db.execute("UPDATE runs SET status = ?, finished = ?, reason = ? WHERE id = ?",
+                       (status, now(), None if reason is None else storable(reason), run_id))
 
     def add_responses(self, rows: Iterable[Mapping[str, Any]]) -> list[int]:
         """Insert responses in one short transaction; returns their ids."""
@@ -242,8 +254,9 @@ class RunStore:
             db.executemany(
                 "INSERT INTO grades (response_id, kind, name, passed, score, detail, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(g.response_id, g.kind, g.name, None if g.passed is None else int(g.passed),
-                  g.score, g.detail, stamp) for g in grades])
+                [(g.response_id, g.kind, storable(g.name),
+                  None if g.passed is None else int(g.passed), g.score,
+                  None if g.detail is None else storable(g.detail), stamp) for g in grades])
 
     # -- reading -----------------------------------------------------------------------
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -320,7 +333,7 @@ class RunStore:
 
 def new_run_id() -> str:
     """A sortable, unique run id: ``20260127-101500-1a2b3c``."""
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
 _FLAGS = frozenset({"tokens_estimated", "cancelled", "cached"})
@@ -331,10 +344,12 @@ def _column(row: Mapping[str, Any], name: str, stamp: str) -> Any:
     if name in _FLAGS:
         return int(bool(value))
     if name == "text":
-        return value or ""
+        return storable(value) if value else ""
     if name == "created":
         return value or stamp
-    return value
+    if name == "repaired":
+        return int(value or 0)
+    return storable(value) if isinstance(value, str) else value
 
 
 def _decode_run(row: dict[str, Any]) -> dict[str, Any]:
