@@ -1,14 +1,14 @@
 """The exported promptfoo config: valid against promptfoo's schema, checks mapped, no keys.
 
-``test_promptfoo_eval_against_loopback`` runs the real promptfoo when it is installed
-(see docs/hand-over.md); otherwise it is skipped with the reason.
+``test_promptfoo_eval_against_loopback`` runs the real, pinned promptfoo that
+``python3 dev.py test`` installs into ``.tools/`` (see tests/tools.py: skipped with the
+reason where npm is missing, a failure under CI).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +27,7 @@ from align_studio.exchange.promptfoo_export import (
 from align_studio.exchange.promptfoo_import import import_promptfoo
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import ROOT, SCHEMA, SPECS
+from tests.tools import promptfoo_command
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +96,10 @@ def test_checks_round_trip_through_promptfoo(spec_path: Path, tmp_path: Path) ->
         assert [m.to_data() for m in a.messages] == [m.to_data() for m in b.messages]
 
 
-def _promptfoo() -> list[str] | None:
-    exe = os.environ.get("PROMPTFOO_BIN") or shutil.which("promptfoo")
-    return [exe] if exe else None
-
-
 @pytest.mark.slow
 def test_promptfoo_eval_against_loopback(tmp_path: Path,
                                          bundle_files: dict[str, bytes]) -> None:
-    exe = _promptfoo()
-    if exe is None:
-        pytest.skip("promptfoo is not installed (set PROMPTFOO_BIN; see docs/hand-over.md)")
+    exe = promptfoo_command()
     cfg_dir = tmp_path / "cs"
     cfg_dir.mkdir()
     (cfg_dir / "promptfooconfig.yaml").write_bytes(
