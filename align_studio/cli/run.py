@@ -1,8 +1,11 @@
 """``align-studio run``: run a spec's cases against its targets, headless.
 
 Progress goes to stderr; the summary table (or ``--json``) to stdout; ``--junit FILE``
-writes a JUnit report for CI. Exit codes: 0 every case answered, 1 some failed,
-3 the run could not happen (spec unreadable, no key, no server answered at all).
+writes a JUnit report for CI. Exit codes: 0 every case answered and recorded, 1 some
+failed or could not be recorded, 3 the run could not happen (spec unreadable, no key, no
+server answered at all). Everything printed or written comes from records the runner has
+already made safe (redacted errors, repaired text); the JUnit file also drops what XML
+cannot hold. Log records go to the app's log file, redacted (see ``appdirs.setup_logging``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from xml.etree import ElementTree as ET
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.redact import redact
 from align_studio.providers.runner import (
     Event,
     Failed,
@@ -31,6 +35,7 @@ from align_studio.providers.runner import (
     RunSummary,
     build_jobs,
 )
+from align_studio.safetext import xml_safe
 from align_studio.storage.runstore import RunStore, RunStoreError
 
 #: Error kinds that mean "nothing could be asked" rather than "this case failed".
@@ -59,7 +64,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"align-studio run: {message}", file=sys.stderr)
+    print(f"align-studio run: {redact(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -100,9 +105,12 @@ def _endpoints(spec: Spec, target_ids: Sequence[str], args: argparse.Namespace
 
 
 def _run(args: argparse.Namespace) -> int:
+    from align_studio.appdirs import setup_logging
+
+    setup_logging()  # records of the run go to the log file, never raw to stderr
     try:
         spec = _load_spec(args.spec)
-    except Exception as exc:  # SpecLoadError lists file:line:col problems
+    except Exception as exc:  # noqa: BLE001 - SpecLoadError lists file:line:col problems
         return _fail(str(exc))
     wanted_targets = args.targets.split(",") if args.targets else [t.id for t in spec.targets]
     unknown = [t for t in wanted_targets if spec.target(t) is None]
@@ -116,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
             return _fail(f"no such case in the spec: {', '.join(missing)}")
     try:
         endpoints = _endpoints(spec, wanted_targets, args)
-    except Exception as exc:  # profile not found, missing key…: their messages say what to do
+    except Exception as exc:  # noqa: BLE001 - no profile, no key…: the message says what to do
         return _fail(str(exc))
     jobs = build_jobs(spec, endpoints, case_ids=case_ids, target_ids=wanted_targets)
     if not jobs:
@@ -143,10 +151,15 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         handle.cancel()
         print("\ncancelling…", file=sys.stderr)
-    summary = handle.wait()
+    try:
+        summary = handle.wait()
+    except Exception as exc:  # noqa: BLE001 - a crashed run: said plainly, not a traceback
+        progress.close()
+        return _fail(f"the run failed: {redact(f'{type(exc).__name__}: {exc}')}")
+    finally:
+        if store is not None:
+            store.close()
     progress.close()
-    if store is not None:
-        store.close()
     assert summary is not None
     if args.json:
         json.dump(_as_json(spec, summary), sys.stdout, indent=2)
@@ -157,6 +170,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"warning: {problem}", file=sys.stderr)
         if args.junit:
             _write_junit(Path(args.junit), spec, summary)
+    if args.json:
+        for problem in summary.store_errors:
+            print(f"warning: {problem}", file=sys.stderr)
     if summary.status == "cancelled":
         return 130
     errors = summary.failed
@@ -164,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
             all(r.error_kind in _FATAL_KINDS for r in errors):
         print(f"align-studio run: nothing was answered — {errors[0].error}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_PROBLEMS if errors else EXIT_OK
+    return EXIT_PROBLEMS if errors or summary.store_errors else EXIT_OK
 
 
 class _ProgressBar:
@@ -248,6 +264,8 @@ def _print_table(summary: RunSummary) -> None:
     print(f"run {summary.run_id}: {summary.status} in {summary.wall_time:.1f} s"
           + ("  (~ estimated tokens)" if any(r["tokens_estimated"]
                                               for r in _target_rows(summary)) else ""))
+    if summary.reason:
+        print(f"  not everything was recorded: {summary.reason}")
     for failed in summary.failed:
         print(f"  {failed.case_id} × {failed.target_id}: {failed.error}")
 
@@ -258,17 +276,19 @@ def _result_json(r: ResponseRecord) -> dict[str, Any]:
             "ttft": r.ttft, "prompt_tokens": r.prompt_tokens,
             "completion_tokens": r.completion_tokens, "tokens_estimated": r.tokens_estimated,
             "cost": r.cost, "error": r.error, "error_kind": r.error_kind,
-            "cancelled": r.cancelled, "cached": r.cached}
+            "cancelled": r.cancelled, "cached": r.cached, "repaired": r.repaired}
 
 
 def _as_json(spec: Spec, summary: RunSummary) -> dict[str, Any]:
     return {"run": summary.run_id, "spec": spec.id, "spec_version": spec.version,
-            "status": summary.status, "wall_time": summary.wall_time,
+            "status": summary.status, "reason": summary.reason,
+            "store_errors": summary.store_errors, "wall_time": summary.wall_time,
             "targets": _target_rows(summary),
             "results": [_result_json(r) for r in summary.results]}
 
 
 def _write_junit(path: Path, spec: Spec, summary: RunSummary) -> None:
+    """The JUnit report; every text in it is redacted and holds only what XML allows."""
     suites = ET.Element("testsuites", name=f"align-studio run {spec.id}")
     for target, results in summary.by_target().items():
         suite = ET.SubElement(suites, "testsuite", name=f"{spec.id} / {target}",
@@ -279,10 +299,15 @@ def _write_junit(path: Path, spec: Spec, summary: RunSummary) -> None:
             case = ET.SubElement(suite, "testcase", classname=f"{spec.id}.{target}",
                                  name=r.case_id, time=f"{r.latency or 0:.3f}")
             if r.error is not None:
-                ET.SubElement(case, "failure", message=r.error, type=r.error_kind or "error")
+                ET.SubElement(case, "failure", message=xml_safe(redact(r.error)),
+                              type=r.error_kind or "error")
             elif r.cancelled:
                 ET.SubElement(case, "skipped", message="cancelled")
             out = ET.SubElement(case, "system-out")
-            out.text = r.text
+            out.text = xml_safe(r.text)
+            if r.note:
+                ET.SubElement(case, "system-err").text = xml_safe(r.note)
+        if summary.reason:  # e.g. answers that could not be recorded
+            ET.SubElement(suite, "system-err").text = xml_safe(redact(summary.reason))
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

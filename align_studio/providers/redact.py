@@ -29,19 +29,23 @@ _known_keys: set[str] = set()
 #: Keys shorter than this are not remembered: they would mask ordinary words.
 MIN_SECRET = 6
 
+#: One value of a credential: possessive (``++``) and not followed by ``…``, so that a
+#: value masked before is never masked again (redacting twice changes nothing).
+_VALUE = r"[^\s\"',;&<>…]{4,}+(?!…)"
 _KEYLIKE = re.compile(
     # provider keys: sk-…, sk-proj-…, sk-or-v1-…, rk-…, pk-…
     r"(?P<sk>\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,})"
-    # an auth header or an api-key pair quoted back: the whole value, scheme included
+    # an auth header or an api-key pair quoted back: the whole value, after its scheme
     r"|(?P<header>(?i:(?:proxy-)?authorization|x-api-key|api[-_ ]?key|x-goog-api-key)"
-    r"[\"']?\s*[:=]\s*[\"']?(?:(?i:bearer|basic|token)\s+)?)[^\s\"',;&<>]{4,}"
+    r"[\"']?\s*[:=]\s*[\"']?(?:(?i:bearer|basic|token)\s+)?)"
+    r"(?!(?i:bearer|basic|token)\s)" + _VALUE +
     # a credential scheme anywhere in text
-    r"|(?P<scheme>\b(?i:bearer|basic)\s+)[A-Za-z0-9_\-\.~+/=:]{8,}"
+    r"|(?P<scheme>\b(?i:bearer|basic)\s+)[A-Za-z0-9_\-\.~+/=:]{8,}+(?!…)"
     # URL user info: scheme://user:secret@host or scheme://token@host
     r"|(?P<userinfo>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\s@\"'<>]+@"
     # a query parameter that names a credential
     r"|(?P<param>[?&;](?i:api[-_]?key|key|token|access[-_]?token|auth(?:[-_]?token)?|"
-    r"secret|client[-_]?secret|password|passwd|pwd|sig|signature)=)[^&#\s\"'<>]+"
+    r"secret|client[-_]?secret|password|passwd|pwd|sig|signature)=)[^&#\s\"'<>…]++(?!…)"
 )
 
 
@@ -74,10 +78,7 @@ def _mask_match(m: re.Match[str]) -> str:
     if m.group("userinfo"):
         return f"{m.group('userinfo')}…@"
     lead = m.group("header") or m.group("scheme") or m.group("param") or ""
-    value = m.group(0)[len(lead):]
-    if value.startswith("…"):  # already masked by a known key
-        return m.group(0)
-    return f"{lead}{mask_key(value)}"
+    return f"{lead}{mask_key(m.group(0)[len(lead):])}"
 
 
 def redact(text: str, *secrets: str | None) -> str:

@@ -128,3 +128,77 @@ def test_two_cli_runs_at_once_share_the_run_store(workspace: Path) -> None:
     db = sqlite3.connect(workspace / ".align-studio" / "runs.sqlite")
     assert db.execute("SELECT COUNT(*) FROM runs WHERE status = 'finished'").fetchone()[0] == 2
     assert db.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 4
+
+
+HOSTILE = """\
+format_version: 1
+id: hostile
+targets:
+  - id: t
+    provider: local
+    model: m
+cases:
+  - id: lone
+    messages:
+      - role: user
+        content: "x [[fault:surrogate]]"
+  - id: bell
+    messages:
+      - role: user
+        content: "ring \\a the bell"
+"""
+
+
+def test_surrogates_and_control_characters_reach_a_valid_junit_file(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = workspace / "specs" / "hostile.yaml"
+    spec.write_text(HOSTILE, encoding="utf-8")
+    report = workspace / "junit.xml"
+    with LoopbackServer(tokens=6) as s:
+        code = main(["run", str(spec), "--base-url", s.url, "--junit", str(report)])
+    assert code == 0, capsys.readouterr().err
+    cases = {c.get("name"): c for c in ET.parse(report).getroot().iter("testcase")}
+    assert cases["lone"].findtext("system-out") == "Lone \ufffd and pair \U0001F600 end"
+    assert "1 character the server sent" in (cases["lone"].findtext("system-err") or "")
+    assert cases["bell"].findtext("system-out") == "m: Echo ring \ufffd the bell"
+    db = sqlite3.connect(workspace / ".align-studio" / "runs.sqlite")
+    assert db.execute("SELECT text, repaired FROM responses WHERE case_id = 'lone'"
+                      ).fetchone() == ("Lone \ufffd and pair \U0001F600 end", 1)
+    assert db.execute("SELECT status FROM runs").fetchone() == ("finished",)
+
+
+def test_a_response_the_store_refuses_fails_the_run_loudly(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from align_studio.storage.runstore import RunStore
+
+    path = workspace / ".align-studio" / "runs.sqlite"
+    RunStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute("CREATE TRIGGER refuse BEFORE INSERT ON responses WHEN NEW.case_id = 'angry' "
+               "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    db.commit()
+    spec = str(workspace / "specs" / "refunds.yaml")
+    with LoopbackServer(tokens=6) as s:
+        code = main(["run", spec, "--base-url", s.url, "--cases", "simple,angry",
+                     "--targets", "small"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "failed in" in captured.out
+    assert "not everything was recorded: 1 of " in captured.out
+    assert "(angry × small): IntegrityError: disk full" in captured.out
+    assert db.execute("SELECT status, reason LIKE '1 of % (angry × small)%' FROM runs"
+                      ).fetchone() == ("failed", 1)
+    assert db.execute("SELECT case_id FROM responses").fetchall() == [("simple",)]
+
+
+def test_a_key_in_the_base_url_is_refused_without_repeating_it(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = str(workspace / "specs" / "refunds.yaml")
+    secret = "Zq8r2LkP0mN4xT7vW1yB6cD3"
+    for url in (f"http://user:{secret}@127.0.0.1:9/v1", f"http://127.0.0.1:9/v1?api_key={secret}"):
+        assert main(["run", spec, "--base-url", url]) == 3
+        captured = capsys.readouterr()
+        assert secret not in captured.out + captured.err
+        assert "keychain" in captured.err
+    assert not (workspace / ".align-studio" / "runs.sqlite").exists() or \
+        secret.encode() not in (workspace / ".align-studio" / "runs.sqlite").read_bytes()

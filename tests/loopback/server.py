@@ -45,6 +45,22 @@ emptychoices  chunks with ``"choices": []`` between the tokens
 linger   a complete answer and ``[DONE]``, but the body is never ended
 ======== =============================================================================
 
+Hostile kinds, kept out of :data:`FAULT_KINDS` (a :class:`FaultPlan` never picks them unless
+named) and listed in :data:`HOSTILE_KINDS`:
+
+==========  ===========================================================================
+echo401     401 whose JSON error message quotes the request's URL and every header
+            (``Authorization`` included), as a careless server or proxy does
+echo500     500 with a ``text/plain`` body quoting the URL and headers (a proxy's page)
+echoerror   a 200 stream with two tokens, then ``event: error`` quoting URL and headers
+surrogate   the answer ``Lone \ud83d and pair \ud83d\ude00 end`` as JSON escapes, in
+            seven tokens: a lone surrogate, and a pair split across two chunks
+endless     tokens (`` endless``, 8 characters) for ever, as fast as the client reads
+keepalive   headers, then only ``: keep-alive`` comments for ever (ARG: seconds between
+            them, default 0.05)
+blanklines  headers, then only empty lines for ever (ARG as for keepalive)
+==========  ===========================================================================
+
 A server-wide :class:`FaultPlan` (``--fault-rate 0.1 --fault-kinds 429once,500,...``) picks a
 fault for a fixed share of prompts, deterministically from a hash of the prompt.
 
@@ -70,10 +86,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 FAULT_KINDS = ("429", "429once", "500", "503once", "401", "404", "hang", "stall", "drop", "cut",
                "malformed", "error200", "nodone", "nousage", "emptychoices", "linger")
+HOSTILE_KINDS = ("echo401", "echo500", "echoerror", "surrogate", "endless", "keepalive",
+                 "blanklines")
+#: The text of a ``surrogate`` answer, as a client that repairs it should keep it.
+SURROGATE_TOKENS = ("Lone", " \ud83d", " and", " pair", " \ud83d", "\ude00", " end")
 _MARKER = re.compile(r"\[\[(\w+):([^\]]*)\]\]")
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
@@ -217,6 +237,12 @@ class _Conn(asyncio.Protocol):
         head += [f"{k}: {v}" for k, v in (extra or {}).items()]
         self.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
 
+    def send_text(self, status: int, text: str) -> None:
+        body = text.encode()
+        self.write((f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}\r\n"
+                    f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+                    ).encode() + body)
+
     def start_stream(self) -> None:
         self.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                    b"Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -240,10 +266,12 @@ class _Server:
     def __init__(self, options: ServerOptions) -> None:
         self.opt = options
         self.state = ServerState()
+        self.last_url = ""
 
     async def respond(self, conn: _Conn, method: str, path: str, headers: dict[str, str],
                       body: bytes) -> bool:
         st = self.state
+        self.last_url = path  # with its query: what an echoing server quotes
         path = path.split("?")[0]
         if method == "GET" and path.endswith("/models"):
             if not self._key_ok(headers):
@@ -306,6 +334,14 @@ class _Server:
             else:
                 self.state.seen_once.add(once_key)
         retry_after = farg or str(self.opt.retry_after)
+        echo = f"request POST {self.last_url} with headers {json.dumps(headers)}"
+        if fault == "echo401":
+            conn.send_json(401, _error(f"Incorrect API key in {echo}", "invalid_request_error",
+                                       "invalid_api_key"))
+            return True
+        if fault == "echo500":
+            conn.send_text(500, f"<html><body>proxy error while forwarding {echo}</body></html>")
+            return True
         if not self._key_ok(headers) or fault == "401":
             conn.send_json(401, _error("Incorrect API key provided: sk-...", "invalid_request_error",
                                        "invalid_api_key"))
@@ -334,7 +370,9 @@ class _Server:
         if limit is not None and int(limit) < n_tokens:
             n_tokens, finish = int(limit), "length"
         scripted = self.opt.reply(req) if self.opt.reply is not None else None
-        if scripted is not None:
+        if fault == "surrogate":
+            toks, finish = list(SURROGATE_TOKENS), "stop"
+        elif scripted is not None:
             toks = re.findall(r"\s*\S+", scripted) or [scripted]
             toks[-1] += scripted[len("".join(toks)):]  # trailing white space
             finish = "stop"
@@ -362,7 +400,36 @@ class _Server:
                              "message": {"role": "assistant", "content": "".join(toks)}}],
                 "usage": usage})
             return True
+        if fault in ("endless", "keepalive", "blanklines"):
+            return await self._endless(conn, fault, float(farg or 0.05))
+        if fault == "echoerror":
+            conn.start_stream()
+            first = [_sse({"choices": [{"index": 0, "delta": {"content": t}}]})
+                     for t in toks[:2]]
+            error = b"event: error\n" + _sse(_error(f"upstream failed on {echo}", "server_error"))
+            conn.write(self._frame(first + [error]) + b"0\r\n\r\n")
+            return True
         return await self._stream(conn, req, cid, model, toks, finish, usage, fault, pace)
+
+    async def _endless(self, conn: _Conn, fault: str, interval: float) -> bool:
+        """A stream that never ends: tokens as fast as the client reads, or keep-alives."""
+        conn.start_stream()
+        if fault == "endless":
+            piece = _sse({"choices": [{"index": 0, "delta": {"content": " endless"}}]})
+            frame = _chunk(piece * 256)
+        else:
+            frame = _chunk(b": keep-alive\n\n" if fault == "keepalive" else b"\n")
+        while conn.transport is not None:
+            conn.write(frame)
+            if fault != "endless":
+                await asyncio.sleep(interval)
+                continue
+            # Flow control: never buffer more than the client takes.
+            while conn.transport is not None and \
+                    conn.transport.get_write_buffer_size() > 256 * 1024:
+                await asyncio.sleep(0.002)
+            await asyncio.sleep(0)
+        return False
 
     async def _stream(self, conn: _Conn, req: dict[str, Any], cid: str, model: str,
                       toks: list[str], finish: str, usage: dict[str, int], fault: str,
@@ -467,7 +534,7 @@ class LoopbackServer:
         """The URL without ``/v1``."""
         return self.url[: -len("/v1")]
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -536,7 +603,7 @@ class LoopbackServer:
     def _get(self, path: str, method: str = "GET") -> Any:
         req = urllib.request.Request(self.root + path, method=method,
                                      data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read())
 
     def stats(self) -> dict[str, Any]:
@@ -587,7 +654,7 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-__all__ = ["FAULT_KINDS", "FaultPlan", "LoopbackServer", "ServerOptions", "ServerState", "serve"]
+__all__ = ["FAULT_KINDS", "HOSTILE_KINDS", "SURROGATE_TOKENS", "FaultPlan", "LoopbackServer", "ServerOptions", "ServerState", "serve"]
 
 if __name__ == "__main__":
     main()
