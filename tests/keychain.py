@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import SYSTEM_DIRS, missing
+
 SECRETS_BUS_NAME = "org.freedesktop.secrets"
 PASSWORD = b"test"
 
@@ -102,10 +104,9 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
 
 
 def _skip_reason() -> str | None:
-    if shutil.which("gnome-keyring-daemon") is None:
-        return "gnome-keyring-daemon not installed: keychain tests skipped"
-    if shutil.which("dbus-daemon") is None:
-        return "dbus-daemon not installed: keychain tests skipped"
+    for program in ("gnome-keyring-daemon", "dbus-daemon"):
+        if shutil.which(program, path=SYSTEM_DIRS) is None:
+            return f"{program} not installed (.ci/run installs it): keychain tests skipped"
     try:
         import jeepney  # noqa: F401
         import secretstorage  # noqa: F401
@@ -119,7 +120,7 @@ def secret_service() -> Iterator[SecretServiceKeychain]:
     """A private, unlocked Secret Service (gnome-keyring) used by :mod:`keyring`."""
     reason = _skip_reason()
     if reason:
-        pytest.skip(reason)
+        missing(reason)
     import keyring
     from keyring.backends import SecretService
 
@@ -138,7 +139,8 @@ def secret_service() -> Iterator[SecretServiceKeychain]:
     saved_keyring = keyring.get_keyring()
     try:
         bus = subprocess.Popen(
-            ["dbus-daemon", "--nofork", "--nopidfile", "--nosyslog", "--print-address=1",
+            [shutil.which("dbus-daemon", path=SYSTEM_DIRS) or "dbus-daemon", "--nofork",
+             "--nopidfile", "--nosyslog", "--print-address=1",
              f"--config-file={root / 'bus.conf'}"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env)
         assert bus.stdout is not None
@@ -148,7 +150,8 @@ def secret_service() -> Iterator[SecretServiceKeychain]:
             raise RuntimeError(f"dbus-daemon did not start: {err.strip()}")
         child_env["DBUS_SESSION_BUS_ADDRESS"] = address
         keyring_daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            [shutil.which("gnome-keyring-daemon", path=SYSTEM_DIRS) or "gnome-keyring-daemon",
+             "--foreground", "--unlock", "--components=secrets"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env=child_env)
         assert keyring_daemon.stdin is not None

@@ -5,7 +5,8 @@ running the tests (a ``.pth`` line adds that environment's site-packages folder,
 downloaded again and nothing installed by hand outside it is seen), but Align Studio itself
 can only come from the wheel: the test environment's editable install is a finder that a
 bare ``.pth`` path line does not activate, the commands run outside the source tree without
-PYTHONPATH, and the test checks where the package was imported from. Also checks what the wheel contains and the desktop files in resources/.
+PYTHONPATH, and the test checks where the package was imported from. Also checks what the
+wheel contains and the desktop files in resources/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.tools import system_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_ID = "io.github.alignstudio.AlignStudio"
@@ -92,9 +95,7 @@ def test_desktop_entry_and_metainfo() -> None:
     sizes = sorted(int(p.parent.parent.name.split("x")[0]) for p in
                    (ROOT / "resources" / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.png"))
     assert sizes == [16, 24, 32, 48, 64, 128, 256, 512]
-    if shutil.which("appstreamcli") is None:
-        pytest.skip("appstreamcli is not installed (apt-get install appstream)")
-    check = subprocess.run(["appstreamcli", "validate", "--no-net",
+    check = subprocess.run([system_tool("appstreamcli"), "validate", "--no-net",
                             str(ROOT / "resources" / "linux" / f"{APP_ID}.metainfo.xml")],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr

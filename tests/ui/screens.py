@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.tools import system_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Where every screenshot test writes its images.
 OUT = ROOT / "test-artifacts" / "screenshots"
@@ -65,8 +67,8 @@ def run_app_in_xvfb(script: Path, workspace: Path, home: Path,
     ini = config / "ui.ini"
     if not ini.exists():
         ini.write_text("[welcome]\nseen=true\n", encoding="utf-8")
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+    xvfb = subprocess.Popen([system_tool("Xvfb"), "-displayfd", "1", "-screen", "0",
+                             "1440x900x24", "-nolisten", "tcp"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     try:
         assert xvfb.stdout is not None

@@ -18,13 +18,20 @@ from align_studio.versions.remote import Credentials, set_remote
 from align_studio.versions.repo import WorkspaceRepo
 from align_studio.versions.save import save_version
 from align_studio.versions.sync import clone, pull, push
+from tests.tools import SYSTEM_DIRS, missing
 
-SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
-NEEDED = [SSHD, shutil.which("ssh"), shutil.which("ssh-keygen"), shutil.which("git-upload-pack")
-          or shutil.which("git")]
-pytestmark = pytest.mark.skipif(
-    not all(p and os.path.exists(p) for p in NEEDED) or os.geteuid() != 0,
-    reason="needs openssh-server, ssh, git and root (CI installs them): SSH sync test skipped")
+def _system(name: str) -> str | None:
+    return shutil.which(name, path=SYSTEM_DIRS)
+
+
+SSHD = _system("sshd") or "/usr/sbin/sshd"
+NEEDED = [SSHD, _system("ssh"), _system("ssh-keygen"), _system("git-upload-pack") or _system("git")]
+
+
+@pytest.fixture(autouse=True)
+def _ssh_available() -> None:
+    if not all(p and os.path.exists(p) for p in NEEDED) or os.geteuid() != 0:
+        missing("needs openssh-server, ssh, git and root (.ci/run installs them)")
 
 
 def _free_port() -> int:

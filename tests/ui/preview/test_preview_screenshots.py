@@ -7,7 +7,6 @@ app's process (token-paced, so a grab lands mid-stream) and a provider profile f
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -59,6 +58,7 @@ import time
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtTest import QTest
 from align_studio.providers.profiles import ProfileStore, profile_from_preset
+from align_studio.ui.tab_key import TabKey
 from tests.loopback.server import LoopbackServer, ServerOptions
 
 OUT = {out!r}
@@ -104,7 +104,7 @@ def shots():
             w.accept()
     window.resize(1440, 900)
     window.open_spec(__import__("pathlib").Path(SPEC_PATH))
-    review = window.review
+    review = window.features.review
     review.confirm_large_runs = False
     review.open_case("refund-late")
     ctl = review.controller
@@ -132,7 +132,7 @@ def shots():
     window.statusBar().clearMessage()
     wait(200)
     grab(window, "11-preview-judged")
-    review._show_tab("results")
+    review.show_tab(TabKey.RESULTS)
     review.matrix_panel._reload()
     wait(200)
     grab(window, "12-results")
@@ -160,8 +160,6 @@ def spec_text() -> str:
 
 @pytest.mark.slow
 def test_preview_and_results_screenshots(tmp_path: Path) -> None:
-    if not shutil.which("Xvfb"):
-        pytest.skip("Xvfb is not installed: no real X window for screenshots")
     OUT.mkdir(parents=True, exist_ok=True)
     workspace = tmp_path / "specs"
     workspace.mkdir()
