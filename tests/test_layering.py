@@ -43,23 +43,32 @@ def test_the_check_itself_catches_a_qt_import(tmp_path: Path) -> None:
         bad.unlink()
 
 
-def test_core_imports_without_qt_loaded() -> None:
+def test_core_imports_with_qt_absent() -> None:
+    # As on a machine without PySide6: a finder refuses Qt before anything is imported, then
+    # every module outside ui/ is imported (the headless job napari runs with Qt uninstalled).
     code = (
-        "import sys\n"
-        "import align_studio.domain, align_studio.storage, align_studio.cli\n"
-        "import align_studio.cli.specs\n"
-        "import importlib, pathlib\n"
+        "import importlib, importlib.abc, pathlib, sys\n"
+        "class NoQt(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, NoQt())\n"
         f"root = pathlib.Path({str(PACKAGE)!r})\n"
+        "count = 0\n"
         "for f in sorted(root.rglob('*.py')):\n"
         "    rel = f.relative_to(root.parent).with_suffix('')\n"
         "    name = '.'.join(rel.parts).removesuffix('.__init__')\n"
         "    if name.startswith('align_studio.ui') or name.endswith('__main__'):\n"
         "        continue\n"
         "    importlib.import_module(name)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]\n"
-        "assert not bad, bad\n"
+        "    count += 1\n"
+        "print('imported', count)\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parent)
+    done = subprocess.run([sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.split()[-1]) > 50  # the walk really imported the core
 
 
 def test_import_linter_contract() -> None:
