@@ -44,6 +44,7 @@ def main() -> int:
     from align_studio.providers.profiles import ProfileStore, profile_from_preset
     from align_studio.ui.main_window import MainWindow
     from align_studio.ui.settings import app_settings
+    from align_studio.ui.tab_key import TabKey
     from bench.specgen import generate_spec_text
     from tests.loopback.server import LoopbackServer
 
@@ -70,10 +71,10 @@ def main() -> int:
         loop.exec()
         if window.doc is None:
             assert window.open_spec(spec_path)
-        review = window.review
+        review = window.features.review
         review.confirm_large_runs = False
         review.open_case(window.doc.session.spec.cases[0].id)
-        review._show_tab(a.tab)
+        review.show_tab(TabKey.RESULTS if a.tab == "results" else TabKey.PREVIEW)
         for _ in range(20):
             app.processEvents()
 

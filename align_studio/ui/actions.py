@@ -1,9 +1,16 @@
-"""The window's actions and menus (File, Edit, View, Spec, Help), built in one place."""
+"""The window's actions and menus (File, Edit, View, Spec, Help), built in one place.
+
+The main window keeps its :class:`Actions` as ``action_registry`` (an attribute named
+``actions`` would hide ``QWidget.actions()``); features reach it through their context and
+add their menus and shortcut listings here.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+from align_studio.ui.tab_key import EDITOR_TABS, TabKey
 
 Key = QKeySequence.StandardKey
 
@@ -12,7 +19,9 @@ class Actions:
     """Every action of the main window; the window connects them to what they do."""
 
     def __init__(self, window: QMainWindow, undo_group: QUndoGroup) -> None:
+        self._window = window
         self._icon_names: list[tuple[QAction, str]] = []
+        self._menus: dict[str, QMenu] = {}
 
         def make(text: str, keys: list[QKeySequence | Key | str] | None = None,
                  icon_name: str | None = None, tip: str = "") -> QAction:
@@ -55,8 +64,9 @@ class Actions:
         self.show_problems = make("&Problems", ["Ctrl+Shift+M"])
         self.show_problems.setCheckable(True)
         self.show_problems.setChecked(True)
-        self.tabs = [make(f"&{name}", [f"Ctrl+{i + 1}"])
-                     for i, name in enumerate(("Overview", "Behaviors", "Cases", "Targets"))]
+        #: View → one of the editor's own tabs (Ctrl+1 … Ctrl+4), by key.
+        self.tabs: dict[TabKey, QAction] = {
+            key: make(f"&{key.title}", [f"Ctrl+{i + 1}"]) for i, key in enumerate(EDITOR_TABS)}
         self.add_behavior = make("Add &Behavior", ["Ctrl+Shift+B"], "add")
         self.add_target = make("Add &Target", ["Ctrl+Shift+T"], "add")
         self.reload = make("&Reload from Disk", ["Ctrl+Shift+R"], "reload")
@@ -70,13 +80,13 @@ class Actions:
                        self.rename, self.delete, None, self.close_spec, None, self.settings,
                        None, self.quit]),
             ("&Edit", [self.undo, self.redo]),
-            ("&View", [self.show_workspace, self.show_problems, None, *self.tabs]),
+            ("&View", [self.show_workspace, self.show_problems, None, *self.tabs.values()]),
             ("&Spec", [self.add_behavior, self.add_target, None, self.show_diff,
                        self.reload]),
             ("&Help", [self.shortcuts, self.user_guide, None, self.about]),
         ]
         self.spec_actions = [self.save, self.close_spec, self.add_behavior, self.add_target,
-                             self.reload, self.show_diff, *self.tabs]
+                             self.reload, self.show_diff, *self.tabs.values()]
         self.file_actions = [self.duplicate, self.rename, self.delete]
 
     def apply_icons(self) -> None:
@@ -86,32 +96,44 @@ class Actions:
         for action, name in self._icon_names:
             action.setIcon(icon(name))
 
-    def build_menus(self, window: QMainWindow) -> list[QMenu]:
+    def build_menus(self) -> list[QMenu]:
         """Fill the window's menu bar."""
         out = []
         for title, actions in self.menus:
-            menu = window.menuBar().addMenu(title)
+            menu = self._window.menuBar().addMenu(title)
             for a in actions:
                 menu.addSeparator() if a is None else menu.addAction(a)
+            self._menus[title] = menu
             out.append(menu)
         return out
 
-    def add_menu(self, window: QMainWindow, title: str,
-                 actions: list[QAction | None]) -> QMenu:
-        """A menu added later (by a layer installed after the first paint): placed before
+    def menu(self, title: str) -> QMenu:
+        """The window's menu titled ``title`` (``"&File"``); KeyError if there is none."""
+        return self._menus[title]
+
+    def add_menu(self, title: str, actions: list[QAction | None]) -> QMenu:
+        """A menu added later (by a feature installed after the first paint): placed before
         Help, which stays last, and listed in the keyboard shortcuts."""
-        menu = QMenu(title, window)
+        menu = QMenu(title, self._window)
         for a in actions:
             menu.addSeparator() if a is None else menu.addAction(a)
-        bar = window.menuBar()
-        help_menu = next((m.menuAction() for m in bar.findChildren(QMenu)
-                          if m.title() == "&Help"), None)
+        help_menu = self._menus.get("&Help")
+        bar = self._window.menuBar()
         if help_menu is not None:
-            bar.insertMenu(help_menu, menu)
+            bar.insertMenu(help_menu.menuAction(), menu)
         else:
             bar.addMenu(menu)
+        self._menus[title] = menu
         self.menus.insert(len(self.menus) - 1, (title, list(actions)))
         return menu
+
+    def list_in(self, title: str, actions: list[QAction]) -> None:
+        """List actions that a feature put in menu ``title`` in the keyboard shortcuts."""
+        for menu_title, items in self.menus:
+            if menu_title == title:
+                items.extend(actions)
+                return
+        raise KeyError(title)
 
     def by_menu(self) -> list[tuple[str, list[QAction]]]:
         """Menu titles and their actions, for the shortcuts list."""

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from align_studio.ui.behaviors_panel import BehaviorsPanel
+from align_studio.ui.cases.panel import CasesPanel
 from align_studio.ui.icons import icon
 from align_studio.ui.overview_panel import OverviewPanel
 from align_studio.ui.problems_panel import ProblemsPanel
+from align_studio.ui.tab_key import TabKey
 from align_studio.ui.targets_panel import TargetsPanel
 
 if TYPE_CHECKING:
     from align_studio.domain import Problem
     from align_studio.ui.document import SpecDocument
 
-log = logging.getLogger(__name__)
-TAB_NAMES = ("Overview", "Behaviors", "Cases", "Targets")
-
-
-def _cases_panel(doc: SpecDocument, parent: QWidget) -> QWidget:
-    try:
-        from align_studio.ui.cases.panel import CasesPanel
-    except ImportError:
-        log.info("the cases editor is not available", exc_info=True)
-        label = QLabel("The cases editor is not available in this build.", parent)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
-    return CasesPanel(doc.session, doc.undo_stack, parent)
-
 
 class SpecEditor(QSplitter):
-    """The forms of one open spec in tabs, with the problems below."""
+    """The forms of one open spec in tabs, with the problems below.
+
+    Tabs are addressed by :class:`TabKey`; the features of the window add theirs with
+    :meth:`add_tab`, which puts each in its place whatever the order they come in.
+    """
 
     def __init__(self, doc: SpecDocument, parent: QWidget | None = None, *,
                  staged: bool = False) -> None:
@@ -42,6 +34,7 @@ class SpecEditor(QSplitter):
         self.setObjectName("editor-splitter")
         self.doc = doc
         self.problems: list[Problem] = []
+        self._tab_of: dict[TabKey, QWidget] = {}
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Spec editor")
@@ -70,17 +63,52 @@ class SpecEditor(QSplitter):
             self._steps.pop(0)()
         return bool(self._steps)
 
+    # ---- tabs by key ----------------------------------------------------------------------
+    def add_tab(self, key: TabKey, widget: QWidget, tab_icon: QIcon,
+                title: str | None = None) -> None:
+        """Add the tab ``key`` in its place (the order of :class:`TabKey`)."""
+        if key in self._tab_of:
+            raise ValueError(f"the {key.title} tab is there already")
+        at = sum(1 for k in self._tab_of if k.rank < key.rank)
+        self._tab_of[key] = widget
+        self.tabs.insertTab(at, widget, tab_icon, title or key.title)
+        widget.destroyed.connect(lambda *_: self._forget_tab(key, widget))
+
+    def _forget_tab(self, key: TabKey, widget: QWidget) -> None:
+        if self._tab_of.get(key) is widget:
+            del self._tab_of[key]
+
+    def tab(self, key: TabKey) -> QWidget | None:
+        """The widget of tab ``key``, if it is there."""
+        return self._tab_of.get(key)
+
+    def show_tab(self, key: TabKey) -> bool:
+        """Switch to tab ``key``; whether it is there."""
+        widget = self._tab_of.get(key)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+        return widget is not None
+
+    def set_tab_title(self, key: TabKey, title: str, tab_icon: QIcon | None = None) -> None:
+        """Change the title (and icon) of tab ``key``, e.g. a count of findings."""
+        i = self.tabs.indexOf(self._tab_of[key]) if key in self._tab_of else -1
+        if i >= 0:
+            self.tabs.setTabText(i, title)
+            if tab_icon is not None:
+                self.tabs.setTabIcon(i, tab_icon)
+
+    # ---- building, one step per turn ------------------------------------------------------
     def _add_overview(self) -> None:
         self.overview = OverviewPanel(self.doc.session, self.doc.undo_stack)
-        self.tabs.addTab(self.overview, icon("overview"), "Overview")
+        self.add_tab(TabKey.OVERVIEW, self.overview, icon("overview"))
 
     def _add_behaviors(self) -> None:
         self.behaviors = BehaviorsPanel(self.doc.session, self.doc.undo_stack)
-        self.tabs.addTab(self.behaviors, icon("behaviors"), "Behaviors")
+        self.add_tab(TabKey.BEHAVIORS, self.behaviors, icon("behaviors"))
 
     def _add_cases(self) -> None:
-        self.cases = _cases_panel(self.doc, self)
-        self.tabs.addTab(self.cases, icon("cases"), "Cases")
+        self.cases = CasesPanel(self.doc.session, self.doc.undo_stack, self)
+        self.add_tab(TabKey.CASES, self.cases, icon("cases"))
 
     def _polish_cases(self) -> None:
         # The Cases tab is the heaviest to show for the first time (style polish of its
@@ -89,7 +117,7 @@ class SpecEditor(QSplitter):
 
     def _add_targets(self) -> None:
         self.targets = TargetsPanel(self.doc.session, self.doc.undo_stack)
-        self.tabs.addTab(self.targets, icon("targets"), "Targets")
+        self.add_tab(TabKey.TARGETS, self.targets, icon("targets"))
 
     def _finish(self) -> None:
         self._unsubscribe = self.doc.session.subscribe(lambda _ev: self._recheck.start())
@@ -104,12 +132,8 @@ class SpecEditor(QSplitter):
         self.behaviors.show_problems(self.problems)
         self.targets.show_problems(self.problems)
         n = len(self.problems)
-        self.tabs.setTabToolTip(0, f"{n} problem{'s' if n != 1 else ''}" if n else "")
-
-    def show_tab(self, index: int) -> None:
-        """Switch to a tab by number (0 = Overview)."""
-        if 0 <= index < self.tabs.count():
-            self.tabs.setCurrentIndex(index)
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.overview),
+                                f"{n} problem{'s' if n != 1 else ''}" if n else "")
 
     def go_to(self, path: tuple[Any, ...]) -> None:
         """Show the field a problem is about."""
@@ -124,11 +148,9 @@ class SpecEditor(QSplitter):
             self.targets.focus(row, field)
         elif head == "cases":
             self.tabs.setCurrentWidget(self.cases)
-            select = getattr(self.cases, "select_case", None)
-            if select is not None and row is not None:
-                cases = self.doc.session.spec.cases
-                if row < len(cases):
-                    select(cases[row].id)
+            cases = self.doc.session.spec.cases
+            if row is not None and row < len(cases):
+                self.cases.select_case(cases[row].id)
         else:
             self.tabs.setCurrentWidget(self.overview)
             self.overview.focus_field(head)

@@ -1,4 +1,9 @@
-"""The main window: assembles the workspace browser, the spec editor and the actions."""
+"""The main window: assembles the workspace browser, the spec editor and the actions.
+
+The features (Preview and Results, measuring, hand-over, versions) are installed after the
+first paint from the list in :mod:`align_studio.ui.features`; each is given the window's
+:class:`~align_studio.ui.context.AppContext` and none imports this module.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
 
 # Dialogs, icons and the file operations are imported where they are used: every Qt class
 # touched before the first paint costs start-up time (issue 4).
 from align_studio.ui import layout_memory
 from align_studio.ui.actions import Actions
+from align_studio.ui.context import AppContext
 from align_studio.ui.gc_policy import collect_after_close
 from align_studio.ui.opening import SpecOpener
+from align_studio.ui.tab_key import TabKey
 from align_studio.ui.tasks import TaskRunner
 from align_studio.ui.workspace_panel import WorkspacePanel
 
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
     from align_studio.ui.document import SpecDocument
     from align_studio.ui.editor import SpecEditor
     from align_studio.ui.empty_state import EmptyState
+    from align_studio.ui.features import Features
 
 
 class MainWindow(QMainWindow):
@@ -37,21 +45,25 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.workspace = workspace.resolve()
-        self.doc: SpecDocument | None = None
-        self.editor: SpecEditor | None = None
         self.runner = TaskRunner(self)
-        self.opener = SpecOpener(self, self.runner)  # specs load on a worker (issue 4)
-        self.opener.sig_opened.connect(self._spec_ready)
-        self.opener.sig_finished.connect(
-            lambda _r, ok: ok or self.doc or self.opener.busy() or self._show_empty())
         self._session_keys: object | None = None
         self.undo_group = QUndoGroup(self)
-        self.actions = a = Actions(self, self.undo_group)
-        a.build_menus(self)
+        # Not ``self.actions``: that would hide QWidget.actions().
+        self.action_registry = a = Actions(self, self.undo_group)
+        a.build_menus()
         self.workspace_panel = WorkspacePanel(self.runner, [a.new_spec, a.duplicate, a.rename,
                                                             a.delete], self)
         self.workspace_panel.sig_spec_activated.connect(self.request_open)
+        #: What the features are given (the open spec, the workspace, the runner…).
+        self.ctx = AppContext(self, settings, self.runner, a, self.workspace_panel,
+                              workspace.resolve(), self.open_spec, self.show_settings)
+        #: The installed features, once start() has installed them.
+        self.features: Features | None = None
+        # Specs load on a worker (issue 4); the features' steps run after each opening.
+        self.opener = SpecOpener(self, self.runner, self.ctx.open_steps)
+        self.opener.sig_opened.connect(self._spec_ready)
+        self.opener.sig_finished.connect(
+            lambda _r, ok: ok or self.doc or self.opener.busy() or self._show_empty())
         self.center = QStackedWidget(self)
         self.empty: EmptyState | None = None  # "No spec open", built after the first paint
         # By keyword: a positional widget makes PySide weigh the (Qt.Orientation, parent)
@@ -67,7 +79,22 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         layout_memory.restore_window(self, settings, self.splitter)
         self._update_title()
-        self.review: object | None = None  # Preview and Results, added in start()
+
+    # ---- what the context holds ----------------------------------------------------------
+    @property
+    def doc(self) -> SpecDocument | None:
+        """The open spec's document."""
+        return self.ctx.doc
+
+    @property
+    def editor(self) -> SpecEditor | None:
+        """The open spec's editor."""
+        return self.ctx.editor
+
+    @property
+    def workspace(self) -> Path:
+        """The folder of specs shown."""
+        return self.ctx.workspace
 
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:
@@ -77,16 +104,18 @@ class MainWindow(QMainWindow):
         from align_studio.ui.undo_keys import UndoKeysFilter
         from align_studio.ui.warmup import import_modules
 
-        self._undo_keys = UndoKeysFilter(self, [self.actions.undo, self.actions.redo])
+        self._undo_keys = UndoKeysFilter(self, [self.action_registry.undo,
+                                                self.action_registry.redo])
         self.runner.run(import_modules, lambda _r: self._finish_start(),
                         lambda _exc: self._finish_start(), lane="warm-up")
 
     def _finish_start(self) -> None:
-        self._add_review()
-        from align_studio.ui.grading.integration import install  # issue 8: measuring
-        self.grading = install(self)
-        from align_studio.ui.versions.integration import install_versions  # issues 6 and 7
-        self.versions = install_versions(self)
+        # Preview and Results, measuring, hand-over, versions: imported after the first
+        # paint (the warm-up imported them on a worker), installed from one list.
+        from align_studio.ui.features import install_features
+
+        if self.features is None:
+            self.features = install_features(self.ctx)
         self.workspace_panel.sig_scanned.connect(self._after_first_scan)
         self.workspace_panel.set_root(self.workspace)
 
@@ -95,7 +124,7 @@ class MainWindow(QMainWindow):
         from align_studio.ui.icons import app_icon, icon
 
         self.setWindowIcon(app_icon())
-        self.actions.apply_icons()
+        self.action_registry.apply_icons()
         self._show_empty().set_icon(icon("spec"))
 
     def _show_empty(self) -> EmptyState:
@@ -112,28 +141,21 @@ class MainWindow(QMainWindow):
             self.center.setCurrentWidget(self.empty)
         return self.empty
 
-    def _add_review(self) -> None:
-        # Preview and Results (issue 5): tabs, Run menu, run progress. Built after the first
-        # paint because it imports the network and grading layers (~0.3 s).
-        if self.review is not None:
-            return
-        try:
-            from align_studio.ui.preview.integration import ReviewIntegration
-        except ImportError:
-            return
-        self.review = ReviewIntegration(self)
-
     def _after_first_scan(self) -> None:
         self.workspace_panel.sig_scanned.disconnect(self._after_first_scan)
         from align_studio.editing.journal import pending_recoveries
 
         pending = {r.spec_path for r in pending_recoveries(self.workspace / ".align-studio")}
-        last = Path(self.settings.value("spec/last", "", str) or "")
+        last = Path(str(self.settings.value("spec/last", "", str) or ""))
         rid = self.request_open(last) if last.is_file() and last.parent.resolve() == \
             self.workspace and last.resolve() not in pending else None  # those: offered below
         self.offer_recoveries()
         if rid:  # ready once the last spec is open (or could not be)
-            self.opener.sig_finished.connect(lambda r, _ok: r == rid and self.sig_ready.emit())
+            def ended(done_id: int, _ok: bool) -> None:
+                if done_id == rid:
+                    self.sig_ready.emit()
+
+            self.opener.sig_finished.connect(ended)
         else:
             self.sig_ready.emit()
 
@@ -156,7 +178,7 @@ class MainWindow(QMainWindow):
         """Show another folder of specs."""
         if not self.close_spec():
             return
-        self.workspace = root.resolve()
+        self.ctx.set_workspace(root.resolve())
         self.settings.setValue("workspace/last", str(self.workspace))
         self.workspace_panel.set_root(self.workspace)
         self._update_title()
@@ -201,9 +223,8 @@ class MainWindow(QMainWindow):
         src = self.workspace_panel.current_path()
         if src is None:
             return
-        if self.doc and self.doc.path == src:
-            if not self.close_spec():
-                return
+        if self.doc and self.doc.path == src and not self.close_spec():
+            return
         if ops.delete_spec(self, src):
             self.workspace_panel.rescan()
 
@@ -233,17 +254,17 @@ class MainWindow(QMainWindow):
         return rid
 
     def _spec_ready(self, path: Path, doc: SpecDocument, editor: SpecEditor) -> None:
-        self.doc, self.editor = doc, editor
-        self.center.addWidget(self.editor)
-        self.center.setCurrentWidget(self.editor)
-        self.undo_group.addStack(self.doc.undo_stack)
-        self.undo_group.setActiveStack(self.doc.undo_stack)
-        self.doc.sig_modified_changed.connect(self._modified_changed)
-        self.doc.sig_saved.connect(lambda p: self.workspace_panel.rescan(select=p))
-        self.doc.sig_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
-        self.editor.problems_panel.setVisible(self.actions.show_problems.isChecked())
-        layout_memory.restore_editor(self.settings, self.editor)
-        self._modified_changed(self.doc.is_modified())
+        self.center.addWidget(editor)
+        self.center.setCurrentWidget(editor)
+        self.undo_group.addStack(doc.undo_stack)
+        self.undo_group.setActiveStack(doc.undo_stack)
+        doc.sig_modified_changed.connect(self._modified_changed)
+        doc.sig_saved.connect(lambda p: self.workspace_panel.rescan(select=p))
+        doc.sig_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        editor.problems_panel.setVisible(self.action_registry.show_problems.isChecked())
+        layout_memory.restore_editor(self.settings, editor)
+        self.ctx.set_open(doc, editor)
+        self._modified_changed(doc.is_modified())
         self.settings.setValue("spec/last", str(path))
         self.workspace_panel.select(path)
         self.statusBar().showMessage(f"Opened {path.name}", 3000)
@@ -272,8 +293,8 @@ class MainWindow(QMainWindow):
         self.center.removeWidget(editor)
         editor.deleteLater()
         doc.deleteLater()
+        self.ctx.set_open(None, None)
         collect_after_close()
-        self.doc = self.editor = None
         self._show_empty()
         self._modified_changed(False)
         return True
@@ -304,12 +325,12 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{self.workspace.name}[*] — Align Studio")
             self.setWindowModified(False)
-        for act in self.actions.spec_actions:
+        for act in self.action_registry.spec_actions:
             act.setEnabled(self.doc is not None)
 
     # ---- actions -------------------------------------------------------------------------
     def _connect_actions(self) -> None:
-        a = self.actions
+        a = self.action_registry
         a.new_spec.triggered.connect(self.new_spec)
         a.open_workspace.triggered.connect(self.choose_workspace)
         a.save.triggered.connect(self.save)
@@ -320,22 +341,30 @@ class MainWindow(QMainWindow):
         a.settings.triggered.connect(self.show_settings)
         a.quit.triggered.connect(self.close)
         a.show_workspace.toggled.connect(self.workspace_panel.setVisible)
-        a.show_problems.toggled.connect(
-            lambda on: self.editor and self.editor.problems_panel.setVisible(on))
-        for i, act in enumerate(a.tabs):
-            act.triggered.connect(lambda _c=False, i=i: self.editor and self.editor.show_tab(i))
-        a.add_behavior.triggered.connect(lambda: self._in_tab(1, "behaviors", "add_behavior"))
-        a.add_target.triggered.connect(lambda: self._in_tab(3, "targets", "add_target"))
-        a.reload.triggered.connect(lambda: self.doc and self._reload())
+        a.show_problems.toggled.connect(self._show_problems)
+        for key, act in a.tabs.items():
+            act.triggered.connect(lambda _c=False, k=key: self.ctx.show_tab(k))
+        a.add_behavior.triggered.connect(self._add_behavior)
+        a.add_target.triggered.connect(self._add_target)
+        a.reload.triggered.connect(self._reload)
         a.show_diff.triggered.connect(self.show_diff)
         a.shortcuts.triggered.connect(self.show_shortcuts)
         a.user_guide.triggered.connect(lambda: self.show_about(guide=True))
         a.about.triggered.connect(self.show_about)
 
-    def _in_tab(self, index: int, panel: str, method: str) -> None:
+    def _show_problems(self, on: bool) -> None:
         if self.editor is not None:
-            self.editor.show_tab(index)
-            getattr(getattr(self.editor, panel), method)()
+            self.editor.problems_panel.setVisible(on)
+
+    def _add_behavior(self) -> None:
+        if self.editor is not None:
+            self.editor.show_tab(TabKey.BEHAVIORS)
+            self.editor.behaviors.add_behavior()
+
+    def _add_target(self) -> None:
+        if self.editor is not None:
+            self.editor.show_tab(TabKey.TARGETS)
+            self.editor.targets.add_target()
 
     def _reload(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -359,7 +388,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from align_studio.ui.shortcuts_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self.actions.by_menu(), self).exec()
+        ShortcutsDialog(self.action_registry.by_menu(), self).exec()
 
     def show_about(self, guide: bool = False) -> None:
         from align_studio.ui import about

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from align_studio.ui.tasks import TaskRunner
 
 
-
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +53,7 @@ def load_spec(path: Path, recovery: Recovery | None, data_dir: Path) -> Loaded:
     journal = next((r for r in jr.pending_recoveries(data_dir) if r.spec_path == target), None)
     try:
         return Loaded(spec_file=SpecFile.load(path), journal=journal)
-    except Exception as exc:  # reported on the GUI thread, unless the journal is restored
+    except Exception as exc:  # noqa: BLE001 - reported on the GUI thread (or restored)
         return Loaded(error=exc, journal=journal)
 
 
@@ -80,17 +79,19 @@ class SpecOpener(QObject):
     sig_finished = Signal(int, bool)
     """A request ended: its id and whether the spec was opened (False if failed or stale)."""
 
-    def __init__(self, window: QWidget, runner: TaskRunner) -> None:
+    def __init__(self, window: QWidget, runner: TaskRunner,
+                 after_open: list[Callable[[SpecDocument, SpecEditor], None]]) -> None:
         super().__init__(window)
         self._window = window
         self._runner = runner
         self._current = 0
         self._next_id = 0
         self._page: Any = None
-        #: Run after ``sig_opened``, one per turn of the event loop, before the request
-        #: ends: the other layers add their tabs to the new editor here (Preview, Results,
-        #: Spec health…), so that no single turn builds them all.
-        self.after_open: list[Callable[[], None]] = []
+        #: Run after ``sig_opened`` with the new document and editor, one per turn of the
+        #: event loop, before the request ends: the features add their tabs to the new
+        #: editor here (Preview, Results, Spec health…), so that no single turn builds them
+        #: all. The list is the window context's ``open_steps``, read at each opening.
+        self._after_open = after_open
 
     def page(self, path: Path) -> QWidget:
         """The "Opening…" state to show while ``path`` loads."""
@@ -201,18 +202,20 @@ class SpecOpener(QObject):
             QTimer.singleShot(0, lambda: self._step(rid, path, doc, editor, restored))
             return
         self.sig_opened.emit(path, doc, editor)
-        self._after(rid, list(self.after_open), restored)
+        self._after(rid, doc, editor, list(self._after_open), restored)
 
-    def _after(self, rid: int, pending: list[Callable[[], None]], restored: Any) -> None:
+    def _after(self, rid: int, doc: SpecDocument, editor: SpecEditor,
+               pending: list[Callable[[SpecDocument, SpecEditor], None]],
+               restored: Any) -> None:
         if rid != self._current:
             return  # another spec was chosen: it gets the tabs added in turn
         if pending:
             step = pending.pop(0)
             try:
-                step()
-            except Exception:  # one layer's bug must not leave the spec half-open
+                step(doc, editor)
+            except Exception:  # one feature's bug must not leave the spec half-open
                 log.exception("adding %r to the opened spec failed", step)
-            QTimer.singleShot(0, lambda: self._after(rid, pending, restored))
+            QTimer.singleShot(0, lambda: self._after(rid, doc, editor, pending, restored))
             return
         self._end(rid, True)
         if restored is not None and restored.warning:

@@ -57,7 +57,7 @@ def _walk(window: MainWindow, app: QApplication) -> None:
     tabs = window.editor.tabs
     names = []
     for i in range(tabs.count()):
-        window.editor.show_tab(i)
+        tabs.setCurrentIndex(i)  # every tab, the features' too
         app.processEvents()
         names.append(tabs.tabText(i))
     dialog = SettingsDialog(window.settings, window.runner, window)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from align_studio.ui.list_model import OBJECT_ROLE
+from align_studio.ui.tab_key import TabKey
 
 
 def test_add_behavior_type_tab_and_save(qtbot, opened, workspace: Path) -> None:
@@ -40,7 +41,7 @@ def test_add_behavior_type_tab_and_save(qtbot, opened, workspace: Path) -> None:
 def test_rename_updates_links_and_undo(qtbot, opened, workspace: Path) -> None:
     w = opened
     panel = w.editor.behaviors
-    w.editor.show_tab(1)
+    w.editor.show_tab(TabKey.BEHAVIORS)
     panel.list.select_row(1)
     form = panel.form
     form.id.setFocus()
@@ -57,7 +58,7 @@ def test_rename_updates_links_and_undo(qtbot, opened, workspace: Path) -> None:
 def test_remove_and_move_keep_selection(qtbot, opened, answer) -> None:
     w = opened
     panel = w.editor.behaviors
-    w.editor.show_tab(1)
+    w.editor.show_tab(TabKey.BEHAVIORS)
     panel.list.select_row(1)
     qtbot.mouseClick(panel.list.up_button, Qt.MouseButton.LeftButton)
     spec = w.doc.session.spec
@@ -78,7 +79,7 @@ def test_empty_state_teaches_and_adds(qtbot, window, workspace: Path) -> None:
     assert "Pick a spec on the left or create one with Ctrl+N" in w.empty.text.text()
     assert w.open_spec(workspace / "blank.yaml")
     panel = w.editor.behaviors
-    w.editor.show_tab(1)
+    w.editor.show_tab(TabKey.BEHAVIORS)
     assert panel.currentWidget() is panel.empty
     assert "A behavior is one rule" in panel.empty.text.text()
     qtbot.mouseClick(panel.empty.button, Qt.MouseButton.LeftButton)
@@ -89,7 +90,7 @@ def test_empty_state_teaches_and_adds(qtbot, window, workspace: Path) -> None:
 
 def test_targets_form_and_params(qtbot, opened, workspace: Path) -> None:
     w = opened
-    w.editor.show_tab(3)
+    w.editor.show_tab(TabKey.TARGETS)
     panel = w.editor.targets
     assert panel.form.model.text() == "llama3"
     panel.form.model.setFocus()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from align_studio.editing import SetField
 from align_studio.editing.journal import journal_path
+from align_studio.ui.tab_key import TabKey
 
 
 def _touch_externally(path: Path, old: str, new: str) -> None:
@@ -20,7 +21,7 @@ def _touch_externally(path: Path, old: str, new: str) -> None:
 
 def test_clean_spec_reloads_quietly_keeping_selection(qtbot, opened, workspace: Path) -> None:
     w = opened
-    w.editor.show_tab(1)
+    w.editor.show_tab(TabKey.BEHAVIORS)
     w.editor.behaviors.list.select_row(1)
     _touch_externally(workspace / "support.yaml", "Explain the refund", "Always explain the refund")
     qtbot.waitUntil(lambda: w.doc.session.spec.behaviors[1].statement.startswith("Always"),
@@ -101,11 +102,11 @@ def test_shortcuts_dialog_lists_every_shortcut(opened) -> None:
     from align_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 
     w = opened
-    rows = shortcut_rows(w.actions.by_menu())
+    rows = shortcut_rows(w.action_registry.by_menu())
     names = {r[1] for r in rows}
     assert {"Save", "New Spec", "Settings", "Keyboard Shortcuts", "Add Behavior"} <= names
     assert any(r[2] == "Ctrl+S" for r in rows)
-    dialog = ShortcutsDialog(w.actions.by_menu(), w)
+    dialog = ShortcutsDialog(w.action_registry.by_menu(), w)
     assert "Ctrl+Shift+Z" in dialog.table.text()
     dialog.deleteLater()
 

@@ -34,7 +34,7 @@ def test_type_tab_undo_redo_save(qtbot, opened, workspace: Path) -> None:
     qtbot.keyClick(ov.id, Qt.Key.Key_Tab)  # → Product
     assert QApplication.focusWidget() is ov.product
     qtbot.keyClicks(ov.product, "Shop help")
-    assert w.actions.undo.text().replace("&", "") == "Undo Edit product"
+    assert w.action_registry.undo.text().replace("&", "") == "Undo Edit product"
     _ctrl(qtbot, Qt.Key.Key_Z)
     assert w.doc.session.spec.product is None and ov.product.text() == ""
     _ctrl(qtbot, Qt.Key.Key_Z)

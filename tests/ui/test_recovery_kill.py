@@ -24,12 +24,14 @@ EDIT_SCRIPT = """
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 
+from align_studio.ui.tab_key import TabKey
+
 def edit():
     assert window.open_spec(SPEC)
     ov = window.editor.overview
     ov.title.setFocus(); ov.title.end(False)
     QTest.keyClicks(ov.title, " (recovered)")
-    window.editor.show_tab(1)
+    window.editor.show_tab(TabKey.BEHAVIORS)
     panel = window.editor.behaviors
     panel.list.select_row(1)
     panel.form.rationale.setFocus()

@@ -38,14 +38,16 @@ def test_other_layers_add_their_tabs_one_turn_at_a_time(window, workspace: Path)
     seen: list[str] = []
     turns = {"ticks": 0}
 
-    def first() -> None:
+    def first(doc, editor) -> None:
+        assert doc is window.doc and editor is window.editor  # the step is given them
         seen.append("first")
         QTimer.singleShot(0, lambda: turns.__setitem__("ticks", turns["ticks"] + 1))
 
-    def second() -> None:
+    def second(_doc, _editor) -> None:
         seen.append(f"second after {turns['ticks']} turn(s)")
 
-    window.opener.after_open += [first, second]
+    window.ctx.add_open_step(first)
+    window.ctx.add_open_step(second)
     assert window.open_spec(workspace / "support.yaml")
     assert seen == ["first", "second after 1 turn(s)"]  # the event loop turned in between
     names = [window.editor.tabs.tabText(i).split(" (")[0]  # "Spec health (2)"
@@ -56,10 +58,10 @@ def test_other_layers_add_their_tabs_one_turn_at_a_time(window, workspace: Path)
 
 def test_a_failing_layer_does_not_leave_the_spec_half_open(window, workspace: Path,
                                                            caplog) -> None:
-    def broken() -> None:
+    def broken(_doc, _editor) -> None:
         raise RuntimeError("a bug in one layer")
 
-    window.opener.after_open.insert(0, broken)
+    window.ctx.open_steps.insert(0, broken)  # before every feature's steps
     assert window.open_spec(workspace / "support.yaml")
     assert "a bug in one layer" in caplog.text
     names = [window.editor.tabs.tabText(i) for i in range(window.editor.tabs.count())]

@@ -1,7 +1,7 @@
 """Hand-over in the main window: File → Import / Export Bundle / Export As, and the Inbox.
 
-The main window creates one :class:`ExchangeIntegration` after its first paint. The
-exchange core (and matplotlib, which the report draws with) is imported only when one of
+:func:`install` creates one :class:`ExchangeIntegration` per window after its first
+paint. The exchange core (and matplotlib, which the report draws with) is imported only when one of
 these actions runs.
 """
 
@@ -15,11 +15,16 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QMessage
 
 from align_studio.ui.exchange.formats import FORMATS
 from align_studio.ui.exchange.job import run_off_gui
-from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
+from align_studio.ui.exchange.menus import make_action
 
 if TYPE_CHECKING:
+    from align_studio.ui.context import AppContext
     from align_studio.ui.exchange.inbox_panel import InboxPanel
-    from align_studio.ui.main_window import MainWindow
+
+
+def install(ctx: AppContext) -> ExchangeIntegration:
+    """Add import, export and the Inbox to the window of ``ctx``."""
+    return ExchangeIntegration(ctx)
 
 
 class ExchangeIntegration(QObject):
@@ -30,9 +35,10 @@ class ExchangeIntegration(QObject):
     sig_dialog = Signal(object)
     """A dialog of this integration is about to run (tests answer it through this)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = w = window
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.window = w = ctx.window  # the parent of the dialogs
         self.inbox: InboxPanel | None = None
         self.dock: QDockWidget | None = None
         self.export_bundle = make_action(w, "&Export Bundle…", ["Ctrl+Shift+E"], None,
@@ -56,30 +62,33 @@ class ExchangeIntegration(QObject):
                                       "Production conversations waiting for review")
         self.show_inbox.setCheckable(True)
         self.show_inbox.toggled.connect(self.set_inbox_visible)
-        file_menu = find_menu(w, "&File")
-        if file_menu is not None:
-            before = w.actions.settings
-            file_menu.insertMenu(before, self.import_menu)
-            file_menu.insertAction(before, self.export_bundle)
-            file_menu.insertMenu(before, self.export_menu)
-            file_menu.insertSeparator(before)
-        view_menu = find_menu(w, "&View")
-        if view_menu is not None:
-            items = view_menu.actions()
-            if len(items) > 2:  # after Workspace Browser and Problems
-                view_menu.insertAction(items[2], self.show_inbox)
-            else:
-                view_menu.addAction(self.show_inbox)
-        list_in_shortcuts(w, "&File", [self.export_bundle])
-        list_in_shortcuts(w, "&View", [self.show_inbox])
+        registry = ctx.action_registry
+        file_menu, before = registry.menu("&File"), registry.settings
+        file_menu.insertMenu(before, self.import_menu)
+        file_menu.insertAction(before, self.export_bundle)
+        file_menu.insertMenu(before, self.export_menu)
+        file_menu.insertSeparator(before)
+        view_menu = registry.menu("&View")  # after Workspace Browser and Problems
+        items = view_menu.actions()
+        after = items.index(registry.show_problems) + 1
+        if after < len(items):
+            view_menu.insertAction(items[after], self.show_inbox)
+        else:
+            view_menu.addAction(self.show_inbox)
+        registry.list_in("&File", [self.export_bundle])
+        registry.list_in("&View", [self.show_inbox])
         self.spec_only = [*self.format_actions, self.import_cases]
-        w.actions.spec_actions.extend(self.spec_only)
+        registry.spec_actions.extend(self.spec_only)
         for a in self.spec_only:
-            a.setEnabled(w.doc is not None)
-        w.sig_spec_opened.connect(lambda _p: self.inbox and self.inbox.refresh())
+            a.setEnabled(ctx.doc is not None)
+        ctx.sig_document_changed.connect(self._document_changed)
+
+    def _document_changed(self, doc: object) -> None:
+        if doc is not None and self.inbox is not None:
+            self.inbox.refresh()  # the inbox marks what the open spec already has
 
     def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
+        self.ctx.status(message, 8000)
         self.sig_done.emit(message)
 
     def _failed(self, title: str, exc: BaseException) -> None:
@@ -95,18 +104,10 @@ class ExchangeIntegration(QObject):
         """The Export Bundle dialog for this workspace (the open spec checked, if any)."""
         from align_studio.ui.exchange.export_dialog import ExportDialog
 
-        w = self.window
-        model = w.workspace_panel.model
-        specs = []
-        for row in range(model.rowCount()):
-            path = model.path_at(row)
-            if path is None:
-                continue
-            title = model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
-            specs.append((path, str(title or "")))
-        checked = {w.doc.path} if w.doc is not None else None
-        dest = Path.home() / f"{w.workspace.name}-bundle.zip"
-        dialog = ExportDialog(specs, dest, w.runner, checked, w)
+        ctx = self.ctx
+        checked = {ctx.doc.path} if ctx.doc is not None else None
+        dest = Path.home() / f"{ctx.workspace.name}-bundle.zip"
+        dialog = ExportDialog(ctx.specs(), dest, ctx.runner, checked, self.window)
         dialog.sig_exported.connect(lambda r: self._status(f"Exported {r.path}"))
         return dialog
 
@@ -118,7 +119,7 @@ class ExchangeIntegration(QObject):
         """File → Export As → one format, for the open spec."""
         from align_studio.ui.exchange.formats import preload, write_format
 
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None:
             return
         fmt = next(f for f in FORMATS if f.key == key)
@@ -131,13 +132,13 @@ class ExchangeIntegration(QObject):
             self._status("Exporting the saved file; your unsaved edits are not included")
         path, out = doc.path, Path(name)
         preload()
-        run_off_gui(self.window.runner, lambda: write_format(key, path, out),
+        run_off_gui(self.ctx.runner, lambda: write_format(key, path, out),
                     lambda p: self._status(f"Wrote {p}"),
                     lambda e: self._failed("Export", e), lane="export")
 
     # ---- import ----------------------------------------------------------------------
     def _open_file(self, title: str, filter_: str) -> Path | None:
-        name, _f = QFileDialog.getOpenFileName(self.window, title, str(self.window.workspace),
+        name, _f = QFileDialog.getOpenFileName(self.window, title, str(self.ctx.workspace),
                                                filter_)
         return Path(name) if name else None
 
@@ -148,14 +149,14 @@ class ExchangeIntegration(QObject):
         bundle = bundle or self._open_file("Import bundle", "Bundle (*.zip)")
         if bundle is None:
             return
-        dialog = BundleImportDialog(bundle, self.window.workspace, self.window.runner,
+        dialog = BundleImportDialog(bundle, self.ctx.workspace, self.ctx.runner,
                                     self.window)
         dialog.sig_imported.connect(self._bundle_imported)
         self._exec(dialog)
 
     def _bundle_imported(self, result: Any) -> None:
         files = [*result.written, *result.replaced]
-        self.window.workspace_panel.rescan(select=files[0] if files else None)
+        self.ctx.rescan(select=files[0] if files else None)
         self._status(f"Imported {len(files)} spec{'s' if len(files) != 1 else ''}"
                      + (f" ({len(result.replaced)} replaced)" if result.replaced else ""))
 
@@ -167,8 +168,8 @@ class ExchangeIntegration(QObject):
                                            "promptfoo config (*.yaml *.yml *.json)")
         if config is None:
             return
-        self.window.statusBar().showMessage(f"Reading {config.name}…")
-        run_off_gui(self.window.runner, lambda: import_promptfoo(config),
+        self.ctx.status(f"Reading {config.name}…")
+        run_off_gui(self.ctx.runner, lambda: import_promptfoo(config),
                     lambda r: self._promptfoo_read(r, config),
                     lambda e: self._failed("Import promptfoo config", e),
                     lane="import")
@@ -177,9 +178,9 @@ class ExchangeIntegration(QObject):
         from align_studio.storage import SpecFile
         from align_studio.ui.exchange.promptfoo_dialog import PromptfooImportDialog
 
-        dialog = PromptfooImportDialog(result, config, self.window.workspace, self.window)
+        dialog = PromptfooImportDialog(result, config, self.ctx.workspace, self.window)
         if self._exec(dialog) != QDialog.DialogCode.Accepted:
-            self.window.statusBar().clearMessage()
+            self.ctx.clear_status()
             return
         out = dialog.target()
 
@@ -189,24 +190,24 @@ class ExchangeIntegration(QObject):
             return out
 
         def created(path: Path) -> None:
-            self.window.workspace_panel.rescan(select=path)
-            self.window.open_spec(path)
+            self.ctx.rescan(select=path)
+            self.ctx.open_spec(path)
             self._status(f"Created {path.name} with {len(result.spec.cases)} cases")
 
-        run_off_gui(self.window.runner, work, created, lambda e: self._failed("Import", e),
+        run_off_gui(self.ctx.runner, work, created, lambda e: self._failed("Import", e),
                     lane="import")
 
     def import_cases_file(self, source: Path | None = None) -> None:
         """File → Import → Cases from CSV/JSONL…: map the columns, add cases (undoable)."""
         from align_studio.exchange.tabular import guess_mapping, preview_columns
 
-        if self.window.doc is None:
+        if self.ctx.doc is None:
             return
         source = source or self._open_file("Import cases", "Cases (*.csv *.tsv *.jsonl "
                                            "*.ndjson)")
         if source is None:
             return
-        run_off_gui(self.window.runner, lambda: preview_columns(source),
+        run_off_gui(self.ctx.runner, lambda: preview_columns(source),
                     lambda p: self._map_columns(source, p, guess_mapping(p.columns)),
                     lambda e: self._failed("Import cases", e), lane="import")
 
@@ -215,7 +216,7 @@ class ExchangeIntegration(QObject):
         from align_studio.exchange.tabular import import_cases
         from align_studio.ui.exchange.mapping_dialog import MappingDialog
 
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None:
             return
         dialog = MappingDialog(source.name, preview, guess, doc.path.name, self.window)
@@ -226,7 +227,7 @@ class ExchangeIntegration(QObject):
         path = doc.path
 
         def add(cases: list[Any]) -> None:
-            d = self.window.doc
+            d = self.ctx.doc
             if d is None or d.path != path:
                 return
             spec = d.session.spec
@@ -236,7 +237,7 @@ class ExchangeIntegration(QObject):
                 [InsertItem(spec, "cases", start + i, c) for i, c in enumerate(cases)]))
             self._status(f"Added {len(cases)} cases from {source.name} (unsaved)")
 
-        run_off_gui(self.window.runner,
+        run_off_gui(self.ctx.runner,
                     lambda: import_cases(source, mapping, existing_ids=ids), add,
                     lambda e: self._failed("Import cases", e), lane="import")
 
@@ -248,7 +249,7 @@ class ExchangeIntegration(QObject):
                                            "Logs (*.jsonl *.ndjson *.json)")
         if source is None:
             return
-        ws = self.window.workspace
+        ws = self.ctx.workspace
 
         def added(result: tuple[int, list[str]]) -> None:
             n, problems = result
@@ -258,7 +259,7 @@ class ExchangeIntegration(QObject):
             more = f"; {len(problems)} lines skipped" if problems else ""
             self._status(f"Added {n} conversations to the inbox{more}")
 
-        run_off_gui(self.window.runner, lambda: add_logs(ws, source), added,
+        run_off_gui(self.ctx.runner, lambda: add_logs(ws, source), added,
                     lambda e: self._failed("Import logs", e), lane="inbox")
 
     # ---- inbox -----------------------------------------------------------------------
@@ -266,16 +267,16 @@ class ExchangeIntegration(QObject):
         """Show or hide the Inbox dock (built the first time)."""
         from align_studio.ui.exchange.inbox_panel import InboxPanel
 
-        w = self.window
+        ctx = self.ctx
         if self.dock is None:
             if not on:
                 return
-            self.inbox = InboxPanel(w.runner, lambda: w.workspace, lambda: w.doc)
-            self.inbox.sig_changed.connect(lambda m: w.statusBar().showMessage(m, 6000))
-            self.dock = QDockWidget("Inbox", w)
+            self.inbox = InboxPanel(ctx.runner, lambda: ctx.workspace, lambda: ctx.doc)
+            self.inbox.sig_changed.connect(lambda m: ctx.status(m, 6000))
+            self.dock = QDockWidget("Inbox", self.window)
             self.dock.setObjectName("inbox-dock")
             self.dock.setWidget(self.inbox)
-            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            ctx.add_dock(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self.show_inbox.setChecked)
         self.dock.setVisible(on)
         if on and self.inbox is not None:

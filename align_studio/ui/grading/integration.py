@@ -1,14 +1,16 @@
 """Measuring in the main window: the Spec health and Measures tabs, the Judge dialog and
 the Grading menu (grade with checks or the judge, with progress and cancel).
 
-The main window creates one :class:`GradingIntegration` after its first paint (the
-grading layer and matplotlib are not needed to show the window); it adds the tabs to
-every spec the window opens.
+:func:`install` creates one :class:`GradingIntegration` per window after its first paint
+(the grading layer and matplotlib are not needed to show the window); it adds the tabs to
+every spec the window opens. The judge's grades go to the context (the Preview shows them
+from there); the context says when a run ended, and where to show a case.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -19,31 +21,31 @@ from align_studio.ui.grading.grade_job import GradeJob, GradeOutcome
 from align_studio.ui.grading.lint_panel import LintPanel
 from align_studio.ui.grading.measures_panel import MeasuresPanel
 from align_studio.ui.icons import icon
+from align_studio.ui.tab_key import TabKey
 
 if TYPE_CHECKING:
-    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.context import AppContext
+    from align_studio.ui.document import SpecDocument
+    from align_studio.ui.editor import SpecEditor
 
 log = logging.getLogger(__name__)
 
 
-def install(window: MainWindow) -> GradingIntegration:
-    """Add measuring to ``window`` (once)."""
-    existing = getattr(window, "grading", None)
-    if isinstance(existing, GradingIntegration):
-        return existing
-    return GradingIntegration(window)
+def install(ctx: AppContext) -> GradingIntegration:
+    """Add measuring to the window of ``ctx``."""
+    return GradingIntegration(ctx)
 
 
 class GradingIntegration(QObject):
     """Adds spec health, the judge, agreement, coverage and drift to the main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
         self.lint: LintPanel | None = None
         self.measures: MeasuresPanel | None = None
-        self.judge_grades: dict[tuple[str, str, str], tuple[bool | None, str]] = {}
-        self.job = GradeJob(window.runner, window.workspace, parent=self)
+        self.job = GradeJob(ctx.runner, ctx.workspace, parent=self)
+        ctx.sig_workspace_changed.connect(self._workspace_changed)
         self.job.sig_progress.connect(self._progress)
         self.job.sig_finished.connect(self._graded)
         self.job.sig_failed.connect(self._grade_failed)
@@ -53,19 +55,18 @@ class GradingIntegration(QObject):
         self.cancel_button = QPushButton("Cancel grading")
         self.cancel_button.clicked.connect(self.job.cancel)
         for w in (self.progress, self.cancel_button):
-            window.statusBar().addPermanentWidget(w)
-            w.hide()
+            ctx.add_status_widget(w)
         self._make_actions()
-        # Steps of opening a spec, each in its own turn: the two tabs, then the measures.
-        steps = [self.attach, self.attach_measures, self.measure_first]
-        window.opener.after_open += steps
-        if window.editor is not None:  # a spec opened before we were installed
-            for step in steps:
-                step()
+        ctx.sig_document_changed.connect(lambda _doc: self._enable())
+        # New answers: the measures, and the linter's "target never run", are due again.
+        ctx.sig_runs_changed.connect(self._refresh_measures)
         self._enable()
+        # Steps of opening a spec, each in its own turn: the two tabs, then the measures.
+        for step in (self.attach, self.attach_measures, self.measure_first):
+            ctx.add_open_step(step)
 
     def _make_actions(self) -> None:
-        w = self.window
+        w = self.ctx.window
 
         def make(text: str, keys: list[str], slot: Any, tip: str = "") -> QAction:
             a = QAction(text, w)
@@ -86,15 +87,20 @@ class GradingIntegration(QObject):
         self.grade_judge.setIcon(icon("test"))
         self.cancel_grading = make("Cancel &Grading", [], self.job.cancel)
         self.cancel_grading.setIcon(icon("stop"))
-        self.show_health = make("Spec &Health", ["Ctrl+7"], lambda: self._show(self.lint))
-        self.show_measures = make("&Measures", ["Ctrl+8"], lambda: self._show(self.measures))
+        self.show_health = make("Spec &Health", ["Ctrl+7"],
+                                lambda: self.ctx.show_tab(TabKey.HEALTH))
+        self.show_measures = make("&Measures", ["Ctrl+8"],
+                                  lambda: self.ctx.show_tab(TabKey.MEASURES))
         self.menu_actions: list[QAction | None] = [
             self.judge_settings, None, self.grade_checks, self.grade_judge,
             self.cancel_grading, None, self.show_health, self.show_measures]
-        w.actions.add_menu(w, "&Grading", self.menu_actions)
+        self.ctx.action_registry.add_menu("&Grading", self.menu_actions)
+
+    def _workspace_changed(self, root: Path) -> None:
+        self.job.workspace = root  # the next pass grades the new workspace's runs
 
     def _enable(self) -> None:
-        on = self.window.doc is not None
+        on = self.ctx.doc is not None
         for a in (self.judge_settings, self.grade_checks, self.grade_judge, self.show_health,
                   self.show_measures):
             a.setEnabled(on and (a not in (self.grade_checks, self.grade_judge)
@@ -102,17 +108,10 @@ class GradingIntegration(QObject):
         self.cancel_grading.setEnabled(self.job.busy)
 
     # ---- a spec opened -----------------------------------------------------------------
-    def attach(self) -> None:
+    def attach(self, doc: SpecDocument, editor: SpecEditor) -> None:
         """Add the Spec health tab to the editor of the spec just opened."""
-        doc, editor = self.window.doc, self.window.editor
-        if doc is None or editor is None:
-            return
-        from align_studio.ui.preview.integration import reviewer_name
-
-        settings = self.window.settings
-        lint = self.lint = LintPanel(doc.session, doc.undo_stack,
-                                     lambda: reviewer_name(settings))
-        editor.tabs.addTab(lint, icon("ok"), "Spec health")
+        lint = self.lint = LintPanel(doc.session, doc.undo_stack, self.ctx.reviewer)
+        editor.add_tab(TabKey.HEALTH, lint, icon("ok"))
         lint.sig_jump_requested.connect(self.go_to)
         lint.sig_findings_changed.connect(self._health_tab_text)
         self._health_tab_text(len([f for f in lint.findings if not f.acknowledged]))
@@ -121,57 +120,28 @@ class GradingIntegration(QObject):
         editor.destroyed.connect(lambda *_: self._detach(lint, None))
         self._enable()
 
-    def attach_measures(self) -> None:
+    def attach_measures(self, doc: SpecDocument, editor: SpecEditor) -> None:
         """Add the Measures tab to the editor of the spec just opened."""
-        doc, editor = self.window.doc, self.window.editor
-        if doc is None or editor is None:
-            return
-        measures = self.measures = MeasuresPanel(doc.session, self.window.workspace,
-                                                 self.window.runner)
-        editor.tabs.addTab(measures, icon("results"), "Measures")
-        measures.sig_case_requested.connect(self.open_case)
+        measures = self.measures = MeasuresPanel(doc.session, self.ctx.workspace,
+                                                 self.ctx.runner)
+        editor.add_tab(TabKey.MEASURES, measures, icon("results"))
+        measures.sig_case_requested.connect(self.ctx.show_case)
         measures.sig_measured.connect(self._measured)
         editor.destroyed.connect(lambda *_: self._detach(None, measures))
         self._enable()
 
-    def measure_first(self) -> None:
-        """Measure the spec just opened (and hear of its runs' ends from now on)."""
-        if self.measures is None:
-            return
-        self._hook_preview()
-        self.measures.refresh()  # also tells the linter which targets have run
-        ctl = getattr(getattr(self.window, "review", None), "controller", None)
-        ended = getattr(ctl, "sig_run_ended", None)
-        if ended is not None:
-            ended.connect(self._run_ended)
+    def measure_first(self, _doc: SpecDocument, _editor: SpecEditor) -> None:
+        """Measure the spec just opened."""
+        self._refresh_measures()  # also tells the linter which targets have run
 
-    def _run_ended(self, *_args: object) -> None:
-        # New answers: the measures, and the linter's "target never run", are due again.
+    def _refresh_measures(self) -> None:
         if self.measures is not None:
             self.measures.refresh()
-
-    def _hook_preview(self) -> None:
-        # The Preview columns show the judge's grade of each answer beside the checks.
-        preview = getattr(getattr(self.window, "review", None), "preview", None)
-        if preview is None or not hasattr(preview, "grade_lookup"):
-            return
-        grades = self.judge_grades
-        preview.grade_lookup = lambda case, target, text: grades.get((case, target, text))
-        for column in preview.columns:
-            column.grade_lookup = preview.grade_lookup
-        matrix = getattr(getattr(self.window.review, "matrix_panel", None), "model", None)
-        if matrix is not None and hasattr(matrix, "grade_lookup"):
-            matrix.grade_lookup = preview.grade_lookup  # the Results tooltips
 
     def _measured(self, m: Any) -> None:
         if self.lint is not None:
             self.lint.set_run_info(m.run_info)
-        if m.judge_grades != self.judge_grades:
-            self.judge_grades.clear()
-            self.judge_grades.update(m.judge_grades)
-            preview = getattr(getattr(self.window, "review", None), "preview", None)
-            if preview is not None:
-                preview.refresh()
+        self.ctx.set_judge_grades(m.judge_grades)  # the Preview's and Results' badges
 
     def _detach(self, lint: LintPanel | None, measures: MeasuresPanel | None) -> None:
         if lint is not None and self.lint is lint:
@@ -181,61 +151,42 @@ class GradingIntegration(QObject):
         self._enable()
 
     def _health_tab_text(self, n: int) -> None:
-        editor = self.window.editor
-        if editor is None or self.lint is None:
-            return
-        i = editor.tabs.indexOf(self.lint)
-        editor.tabs.setTabText(i, f"Spec health ({n})" if n else "Spec health")
-        editor.tabs.setTabIcon(i, icon("warning" if n else "ok"))
-
-    def _show(self, panel: Any) -> None:
-        editor = self.window.editor
-        if editor is not None and panel is not None:
-            editor.tabs.setCurrentWidget(panel)
+        editor = self.ctx.editor
+        if editor is not None:
+            title = TabKey.HEALTH.title
+            editor.set_tab_title(TabKey.HEALTH, f"{title} ({n})" if n else title,
+                                 icon("warning" if n else "ok"))
 
     # ---- going places ------------------------------------------------------------------
     def go_to(self, path: tuple[Any, ...]) -> None:
         """Show the place a finding is about (the same jump as the problems list)."""
-        editor = self.window.editor
+        editor = self.ctx.editor
         if editor is None:
             return
-        head = str(path[0]) if path else ""
-        if len(path) == 1 and head in ("behaviors", "targets"):
-            editor.tabs.setCurrentWidget(getattr(editor, head))
+        whole = {"behaviors": TabKey.BEHAVIORS, "targets": TabKey.TARGETS}
+        if len(path) == 1 and str(path[0]) in whole:
+            editor.show_tab(whole[str(path[0])])
             return
         editor.go_to(path)
-
-    def open_case(self, case_id: str) -> None:
-        """Open a case in the Preview (if there is one) or the Cases tab."""
-        review = getattr(self.window, "review", None)
-        if review is not None and getattr(review, "preview", None) is not None:
-            review.open_case(case_id)
-            return
-        editor = self.window.editor
-        if editor is not None:
-            editor.tabs.setCurrentWidget(editor.cases)
-            select = getattr(editor.cases, "select_case", None)
-            if select is not None:
-                select(case_id)
 
     # ---- judge and grading -------------------------------------------------------------
     def edit_judge(self) -> None:
         """Show the Judge dialog for the open spec."""
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None:
             return
         from align_studio.ui.grading.judge_dialog import JudgeDialog
 
-        JudgeDialog(doc.session.spec, doc.undo_stack, self.window).exec()
+        JudgeDialog(doc.session.spec, doc.undo_stack, self.ctx.window).exec()
 
     def grade(self, judge: bool) -> None:
         """Grade the latest responses with the checks (and the judge)."""
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None:
             return
         spec = doc.session.spec
         if judge and not (spec.judge and spec.judge.target):
-            QMessageBox.information(self.window, "No judge yet", "Pick the target that judges "
+            QMessageBox.information(self.ctx.window, "No judge yet", "Pick the target that judges "
                                     "first (Grading → Judge…).")
             self.edit_judge()
             if not (spec.judge and spec.judge.target):
@@ -261,7 +212,7 @@ class GradingIntegration(QObject):
 
     def _grade_failed(self, message: str) -> None:
         self._enable()
-        QMessageBox.warning(self.window, "Could not grade", message)
+        QMessageBox.warning(self.ctx.window, "Could not grade", message)
 
     def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
+        self.ctx.status(message, 8000)

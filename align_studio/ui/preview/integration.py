@@ -1,20 +1,20 @@
 """Preview and Results in the main window: the tabs, the Run menu and the run progress.
 
-The main window creates one :class:`ReviewIntegration`; it adds the Preview and Results
-tabs to every spec the window opens, follows the Cases tab's selection, and owns the
-actions of the Run menu and the progress bar in the status bar.
+:func:`install` creates one :class:`ReviewIntegration` per window; it adds the Preview and
+Results tabs to every spec the window opens, follows the Cases tab's selection, and owns
+the actions of the Run menu and the progress bar in the status bar. It shows the judge's
+grades that the context holds and tells the context when a run ended.
 """
 
 from __future__ import annotations
 
-import getpass
 import logging
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
 
 from align_studio.review.estimate import Estimate
 from align_studio.review.matrix import ResultsMatrix, default_checks
@@ -23,36 +23,34 @@ from align_studio.ui.icons import icon
 from align_studio.ui.preview.matrix_panel import MatrixPanel
 from align_studio.ui.preview.preview_panel import PreviewPanel
 from align_studio.ui.preview.run_controller import RunController
+from align_studio.ui.tab_key import TabKey
 
 if TYPE_CHECKING:
-    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.cases.panel import CasesPanel
+    from align_studio.ui.context import AppContext
+    from align_studio.ui.document import SpecDocument
+    from align_studio.ui.editor import SpecEditor
 
 log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.25  # seconds between progress bar updates
 
 
-def reviewer_name(settings: QSettings) -> str:
-    """The name written on judgments: Settings → Reviewer name, else the OS user name."""
-    name = str(settings.value("user/reviewer", "", str) or "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in this environment
-        return "reviewer"
+def install(ctx: AppContext) -> ReviewIntegration:
+    """Add preview, judging and the results matrix to the window of ``ctx``."""
+    return ReviewIntegration(ctx)
 
 
 class ReviewIntegration(QObject):
     """Adds preview, judging and the results matrix to the main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
         self.confirm_large_runs = True  # the GUI bench turns the estimate dialog off
         self.controller: RunController | None = None
         self.preview: PreviewPanel | None = None
         self.matrix_panel: MatrixPanel | None = None
-        self.cases: QWidget | None = None
+        self.cases: CasesPanel | None = None
         self._syncing = False
         self._last_progress = 0.0
         self._pending_progress = (0, 0)
@@ -68,13 +66,15 @@ class ReviewIntegration(QObject):
         self.cancel_button = QPushButton("Cancel run")
         self.cancel_button.clicked.connect(self.cancel)
         for w in (self.progress, self.cancel_button):
-            window.statusBar().addPermanentWidget(w)
-            w.hide()
-        window.opener.after_open += [self.attach, self.attach_results]
+            ctx.add_status_widget(w)
+        ctx.sig_grades_changed.connect(self._grades_changed)
+        ctx.set_case_viewer(self.open_case)
         self._enable(False)
+        ctx.add_open_step(self.attach)
+        ctx.add_open_step(self.attach_results)
 
     def _make_actions(self) -> None:
-        w = self.window
+        w = self.ctx.window
 
         def make(text: str, keys: list[str], slot: object, tip: str = "") -> QAction:
             a = QAction(text, w)
@@ -97,11 +97,12 @@ class ReviewIntegration(QObject):
                           "Hide target names and shuffle columns while judging")
         self.blind.setCheckable(True)
         self.blind.toggled.connect(self.set_blind)
-        self.show_preview = make("&Preview", ["Ctrl+5"], lambda: self._show_tab("preview"))
-        self.show_results = make("&Results", ["Ctrl+6"], lambda: self._show_tab("results"))
-        self.menu_actions = [self.run_case, self.run_selected, self.run_all, self.cancel_run,
-                             None, self.blind, None, self.show_preview, self.show_results]
-        w.actions.add_menu(w, "&Run", self.menu_actions)  # type: ignore[attr-defined]
+        self.show_preview = make("&Preview", ["Ctrl+5"], lambda: self.show_tab(TabKey.PREVIEW))
+        self.show_results = make("&Results", ["Ctrl+6"], lambda: self.show_tab(TabKey.RESULTS))
+        self.menu_actions: list[QAction | None] = [
+            self.run_case, self.run_selected, self.run_all, self.cancel_run, None, self.blind,
+            None, self.show_preview, self.show_results]
+        self.ctx.action_registry.add_menu("&Run", self.menu_actions)
 
     def _enable(self, on: bool) -> None:
         busy = self.controller is not None and self.controller.busy
@@ -112,25 +113,21 @@ class ReviewIntegration(QObject):
             a.setEnabled(on)
 
     # ---- a spec opened -----------------------------------------------------------------
-    def attach(self) -> None:
-        """Add the Preview and Results tabs to the editor of the spec just opened."""
-        doc, editor = self.window.doc, self.window.editor
-        if doc is None or editor is None:
-            return
+    def attach(self, doc: SpecDocument, editor: SpecEditor) -> None:
+        """Add the Preview tab to the editor of the spec just opened."""
         self.detach()
         session = doc.session
         doc.undo_stack.compose = lambda cmd: with_staleness(session.spec, cmd)
-        ctl = self.controller = RunController(session, self.window.workspace,
+        ctl = self.controller = RunController(session, self.ctx.workspace,
                                               confirm=self._confirm, parent=self)
         matrix = ResultsMatrix(session.spec, ctl.live, default_checks())
-        settings = self.window.settings
-        self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix,
-                                    lambda: reviewer_name(settings))
-        editor.tabs.addTab(self.preview, icon("preview"), "Preview")
+        self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix, self.ctx.reviewer)
+        self.preview.grade_lookup = self.ctx.judge_grade  # before its columns are made
+        editor.add_tab(TabKey.PREVIEW, self.preview, icon("preview"))
         self.preview.set_blind(self.blind.isChecked())
         self.preview.sig_message.connect(self._status)
         ctl.sig_message.connect(self._status)
-        self.preview.sig_settings_requested.connect(self.window.show_settings)
+        self.preview.sig_settings_requested.connect(self.ctx.show_settings)
         self.preview.sig_case_changed.connect(self._preview_moved)
         ctl.sig_progress.connect(self._progress)
         ctl.sig_busy_changed.connect(lambda _b: self._enable(True))
@@ -138,10 +135,8 @@ class ReviewIntegration(QObject):
             lambda t, m: self._status(f"Target {t} cannot run: {m}"))
         ctl.sig_run_ended.connect(self._ended)
         self.cases = editor.cases
-        selected = getattr(self.cases, "sig_case_selected", None)
-        if selected is not None:
-            selected.connect(self._cases_moved)
-        current = getattr(self.cases, "current_case", lambda: None)()
+        self.cases.sig_case_selected.connect(self._cases_moved)
+        current = self.cases.current_case()
         first = current or (session.spec.cases[0] if session.spec.cases else None)
         self.preview.show_case(first.id if first else None)
         self._editor_id = editor_id = id(editor)
@@ -149,15 +144,15 @@ class ReviewIntegration(QObject):
         ctl.load_history()
         self._enable(True)
 
-    def attach_results(self) -> None:
+    def attach_results(self, doc: SpecDocument, editor: SpecEditor) -> None:
         """Add the Results tab (the next step of opening a spec, in a turn of its own)."""
-        doc, editor, ctl = self.window.doc, self.window.editor, self.controller
-        if doc is None or editor is None or ctl is None or self.preview is None:
+        ctl = self.controller
+        if ctl is None or self.preview is None:
             return
         matrix = ResultsMatrix(doc.session.spec, ctl.live, self.preview.matrix.checks)
         self.matrix_panel = MatrixPanel(doc.session, ctl, matrix)
-        editor.tabs.insertTab(editor.tabs.indexOf(self.preview) + 1, self.matrix_panel,
-                              icon("results"), "Results")
+        self.matrix_panel.model.grade_lookup = self.ctx.judge_grade  # the Results tooltips
+        editor.add_tab(TabKey.RESULTS, self.matrix_panel, icon("results"))
         self.matrix_panel.set_blind(self.blind.isChecked())
         self.matrix_panel.sig_case_activated.connect(self.open_case)
 
@@ -182,29 +177,30 @@ class ReviewIntegration(QObject):
             self.preview.show_case(case_id)
 
     def _preview_moved(self, case_id: str) -> None:
-        select = getattr(self.cases, "select_case", None)
-        if select is not None:
+        if self.cases is not None:
             self._syncing = True
             try:
-                select(case_id)
+                self.cases.select_case(case_id)
             finally:
                 self._syncing = False
 
     def open_case(self, case_id: str) -> None:
-        """Show ``case_id`` in the preview (from a click in the matrix)."""
+        """Show ``case_id`` in the preview (from a click in the matrix or the measures)."""
         if self.preview is None:
             return
         self.preview.show_case(case_id)
         self._preview_moved(case_id)
-        self._show_tab("preview")
+        self.show_tab(TabKey.PREVIEW)
 
-    def _show_tab(self, which: str) -> None:
-        editor = self.window.editor
-        panel = self.preview if which == "preview" else self.matrix_panel
-        if editor is not None and panel is not None:
-            editor.tabs.setCurrentWidget(panel)
-            if panel is self.preview:
-                panel.setFocus()
+    def show_tab(self, key: TabKey) -> None:
+        """Show the Preview (focused, for the judging keys) or the Results tab."""
+        if self.ctx.show_tab(key) and key is TabKey.PREVIEW and self.preview is not None:
+            self.preview.setFocus()
+
+    def _grades_changed(self) -> None:
+        # The judge graded again: the Preview's badges (the Results read them on demand).
+        if self.preview is not None:
+            self.preview.refresh()
 
     def set_blind(self, blind: bool) -> None:
         """Blind mode on or off in the preview and the matrix."""
@@ -224,12 +220,10 @@ class ReviewIntegration(QObject):
         if self.controller is None:
             return
         ids: list[str] = []
-        table = getattr(self.cases, "table", None)
-        model = getattr(self.cases, "model", None)
-        proxy = getattr(self.cases, "proxy", None)
-        if table is not None and model is not None and proxy is not None:
-            for ix in table.selectionModel().selectedRows():
-                ids.append(model.case_at(proxy.mapToSource(ix).row()).id)
+        cases = self.cases
+        if cases is not None:
+            for ix in cases.table.selectionModel().selectedRows():
+                ids.append(cases.model.case_at(cases.proxy.mapToSource(ix).row()).id)
         if not ids and self.preview is not None and self.preview.case_id:
             ids = [self.preview.case_id]
         if ids:
@@ -249,7 +243,7 @@ class ReviewIntegration(QObject):
         if not self.confirm_large_runs:
             return True
         answer = QMessageBox.question(
-            self.window, "Start this run?",
+            self.ctx.window, "Start this run?",
             f"This run sends {estimate.describe()}.\n\nStart it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes)
@@ -278,7 +272,8 @@ class ReviewIntegration(QObject):
 
     def _ended(self, run_id: str, status: str) -> None:
         self._status(f"Run {run_id} {status}")
+        self.ctx.sig_runs_changed.emit()
 
     def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.ctx.status(message, 6000)
 

@@ -7,18 +7,23 @@ Every judgment is an undoable command pushed on the spec's undo stack (through
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from align_studio.domain import DEFAULT_REASON_PRESETS, Better, Case, Verdict
 from align_studio.editing.judgments import JudgmentError
 from align_studio.review.blind import ColumnMap
 from align_studio.review.carry import carry_command
-from align_studio.review.judging import preference_between, verdict_command
+from align_studio.review.judging import Shown, preference_between, verdict_command
 from align_studio.review.stale import confirm_command
 from align_studio.ui.preview.reason_popup import ReasonPopup
 
 if TYPE_CHECKING:
-    from align_studio.ui.preview.preview_panel import PreviewPanel
+    from align_studio.editing.session import EditSession
+    from align_studio.review.matrix import ResultsMatrix
+    from align_studio.ui.undo import UndoStack
 
 
 def preference_lines(case: Case, cmap: ColumnMap) -> list[str]:
@@ -36,11 +41,61 @@ def preference_lines(case: Case, cmap: ColumnMap) -> list[str]:
     return out
 
 
-class JudgingActions:
-    """The judging actions of one :class:`PreviewPanel`."""
+class JudgedView(Protocol):
+    """What the judging actions read and drive (the preview panel, which imports this
+    module): the case and answers shown, the picked column, the spec and its undo stack."""
 
-    def __init__(self, panel: PreviewPanel) -> None:
-        self.p = panel
+    @property
+    def session(self) -> EditSession:
+        """The open spec."""
+
+    @property
+    def undo(self) -> UndoStack:
+        """The spec's undo stack: every judgment is pushed here."""
+
+    @property
+    def matrix(self) -> ResultsMatrix:
+        """The answers and verdicts by case and target."""
+
+    @property
+    def reviewer(self) -> Callable[[], str]:
+        """The name written on judgments."""
+
+    @property
+    def case_id(self) -> str | None:
+        """The case shown."""
+
+    @property
+    def case(self) -> Case | None:
+        """The case shown."""
+
+    @property
+    def colmap(self) -> ColumnMap | None:
+        """Which target each column shows, and its label."""
+
+    @property
+    def selected(self) -> int:
+        """The picked column."""
+
+    def shown(self, column: int) -> Shown | None:
+        """The answer in ``column`` as it is judged."""
+
+    def select_column(self, column: int, quiet: bool = False) -> None:
+        """Pick a column."""
+
+    def say(self, message: str) -> None:
+        """Tell the reviewer something."""
+
+
+class JudgingActions:
+    """The judging actions of one preview panel."""
+
+    def __init__(self, view: JudgedView, parent: QWidget) -> None:
+        """Judge what ``view`` shows; the reason popup opens over ``parent``."""
+        self.p = view
+        self._parent = parent
+        #: The reason popup of the last rejection (the tests type into it).
+        self.popup: ReasonPopup | None = None
 
     def judge(self, column: int, verdict: Verdict, reason: str | None = None) -> bool:
         """Record a verdict on the answer in ``column`` (undoable)."""
@@ -56,7 +111,8 @@ class JudgingActions:
             return False
         self.p.undo.push_command(cmd)
         word = "Accepted" if verdict is Verdict.ACCEPT else "Rejected"
-        self.p.say(f"{word} {self.p.colmap.labels[column] if self.p.colmap else ''} on {self.p.case_id}")
+        label = self.p.colmap.labels[column] if self.p.colmap else ""
+        self.p.say(f"{word} {label} on {self.p.case_id}")
         self._select_next_unjudged(column)
         return True
 
@@ -84,13 +140,13 @@ class JudgingActions:
         column = self.p.selected
         spec = self.p.session.spec
         presets = spec.reason_presets or DEFAULT_REASON_PRESETS
-        if self.p.popup is not None:
-            self.p.popup.close()
-        self.p.popup = ReasonPopup(presets, self.p.colmap.labels[column], self.p)
-        self.p.popup.sig_reason_chosen.connect(
+        if self.popup is not None:
+            self.popup.close()
+        popup = self.popup = ReasonPopup(presets, self.p.colmap.labels[column], self._parent)
+        popup.sig_reason_chosen.connect(
             lambda reason: self.judge(column, Verdict.REJECT, reason or None))
-        self.p.popup.finished.connect(lambda _r: self.p.setFocus())
-        self.p.popup.open_for_typing()
+        popup.finished.connect(lambda _r: self._parent.setFocus())
+        popup.open_for_typing()
 
     def confirm_selected(self) -> None:
         """Keep the carried or stale verdict of the selected column."""
@@ -125,4 +181,4 @@ class JudgingActions:
         self.p.undo.push_command(cmd)
         la, lb = self.p.colmap.labels[a], self.p.colmap.labels[b]
         self.p.say(f"Tie between {la} and {lb}" if better == "tie" else
-                 f"Preferred {la if better == 'a' else lb} over {lb if better == 'a' else la}")
+                   f"Preferred {la if better == 'a' else lb} over {lb if better == 'a' else la}")

@@ -13,14 +13,11 @@ M          rendered Markdown / raw text
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
-
-if TYPE_CHECKING:
-    from align_studio.ui.preview.preview_panel import PreviewPanel
 
 K = Qt.Key
 DIGITS = {getattr(K, f"Key_{i}"): i for i in range(1, 10)}
@@ -28,15 +25,54 @@ HELP = ("1–6 pick · A/Enter accept · R reject · C keep · P then n prefer (
         "J/K next/previous · N next unjudged · M raw text")
 
 
+class JudgingKeys(Protocol):
+    """What the judging keys act on (the preview panel, which imports this module)."""
+
+    @property
+    def selected(self) -> int:
+        """The picked column (0-based)."""
+
+    def column_count(self) -> int:
+        """How many answers are side by side."""
+
+    def select_column(self, column: int, quiet: bool = False) -> None:
+        """Pick a column."""
+
+    def accept_selected(self) -> None:
+        """Accept the picked answer."""
+
+    def reject_selected(self) -> None:
+        """Ask for a reason, then reject the picked answer."""
+
+    def confirm_selected(self) -> None:
+        """Keep the picked answer's carried or stale verdict."""
+
+    def prefer(self, a: int, b: int, better: str) -> None:
+        """Record that column ``a`` is better than ``b`` ("a") or a tie ("tie")."""
+
+    def step_case(self, step: int) -> None:
+        """Show the next (1) or previous (-1) case."""
+
+    def next_unjudged(self) -> None:
+        """Show the next case with an unjudged answer."""
+
+    def toggle_raw(self) -> None:
+        """Switch between rendered Markdown and raw text."""
+
+    def say(self, message: str) -> None:
+        """Tell the reviewer something."""
+
+
 class KeyboardFlow(QObject):
     """Turns single key presses over the preview into judging actions."""
 
-    def __init__(self, panel: PreviewPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
+    def __init__(self, target: JudgingKeys, watched: QWidget) -> None:
+        """Act on ``target`` for the keys typed over ``watched`` (the flow's parent)."""
+        super().__init__(watched)
+        self.panel = target
         self.pending: str | None = None  # "prefer" or "tie" after P (and T)
         self.presses = 0  # keys handled (the ergonomics test counts them)
-        self.watch(panel)
+        self.watch(watched)
 
     def watch(self, widget: QWidget) -> None:
         """Hear the keys typed over ``widget`` and its children."""
@@ -111,7 +147,7 @@ class KeyboardFlow(QObject):
         elif key == K.Key_N:
             p.next_unjudged()
         elif key == K.Key_M:
-            p.raw_toggle.toggle()
+            p.toggle_raw()
         else:
             return False
         return True

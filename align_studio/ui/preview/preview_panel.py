@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from align_studio.domain import Case
+from align_studio.domain import Case, Verdict
 from align_studio.editing.events import ChangeEvent
 from align_studio.editing.session import EditSession
 from align_studio.review.blind import ColumnMap, column_map
@@ -59,7 +59,6 @@ class PreviewPanel(QWidget):
         #: The judge's grade of an answer, set by the grading package (issue 8).
         self.grade_lookup: GradeLookup | None = None
         self.colmap: ColumnMap | None = None
-        self.popup: ReasonPopup | None = None
         self.case_label = QLabel()
         self.case_label.setObjectName("preview-case")
         font = self.case_label.font()
@@ -111,16 +110,12 @@ class PreviewPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
-        self.judging = JudgingActions(self)
-        self.judge, self.prefer = self.judging.judge, self.judging.prefer
-        self.accept_selected = self.judging.accept_selected
-        self.reject_selected = self.judging.reject_selected
-        self.confirm_selected = self.judging.confirm_selected
+        self.judging = JudgingActions(self, self)
         self.judge_bar.sig_accept_requested.connect(self.accept_selected)
         self.judge_bar.sig_reject_requested.connect(self.reject_selected)
         self.judge_bar.sig_confirm_requested.connect(self.confirm_selected)
         self.judge_bar.sig_preference_requested.connect(self.prefer)
-        self.keyboard = KeyboardFlow(self)
+        self.keyboard = KeyboardFlow(self, self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -241,6 +236,35 @@ class PreviewPanel(QWidget):
         self._refresh_timer.start()
 
     # ---- judging -----------------------------------------------------------------------
+    @property
+    def popup(self) -> ReasonPopup | None:
+        """The reason popup of the last rejection."""
+        return self.judging.popup
+
+    def judge(self, column: int, verdict: Verdict, reason: str | None = None) -> bool:
+        """Record a verdict on the answer in ``column`` (undoable)."""
+        return self.judging.judge(column, verdict, reason)
+
+    def accept_selected(self) -> None:
+        """Accept the answer in the selected column."""
+        self.judging.accept_selected()
+
+    def reject_selected(self) -> None:
+        """Ask for a reason, then reject the answer in the selected column."""
+        self.judging.reject_selected()
+
+    def confirm_selected(self) -> None:
+        """Keep the carried or stale verdict of the selected column."""
+        self.judging.confirm_selected()
+
+    def prefer(self, a: int, b: int, better: str) -> None:
+        """Record a preference between columns ``a`` and ``b`` ("a", "b" or "tie")."""
+        self.judging.prefer(a, b, better)
+
+    def toggle_raw(self) -> None:
+        """Switch the answers between rendered Markdown and raw text."""
+        self.raw_toggle.toggle()
+
     def select_column(self, column: int, quiet: bool = False) -> None:
         """Pick the column (0-based) the judging keys act on."""
         if self.colmap is None or not 0 <= column < self.column_count():

@@ -1,7 +1,7 @@
 """Versions in the main window: Spec → Save Version…, the History tab, restore, and sync.
 
-The main window creates one :class:`VersionsIntegration` after its first paint. Nothing
-here imports dulwich until a version is saved, listed or synced (:mod:`ops` and
+:func:`install` creates one :class:`VersionsIntegration` per window after its first
+paint. Nothing here imports dulwich until a version is saved, listed or synced (:mod:`ops` and
 :mod:`sync_controller` import the versions core when they run).
 """
 
@@ -13,12 +13,15 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from align_studio.ui.exchange.job import run_off_gui
-from align_studio.ui.exchange.menus import find_menu, list_in_shortcuts, make_action
+from align_studio.ui.exchange.menus import make_action
 from align_studio.ui.icons import icon
+from align_studio.ui.tab_key import TabKey
 from align_studio.ui.versions.sync_controller import SyncController
 
 if TYPE_CHECKING:
-    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.context import AppContext
+    from align_studio.ui.document import SpecDocument
+    from align_studio.ui.editor import SpecEditor
     from align_studio.ui.versions.history_panel import HistoryPanel
 
 AUTHOR_KEY = "user/author"
@@ -32,50 +35,44 @@ class VersionsIntegration(QObject):
     sig_failed = Signal(str)
     """A versions operation failed; the message shown to the PM."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.window = w = ctx.window  # the parent of the dialogs
         self.history: HistoryPanel | None = None
-        self.exchange: Any = None  # the hand-over integration, set by install_versions
         self.viewers: list[QDialog] = []
         self.busy = False
-        w = window
         self.save_version = make_action(w, "Save &Version…", ["Ctrl+Alt+S"], "save",
                                         "Save the spec as a new version with a message")
         self.show_history = make_action(w, "&History", ["Ctrl+Alt+H"], "diff",
                                         "The saved versions of the spec; compare and restore")
         self.save_version.triggered.connect(self.save_new_version)
         self.show_history.triggered.connect(self.open_history)
-        spec_menu = find_menu(w, "&Spec")
-        if spec_menu is not None:
-            spec_menu.addSeparator()
-            spec_menu.addAction(self.save_version)
-            spec_menu.addAction(self.show_history)
-        list_in_shortcuts(w, "&Spec", [self.save_version, self.show_history])
-        w.actions.spec_actions.extend([self.save_version, self.show_history])
+        registry = ctx.action_registry
+        spec_menu = registry.menu("&Spec")
+        spec_menu.addSeparator()
+        spec_menu.addAction(self.save_version)
+        spec_menu.addAction(self.show_history)
+        registry.list_in("&Spec", [self.save_version, self.show_history])
+        registry.spec_actions.extend([self.save_version, self.show_history])
         for a in (self.save_version, self.show_history):
-            a.setEnabled(w.doc is not None)
-        self.sync = SyncController(w, self)
-        file_menu = find_menu(w, "&File")
-        if file_menu is not None:
-            file_menu.insertMenu(w.actions.settings, self.sync.menu)
-            file_menu.insertSeparator(w.actions.settings)
-        w.opener.after_open.append(self.attach)
+            a.setEnabled(ctx.doc is not None)
+        self.sync = SyncController(ctx, self.ensure_saved, self.author)
+        file_menu = registry.menu("&File")
+        file_menu.insertMenu(registry.settings, self.sync.menu)
+        file_menu.insertSeparator(registry.settings)
         self.sync.sig_pulled.connect(lambda _m: self._after_change())
-        self.attach()
+        ctx.add_open_step(self.attach)
 
     # ---- the History tab -------------------------------------------------------------
-    def attach(self) -> None:
+    def attach(self, doc: SpecDocument, editor: SpecEditor) -> None:
         """Add the History tab to the editor of the spec just opened."""
         from align_studio.ui.versions.history_panel import HistoryPanel
 
-        doc, editor = self.window.doc, self.window.editor
-        if doc is None or editor is None:
-            return
-        panel = HistoryPanel(doc.path, self.window.workspace, self.window.runner, editor)
+        panel = HistoryPanel(doc.path, self.ctx.workspace, self.ctx.runner, editor)
         panel.sig_open_requested.connect(self.open_version)
         panel.sig_restore_requested.connect(self.restore)
-        editor.tabs.addTab(panel, icon("diff"), "History")
+        editor.add_tab(TabKey.HISTORY, panel, icon("diff"))
         self.history = panel
         panel.destroyed.connect(lambda *_: self._forget(panel))
 
@@ -91,28 +88,28 @@ class VersionsIntegration(QObject):
 
     def open_history(self) -> None:
         """Show the History tab of the open spec."""
-        editor = self.window.editor
+        editor = self.ctx.editor
         if editor is not None and self.history is not None:
             if editor.tabs.currentWidget() is self.history:
                 self.history.refresh()
-            editor.tabs.setCurrentWidget(self.history)
+            editor.show_tab(TabKey.HISTORY)
 
     # ---- saving ----------------------------------------------------------------------
     def author(self, ask: bool = True) -> str:
         """The author name from Settings; asked once (and remembered) when it is missing."""
-        name = str(self.window.settings.value(AUTHOR_KEY, "", str) or "").strip()
+        name = str(self.ctx.settings.value(AUTHOR_KEY, "", str) or "").strip()
         if name or not ask:
             return name
         name, ok = QInputDialog.getText(self.window, "Your name", "Your name, written on "
                                         "the versions you save (change it in Settings):")
         name = name.strip() if ok else ""
         if name:
-            self.window.settings.setValue(AUTHOR_KEY, name)
+            self.ctx.settings.setValue(AUTHOR_KEY, name)
         return name
 
     def ensure_saved(self, doing: str) -> bool:
         """Offer to save unsaved edits first; False when the PM declines or saving fails."""
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None or not doc.is_modified():
             return True
         answer = QMessageBox.question(
@@ -125,7 +122,7 @@ class VersionsIntegration(QObject):
         """Spec → Save Version…: ask for a message, then commit off the GUI thread."""
         from align_studio.ui.versions.save_dialog import SaveVersionDialog
 
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None or self.busy or not self.ensure_saved("Save Version"):
             return
         dialog = SaveVersionDialog(doc.path.name, doc.session.spec.version,
@@ -134,14 +131,14 @@ class VersionsIntegration(QObject):
             return
         message, author = dialog.values()
         if not self.author(ask=False):
-            self.window.settings.setValue(AUTHOR_KEY, author)
-        path, ws, ops = doc.path, self.window.workspace, _ops()
+            self.ctx.settings.setValue(AUTHOR_KEY, author)
+        path, ws, ops = doc.path, self.ctx.workspace, _ops()
         self._run(f"Saving a version of {path.name}…",
                   lambda: ops.save(path, ws, message, author), "Save Version")
 
     def restore(self, commit: str, label: str) -> None:
         """Restore a version (after confirming) as a new version."""
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None or self.busy or not self.ensure_saved("Restore Version"):
             return
         answer = QMessageBox.question(
@@ -155,7 +152,7 @@ class VersionsIntegration(QObject):
         author = self.author()
         if not author:
             return
-        path, ws, ops = doc.path, self.window.workspace, _ops()
+        path, ws, ops = doc.path, self.ctx.workspace, _ops()
         self._run(f"Restoring {label} of {path.name}…",
                   lambda: ops.restore(path, ws, commit, author), "Restore Version")
 
@@ -163,10 +160,10 @@ class VersionsIntegration(QObject):
         """Open one version read-only in a window of its own."""
         from align_studio.ui.versions.version_view import VersionViewDialog
 
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is None:
             return
-        path, ws, ops = doc.path, self.window.workspace, _ops()
+        path, ws, ops = doc.path, self.ctx.workspace, _ops()
 
         def show(text: Any) -> None:
             viewer = VersionViewDialog(path.name, label, text.text, self.window)
@@ -174,31 +171,31 @@ class VersionsIntegration(QObject):
             viewer.finished.connect(lambda _r: self.viewers.remove(viewer))
             viewer.show()
 
-        run_off_gui(self.window.runner, lambda: ops.open_version(path, ws, commit), show,
+        run_off_gui(self.ctx.runner, lambda: ops.open_version(path, ws, commit), show,
                     lambda e: self._failed("Open Version", e), lane="versions")
 
     # ---- running ---------------------------------------------------------------------
     def _run(self, message: str, work: Any, title: str) -> None:
         self.busy = True
-        self.window.statusBar().showMessage(message)
-        run_off_gui(self.window.runner, work, self._saved, lambda e: self._failed(title, e),
+        self.ctx.status(message)
+        run_off_gui(self.ctx.runner, work, self._saved, lambda e: self._failed(title, e),
                     lane="versions")
 
     def _saved(self, version: Any) -> None:
         self.busy = False
         self._after_change()
-        self.window.statusBar().showMessage(
+        self.ctx.status(
             f"Saved version {version.spec_version} ({version.short}): {version.title}", 8000)
         self.sig_version_saved.emit(version)
 
     def _after_change(self) -> None:
-        doc = self.window.doc
+        doc = self.ctx.doc
         if doc is not None:
             if doc.is_modified():
                 doc.check_disk()
             else:
                 doc.reload()
-        self.window.workspace_panel.rescan(select=doc.path if doc else None)
+        self.ctx.rescan(select=doc.path if doc else None)
         if self.history is not None:
             self.history.refresh()
 
@@ -206,7 +203,7 @@ class VersionsIntegration(QObject):
         from align_studio.versions import NothingToSave
 
         self.busy = False
-        self.window.statusBar().clearMessage()
+        self.ctx.clear_status()
         if isinstance(exc, NothingToSave):
             QMessageBox.information(self.window, title, f"{exc}.")
         else:
@@ -222,15 +219,6 @@ def _ops() -> Any:
     return ops
 
 
-def install_versions(window: MainWindow) -> VersionsIntegration:
-    """Add versions, sync and hand-over (import, export, inbox) to the main window.
-
-    The hand-over integration is kept as ``.exchange`` of the returned object; it is
-    installed first so that File reads Import, Export, then Sync.
-    """
-    from align_studio.ui.exchange.integration import ExchangeIntegration
-
-    exchange = ExchangeIntegration(window)
-    versions = VersionsIntegration(window)
-    versions.exchange = exchange
-    return versions
+def install(ctx: AppContext) -> VersionsIntegration:
+    """Add versions and sync to the window of ``ctx``."""
+    return VersionsIntegration(ctx)

@@ -14,11 +14,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QProgressDialog
 
 from align_studio.ui.exchange.job import run_off_gui
-from align_studio.ui.exchange.menus import list_in_shortcuts, make_action
+from align_studio.ui.exchange.menus import make_action
 
 if TYPE_CHECKING:
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.versions.integration import VersionsIntegration
+    from align_studio.ui.context import AppContext
 
 
 def _keychain() -> Any:
@@ -39,10 +38,14 @@ class SyncController(QObject):
     sig_merge_dialog = Signal(object)
     """The merge dialog is about to be shown (tests answer it through this)."""
 
-    def __init__(self, window: MainWindow, versions: VersionsIntegration) -> None:
-        super().__init__(window)
-        self.window = window
-        self.versions = versions
+    def __init__(self, ctx: AppContext, ensure_saved: Callable[[str], bool],
+                 author: Callable[[], str]) -> None:
+        """``ensure_saved(doing)`` offers to save unsaved edits first (False: stop);
+        ``author()`` is the name written on merges (asked for when missing; "": stop)."""
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.window = window = ctx.window  # the parent of the dialogs
+        self._ensure_saved, self._author = ensure_saved, author
         #: Makes the keychain the token goes to (tests pass a private one).
         self.keychain_factory: Callable[[], Any] = _keychain
         self.busy_dialog: QProgressDialog | None = None
@@ -58,7 +61,7 @@ class SyncController(QObject):
         self.menu = QMenu("S&ync", window)
         for a in (self.set_remote_action, None, self.pull_action, self.push_action):
             self.menu.addSeparator() if a is None else self.menu.addAction(a)
-        list_in_shortcuts(window, "&File", [self.pull_action, self.push_action])
+        ctx.action_registry.list_in("&File", [self.pull_action, self.push_action])
 
     # ---- running ---------------------------------------------------------------------
     def _busy(self, text: str | None) -> None:
@@ -76,7 +79,7 @@ class SyncController(QObject):
         dlg.setWindowModality(Qt.WindowModality.NonModal)
         dlg.setMinimumDuration(300)
         self.busy_dialog = dlg
-        self.window.statusBar().showMessage(text)
+        self.ctx.status(text)
 
     def _run(self, text: str, work: Callable[[], Any], done: Callable[[Any], None],
              title: str) -> None:
@@ -88,11 +91,11 @@ class SyncController(QObject):
 
         def failed(exc: BaseException) -> None:
             self._busy(None)
-            self.window.statusBar().clearMessage()
+            self.ctx.clear_status()
             QMessageBox.warning(self.window, title, str(exc))
             self.sig_failed.emit(str(exc))
 
-        run_off_gui(self.window.runner, work, ok, failed, lane="versions")
+        run_off_gui(self.ctx.runner, work, ok, failed, lane="versions")
 
     # ---- remote ----------------------------------------------------------------------
     def set_remote(self) -> None:
@@ -100,7 +103,7 @@ class SyncController(QObject):
         from align_studio.versions import NotARepository, SyncError, WorkspaceRepo
         from align_studio.versions.remote import remote_url
 
-        ws = self.window.workspace
+        ws = self.ctx.workspace
 
         def current() -> str:
             try:
@@ -109,7 +112,7 @@ class SyncController(QObject):
             except (NotARepository, SyncError):
                 return ""
 
-        run_off_gui(self.window.runner, current, self._ask_remote, lambda _e: self._ask_remote(""),
+        run_off_gui(self.ctx.runner, current, self._ask_remote, lambda _e: self._ask_remote(""),
                     lane="versions")
 
     def _ask_remote(self, url: str) -> None:
@@ -119,7 +122,7 @@ class SyncController(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new_url, token = dialog.values()
-        ws, keychain = self.window.workspace, self.keychain_factory()
+        ws, keychain = self.ctx.workspace, self.keychain_factory()
 
         from align_studio.versions import WorkspaceRepo, set_remote, store_secret
 
@@ -137,21 +140,21 @@ class SyncController(QObject):
         self._run("Setting the remote…", work, self._remote_set, "Set Remote")
 
     def _remote_set(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
+        self.ctx.status(message, 8000)
         if "not stored" in message:
             QMessageBox.warning(self.window, "Set Remote", message)
 
     # ---- pull ------------------------------------------------------------------------
     def pull(self) -> None:
         """Bring the remote's versions in; overlapping edits are chosen in a dialog."""
-        if not self.versions.ensure_saved("Pull"):
+        if not self._ensure_saved("Pull"):
             return
-        author = self.versions.author()
+        author = self._author()
         if not author:
             return
         from align_studio.versions import WorkspaceRepo, pull
 
-        ws, keychain = self.window.workspace, self.keychain_factory()
+        ws, keychain = self.ctx.workspace, self.keychain_factory()
 
         def work() -> Any:
             repo = WorkspaceRepo.open(ws)
@@ -178,7 +181,7 @@ class SyncController(QObject):
         self.sig_merge_dialog.emit(dialog)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             repo.close()
-            self.window.statusBar().showMessage("Pull cancelled; nothing was changed", 8000)
+            self.ctx.status("Pull cancelled; nothing was changed", 8000)
             return
         choices = dialog.choices()
 
@@ -196,7 +199,7 @@ class SyncController(QObject):
         """Send the saved versions to the remote."""
         from align_studio.versions import WorkspaceRepo, push
 
-        ws, keychain = self.window.workspace, self.keychain_factory()
+        ws, keychain = self.ctx.workspace, self.keychain_factory()
 
         def work() -> str:
             with WorkspaceRepo.open(ws) as repo:
@@ -206,7 +209,7 @@ class SyncController(QObject):
 
     def _done(self, message: str, pulled: bool = False) -> None:
         text = message[:1].upper() + message[1:]
-        self.window.statusBar().showMessage(text, 8000)
+        self.ctx.status(text, 8000)
         if pulled:
             self.sig_pulled.emit(text)
         self.sig_synced.emit(text)

@@ -43,7 +43,7 @@ def _answer(exchange, kind: type, handle) -> list[object]:
 
 def test_export_bundle_with_progress_then_import_elsewhere(qtbot, window, workspace: Path,
                                                            tmp_path: Path) -> None:
-    exchange = window.versions.exchange
+    exchange = window.features.exchange
     out = tmp_path / "out" / "handover.zip"
     dialog = exchange.export_dialog()
     assert isinstance(dialog, ExportDialog)
@@ -102,7 +102,7 @@ def test_export_bundle_with_progress_then_import_elsewhere(qtbot, window, worksp
 
 
 def test_cancelled_export_leaves_no_file(qtbot, window, workspace: Path, tmp_path: Path) -> None:
-    dialog = window.versions.exchange.export_dialog()
+    dialog = window.features.exchange.export_dialog()
     out = tmp_path / "cancelled.zip"
     dialog.destination.setText(str(out))
     with qtbot.waitSignal(dialog.sig_stopped, timeout=30000) as stopped:
@@ -115,7 +115,7 @@ def test_cancelled_export_leaves_no_file(qtbot, window, workspace: Path, tmp_pat
 
 def test_cases_from_csv_through_the_mapping_dialog(qtbot, window, spec: Path,
                                                    tmp_path: Path) -> None:
-    exchange = window.versions.exchange
+    exchange = window.features.exchange
     assert window.open_spec(spec)
     doc = window.doc
     before = len(doc.session.spec.cases)
@@ -145,7 +145,7 @@ def test_cases_from_csv_through_the_mapping_dialog(qtbot, window, spec: Path,
 
 def test_logs_into_the_inbox_then_promote_and_dismiss(qtbot, window, spec: Path,
                                                       tmp_path: Path) -> None:
-    exchange = window.versions.exchange
+    exchange = window.features.exchange
     assert window.open_spec(spec)
     doc = window.doc
     before = len(doc.session.spec.cases)
@@ -182,7 +182,7 @@ def test_logs_into_the_inbox_then_promote_and_dismiss(qtbot, window, spec: Path,
 
 def test_promptfoo_config_shows_the_report_then_creates_the_spec(qtbot, window,
                                                                  workspace: Path) -> None:
-    exchange = window.versions.exchange
+    exchange = window.features.exchange
     config = ROOT / "tests" / "data" / "promptfoo" / "corpus" / "01-basic.yaml"
 
     def create(dlg: PromptfooImportDialog) -> None:

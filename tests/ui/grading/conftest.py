@@ -122,6 +122,6 @@ def demo(qtbot, window, workspace: Path):
     assert window.open_spec(workspace / "demo.yaml") is not False
     # (opening may finish on a later turn of the event loop)
     qtbot.waitUntil(lambda: window.doc is not None and window.doc.path.name == "demo.yaml"
-                    and window.grading.lint is not None, timeout=10000)
+                    and window.features.grading.lint is not None, timeout=10000)
     window.runner.wait("measures")
     return window

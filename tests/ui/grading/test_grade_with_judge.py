@@ -20,7 +20,7 @@ def verdicts(body: dict[str, Any]) -> str:
 
 
 def test_grade_with_judge_and_progress(qtbot, demo, workspace) -> None:
-    g = demo.grading
+    g = demo.features.grading
     progress: list[tuple[int, int]] = []
     g.job.sig_progress.connect(lambda d, t: progress.append((d, t)))
     with LoopbackServer(tokens=8, reply=verdicts) as server:
@@ -45,7 +45,7 @@ def test_grade_with_judge_and_progress(qtbot, demo, workspace) -> None:
 
 
 def test_cancel_stops_judging(qtbot, demo) -> None:
-    g = demo.grading
+    g = demo.features.grading
     with LoopbackServer(tokens=8, latency=3.0, reply=verdicts) as server:
         g.job.resolve = lambda target: Endpoint(server.url, "k", timeout=10, max_retries=0)
         with qtbot.waitSignal(g.job.sig_finished, timeout=15000) as done:
@@ -63,12 +63,12 @@ def test_cancel_stops_judging(qtbot, demo) -> None:
 
 
 def test_preview_columns_show_grades_apart_from_verdicts(qtbot, demo) -> None:
-    g = demo.grading
+    g = demo.features.grading
     with LoopbackServer(tokens=8, reply=verdicts) as server:
         g.job.resolve = lambda target: Endpoint(server.url, "k", timeout=5, max_retries=0)
         with qtbot.waitSignal(g.measures.sig_measured, timeout=15000):
             g.grade(judge=True)
-    preview = demo.review.preview
+    preview = demo.features.review.preview
     preview.show_case("c-window")
     demo.editor.tabs.setCurrentWidget(preview)
     texts = {c.title.text().split(" · ")[0]: (c.grades.text(), c.verdict.text())
@@ -83,12 +83,12 @@ def test_preview_columns_show_grades_apart_from_verdicts(qtbot, demo) -> None:
 
 
 def test_results_tooltips_show_the_judge(qtbot, demo) -> None:
-    g = demo.grading
+    g = demo.features.grading
     with LoopbackServer(tokens=8, reply=verdicts) as server:
         g.job.resolve = lambda target: Endpoint(server.url, "k", timeout=5, max_retries=0)
         with qtbot.waitSignal(g.measures.sig_measured, timeout=15000):
             g.grade(judge=True)
-    model = demo.review.matrix_panel.model
+    model = demo.features.review.matrix_panel.model
     row = next(r for r in range(model.rowCount()) if model.case_at(r).id == "c-window")
     col = 1 + model.matrix.target_ids.index("t-a")
     tip = model.index(row, col).data(3)  # ToolTipRole

@@ -13,7 +13,7 @@ from align_studio.ui.grading.tables import KEY_ROLE
 
 
 def _measures(qtbot, w):
-    panel = w.grading.measures
+    panel = w.features.grading.measures
     w.editor.tabs.setCurrentWidget(panel)
     qtbot.waitUntil(lambda: panel.measures is not None, timeout=10000)
     return panel

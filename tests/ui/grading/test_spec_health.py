@@ -19,7 +19,7 @@ def _rows(panel) -> dict[str, list[Finding]]:
 
 
 def test_findings_grouped_with_why_and_fix(qtbot, demo) -> None:
-    panel = demo.grading.lint
+    panel = demo.features.grading.lint
     groups = _rows(panel)
     rules = {f.rule for fs in groups.values() for f in fs}
     assert {"vague-behavior", "behavior-without-case", "refuse-without-look-alike",
@@ -44,7 +44,7 @@ def test_findings_grouped_with_why_and_fix(qtbot, demo) -> None:
 
 
 def test_acknowledge_writes_yaml_and_undoes(qtbot, demo, workspace: Path) -> None:
-    panel = demo.grading.lint
+    panel = demo.features.grading.lint
     finding = next(f for fs in _rows(panel).values() for f in fs
                    if f.rule == "refuse-without-look-alike")
     panel.acknowledge(finding, "look-alikes live in the shared safety spec")
@@ -61,7 +61,7 @@ def test_acknowledge_writes_yaml_and_undoes(qtbot, demo, workspace: Path) -> Non
            "    reason: look-alikes live in the shared safety spec\n" in text
     assert text.startswith("# Measuring test spec\n")
     # Undo takes it back; the finding is open again (after the debounce)
-    demo.actions.undo.trigger()
+    demo.action_registry.undo.trigger()
     assert demo.doc.session.spec.acknowledgments == []
     qtbot.waitUntil(lambda: not any(t.startswith("Acknowledged") for t in _rows(panel)),
                     timeout=3000)
@@ -71,7 +71,7 @@ def test_acknowledge_writes_yaml_and_undoes(qtbot, demo, workspace: Path) -> Non
 
 
 def test_findings_follow_edits(qtbot, demo) -> None:
-    panel = demo.grading.lint
+    panel = demo.features.grading.lint
     before = {f.rule for fs in _rows(panel).values() for f in fs}
     assert "vague-behavior" in before
     from align_studio.editing.commands import SetField
@@ -95,7 +95,7 @@ def test_judge_dialog_sets_prompt_undoably(qtbot, demo) -> None:
     dlg.prompt.setPlainText("Grade {response} strictly.")
     dlg.accept()
     assert spec.judge.target == "t-a" and spec.judge.prompt == "Grade {response} strictly."
-    demo.actions.undo.trigger()
+    demo.action_registry.undo.trigger()
     assert spec.judge.target == "t-b" and spec.judge.prompt is None
     # the built-in prompt unchanged is not written into the spec
     dlg = JudgeDialog(spec, demo.doc.undo_stack, demo)
@@ -105,19 +105,19 @@ def test_judge_dialog_sets_prompt_undoably(qtbot, demo) -> None:
 
 
 def test_menu_and_tabs(qtbot, demo) -> None:
-    titles = [t for t, _ in demo.actions.menus]
+    titles = [t for t, _ in demo.action_registry.menus]
     assert "&Grading" in titles and titles[-1] == "&Help"
-    demo.grading.show_measures.trigger()
-    assert demo.editor.tabs.currentWidget() is demo.grading.measures
+    demo.features.grading.show_measures.trigger()
+    assert demo.editor.tabs.currentWidget() is demo.features.grading.measures
     qtbot.keyClick(demo, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
-    assert demo.editor.tabs.currentWidget() is demo.grading.lint
+    assert demo.editor.tabs.currentWidget() is demo.features.grading.lint
 
 
 def test_acknowledge_button_asks_for_a_reason(qtbot, demo) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
 
-    panel = demo.grading.lint
+    panel = demo.features.grading.lint
     head = panel.model.item(0)
     panel.tree.setCurrentIndex(head.child(0).index())
     finding = panel.current_finding()

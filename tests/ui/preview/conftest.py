@@ -86,12 +86,12 @@ def review_window(qtbot, review_ws: Path):
         w.start()
     if w.doc is None:
         assert w.open_spec(review_ws / "review.yaml")
-    w.review.confirm_large_runs = False
-    w.review.open_case("case-000")
+    w.features.review.confirm_large_runs = False
+    w.features.review.open_case("case-000")
     w.activateWindow()
     yield w
-    if w.review.controller is not None:
-        w.review.controller.close()
+    if w.features.review.controller is not None:
+        w.features.review.controller.close()
     if w.doc is not None and w.doc.is_modified():
         w.doc.undo_stack.setClean()
     w.close()
@@ -100,6 +100,6 @@ def review_window(qtbot, review_ws: Path):
 
 def run_and_wait(qtbot, window, case_ids=None, timeout: int = 15000) -> None:
     """Start a run of ``case_ids`` (all: None) and wait until it has ended."""
-    ctl = window.review.controller
+    ctl = window.features.review.controller
     with qtbot.waitSignal(ctl.sig_run_ended, timeout=timeout):
         assert ctl.start(case_ids)

@@ -59,13 +59,13 @@ def leaks(window: QWidget) -> list[str]:
 
 def test_blind_mode_hides_names_and_records_the_right_target(qtbot, review_window) -> None:
     w = review_window
-    preview = w.review.preview
-    w.review.blind.setChecked(True)
+    preview = w.features.review.preview
+    w.features.review.blind.setChecked(True)
     run_and_wait(qtbot, w, [f"case-{i:03d}" for i in range(6)])
     orders = []
     for i in range(6):
         case_id = f"case-{i:03d}"
-        w.review.open_case(case_id)
+        w.features.review.open_case(case_id)
         qtbot.wait(10)
         assert [c.title.text() for c in preview.columns] == ["Model A", "Model B"]
         assert leaks(w) == [], leaks(w)[:5]
@@ -89,8 +89,8 @@ def test_blind_mode_hides_names_and_records_the_right_target(qtbot, review_windo
             assert r.text.startswith("Thanks" if r.target == "model-a" else "Sorry")
     assert len(set(orders)) == 2  # shuffled per case, not one fixed order
     # the same case keeps its order; leaving blind mode shows the names again
-    w.review.open_case("case-000")
+    w.features.review.open_case("case-000")
     assert preview.colmap.targets == orders[0]
-    w.review.blind.setChecked(False)
+    w.features.review.blind.setChecked(False)
     assert [c.title.text() for c in preview.columns] == ["model-a", "model-b"]
     assert leaks(w)  # the walk does see the names when they are shown

@@ -11,7 +11,7 @@ from tests.ui.preview.conftest import run_and_wait
 def test_judge_50_responses_by_keyboard(qtbot, review_window) -> None:
     w = review_window
     run_and_wait(qtbot, w)  # 25 cases × 2 targets
-    preview = w.review.preview
+    preview = w.features.review.preview
     assert preview.case_id == "case-000"
     flow = preview.keyboard
     flow.presses = 0
@@ -37,7 +37,7 @@ def test_judge_50_responses_by_keyboard(qtbot, review_window) -> None:
 def test_pick_by_number_reject_with_preset_and_prefer(qtbot, review_window) -> None:
     w = review_window
     run_and_wait(qtbot, w, ["case-000"])
-    preview = w.review.preview
+    preview = w.features.review.preview
     qtbot.keyClick(preview, Qt.Key.Key_2)
     qtbot.keyClick(preview, Qt.Key.Key_A)  # number + A: two keys for an accept
     qtbot.keyClick(preview, Qt.Key.Key_1)

@@ -19,7 +19,7 @@ def _row(model, case_id: str) -> int:
 def test_matrix_counts_filters_colours_and_click(qtbot, review_window) -> None:
     w = review_window
     run_and_wait(qtbot, w, [f"case-{i:03d}" for i in range(5)])
-    preview, panel = w.review.preview, w.review.matrix_panel
+    preview, panel = w.features.review.preview, w.features.review.matrix_panel
     qtbot.keyClick(preview, Qt.Key.Key_A)  # case-000: accept model-a
     qtbot.keyClick(preview, Qt.Key.Key_A)  # accept model-b (it fails the check)
     qtbot.keyClick(preview, Qt.Key.Key_J)
@@ -27,7 +27,7 @@ def test_matrix_counts_filters_colours_and_click(qtbot, review_window) -> None:
     qtbot.keyClick(preview, Qt.Key.Key_R)
     qtbot.keyClick(preview.popup.edit, Qt.Key.Key_6)  # too long
     qtbot.keyClick(preview.popup.edit, Qt.Key.Key_Return)
-    w.review.show_results.trigger()
+    w.features.review.show_results.trigger()
     panel._reload()
     model = panel.model
     assert model.answered_count() == 10
@@ -65,7 +65,7 @@ def test_matrix_counts_filters_colours_and_click(qtbot, review_window) -> None:
 def test_editing_a_case_marks_verdicts_stale_undo_clears(qtbot, review_window) -> None:
     w = review_window
     run_and_wait(qtbot, w, ["case-000"])
-    preview = w.review.preview
+    preview = w.features.review.preview
     qtbot.keyClick(preview, Qt.Key.Key_A)
     qtbot.keyClick(preview, Qt.Key.Key_A)
     case = w.doc.session.spec.case("case-000")
@@ -96,11 +96,11 @@ def test_editing_a_case_marks_verdicts_stale_undo_clears(qtbot, review_window) -
 def test_identical_answer_of_a_new_run_shows_carried_verdict(qtbot, review_window) -> None:
     w = review_window
     run_and_wait(qtbot, w, ["case-000"])
-    preview = w.review.preview
-    first_run = w.review.controller.last_run_id
+    preview = w.features.review.preview
+    first_run = w.features.review.controller.last_run_id
     qtbot.keyClick(preview, Qt.Key.Key_A)
     run_and_wait(qtbot, w, ["case-000"])  # same answers (from the cache) in a new run
-    assert w.review.controller.last_run_id != first_run
+    assert w.features.review.controller.last_run_id != first_run
     qtbot.wait(10)
     banner = preview.columns[0].verdict.text()
     assert f"Carried forward from run {first_run}" in banner
@@ -108,4 +108,4 @@ def test_identical_answer_of_a_new_run_shows_carried_verdict(qtbot, review_windo
     qtbot.keyClick(preview, Qt.Key.Key_1)
     qtbot.keyClick(preview, Qt.Key.Key_C)  # keep it for the new run
     r = w.doc.session.spec.case("case-000").responses[0]
-    assert r.run == w.review.controller.last_run_id and r.carried_from == first_run
+    assert r.run == w.features.review.controller.last_run_id and r.carried_from == first_run

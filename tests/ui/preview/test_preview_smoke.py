@@ -5,7 +5,7 @@ from tests.ui.preview.conftest import run_and_wait
 
 def test_run_case_streams_into_columns(qtbot, review_window) -> None:
     w = review_window
-    preview = w.review.preview
+    preview = w.features.review.preview
     assert [c.title.text() for c in preview.columns] == ["model-a", "model-b"]
     run_and_wait(qtbot, w, ["case-000"])
     texts = [c.current_text() for c in preview.columns]

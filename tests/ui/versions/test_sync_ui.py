@@ -22,7 +22,7 @@ def test_set_remote_push_and_pull_with_a_conflict(qtbot, window, spec: Path,
     bare = tmp_path / "remote.git"
     Repo.init_bare(str(bare), mkdir=True, default_branch=b"main").close()
     window.settings.setValue("user/author", "Ana")
-    sync = window.versions.sync
+    sync = window.features.versions.sync
     save_version(spec, "First version", "Ana")
 
     def fill(dialog: RemoteDialog) -> None:

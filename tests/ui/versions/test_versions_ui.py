@@ -14,7 +14,7 @@ from tests.ui.versions.modal import when_modal
 
 
 def _save_version(qtbot, window, message: str, answer_unsaved: bool = False) -> object:
-    versions = window.versions
+    versions = window.features.versions
     if answer_unsaved:
         when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Save).click())
 
@@ -30,9 +30,9 @@ def _save_version(qtbot, window, message: str, answer_unsaved: bool = False) -> 
 
 
 def _history_loaded(qtbot, window) -> object:
-    panel = window.versions.history
+    panel = window.features.versions.history
     with qtbot.waitSignal(panel.sig_loaded, timeout=10000):
-        window.versions.show_history.trigger()
+        window.features.versions.show_history.trigger()
     return panel
 
 
@@ -75,7 +75,7 @@ def test_save_versions_compare_open_and_restore(qtbot, window, spec: Path) -> No
 
     # open the old version read-only
     panel.select_rows(1)
-    viewers = window.versions.viewers
+    viewers = window.features.versions.viewers
     panel.open_button.click()
     qtbot.waitUntil(lambda: len(viewers) == 1, timeout=10000)
     assert viewers[0].text.isReadOnly()
@@ -84,7 +84,7 @@ def test_save_versions_compare_open_and_restore(qtbot, window, spec: Path) -> No
 
     # restore it (confirmed) as a new version; the open spec reloads
     when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
-    with qtbot.waitSignal(window.versions.sig_version_saved, timeout=15000) as blocker:
+    with qtbot.waitSignal(window.features.versions.sig_version_saved, timeout=15000) as blocker:
         panel.restore_button.click()
     v3 = blocker.args[0]
     assert v3.spec_version == first_number + 2
@@ -101,8 +101,8 @@ def test_nothing_to_save_and_a_damaged_version_is_marked(qtbot, window, spec: Pa
     # a second save with no change says so and changes nothing
     when_modal(SaveVersionDialog, lambda d: (d.message.setPlainText("again"), d.accept()))
     when_modal(QMessageBox, lambda box: box.accept())
-    with qtbot.waitSignal(window.versions.sig_failed, timeout=10000) as blocker:
-        window.versions.save_version.trigger()
+    with qtbot.waitSignal(window.features.versions.sig_failed, timeout=10000) as blocker:
+        window.features.versions.save_version.trigger()
     assert "has not changed" in blocker.args[0]
 
     # damage the stored copy of the version: History lists it with a problem mark
