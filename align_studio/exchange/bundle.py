@@ -24,7 +24,8 @@ import datetime as dt
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +110,8 @@ def spec_bytes_for_bundle(sf: SpecFile, env_values: list[str]) -> tuple[bytes, l
 
 def _readme(specs: list[Spec], entries: list[SpecEntry]) -> str:
     lines = ["# Align Studio spec bundle", "",
-             f"Exported by Align Studio {__version__}. Open `report.html` in a browser for the "
-             "readable overview.", "", "## Specs", ""]
+             (f"Exported by Align Studio {__version__}. Open `report.html` in a browser for the "
+             "readable overview."), "", "## Specs", ""]
     for s, e in zip(specs, entries):
         lines.append(f"- `{e.path}` — {s.title or s.id} (id `{s.id}`, version {s.version}, "
                      f"{len(s.behaviors)} behaviors, {len(s.cases)} cases, "
@@ -118,27 +119,67 @@ def _readme(specs: list[Spec], entries: list[SpecEntry]) -> str:
                      + (" — credentials were removed from this copy" if e.redacted else ""))
     lines += ["", "## For engineers", "",
               "| file | what it is |", "| --- | --- |",
-              "| `engineers/<spec-id>/promptfooconfig.yaml` | promptfoo config: run "
+              ("| `engineers/<spec-id>/promptfooconfig.yaml` | promptfoo config: run "
               "`npx promptfoo@latest eval` in that folder (set `OPENAI_API_KEY`; see the "
-              "file's header for other providers) |",
-              "| `engineers/training/dpo.jsonl` | TRL conversational DPO: `prompt`, `chosen`, "
-              "`rejected` |",
-              "| `engineers/training/kto.jsonl` | TRL unpaired KTO: `prompt`, `completion`, "
-              "`label` |",
-              "| `engineers/training/openai_preference.jsonl` | OpenAI preference fine-tuning: "
-              "`input`, `preferred_output`, `non_preferred_output` |",
-              "| `engineers/training/sft.jsonl` | supervised fine-tuning on accepted answers: "
-              "`messages` |",
+              "file's header for other providers) |"),
+              ("| `engineers/training/dpo.jsonl` | TRL conversational DPO: `prompt`, `chosen`, "
+              "`rejected` |"),
+              ("| `engineers/training/kto.jsonl` | TRL unpaired KTO: `prompt`, `completion`, "
+              "`label` |"),
+              ("| `engineers/training/openai_preference.jsonl` | OpenAI preference fine-tuning: "
+              "`input`, `preferred_output`, `non_preferred_output` |"),
+              ("| `engineers/training/sft.jsonl` | supervised fine-tuning on accepted answers: "
+              "`messages` |"),
               "| `engineers/evals/openai_evals.jsonl` | OpenAI evals samples: `input`, `ideal` |",
-              "| `engineers/evals/inspect_dataset.jsonl` | Inspect AI dataset: `input`, "
-              "`target`, `id`, `metadata` |",
-              "| `engineers/evals/batch_input.jsonl` | OpenAI Batch API input, one request per "
-              "case and target |",
+              ("| `engineers/evals/inspect_dataset.jsonl` | Inspect AI dataset: `input`, "
+              "`target`, `id`, `metadata` |"),
+              ("| `engineers/evals/batch_input.jsonl` | OpenAI Batch API input, one request per "
+              "case and target |"),
               "| `engineers/model-spec.md` | each behavior with GOOD and BAD examples |", "",
-              "`manifest.json` lists the sha256 of every file; `align-studio import --bundle` "
-              "checks them before writing anything.", "",
+              ("`manifest.json` lists the sha256 of every file; `align-studio import --bundle` "
+              "checks them before writing anything."), "",
               "No API key is included. Keys stay in each person's OS keychain.", ""]
     return "\n".join(lines)
+
+
+def archive_names(spec_paths: list[Path]) -> list[str]:
+    """Distinct member names for the specs: ``specs/<file name>``, or, for file names that
+    more than one spec shares (in different folders), ``specs/<folders>/<file name>`` with
+    the folders below the specs' common folder.
+    """
+    resolved = [Path(p).resolve() for p in spec_paths]
+    counts = Counter(p.name.casefold() for p in resolved)
+    try:
+        common = Path(os.path.commonpath([p.parent for p in resolved]))
+    except ValueError:  # different drives: keep each full path below its drive
+        common = None
+    names = []
+    for p in resolved:
+        if counts[p.name.casefold()] == 1:
+            names.append(f"specs/{p.name}")
+        else:
+            rel = p.relative_to(common) if common else p.relative_to(p.anchor)
+            names.append(f"specs/{rel.as_posix()}")
+    seen: set[str] = set()  # a lone name can still meet a folder's: number the second
+    for i, name in enumerate(names):
+        stem, dot, suffix = name.rpartition(".")
+        n = 2
+        while name.casefold() in seen:
+            name, n = f"{stem}-{n}{dot}{suffix}" if dot else f"{name}-{n}", n + 1
+        seen.add(name.casefold())
+        names[i] = name
+    return names
+
+
+def _engineer_folders(specs: list[Spec]) -> list[str]:
+    """``engineers/<id>/`` per spec; a second spec with the same id gets ``<id>-2``."""
+    out: list[str] = []
+    for s in specs:
+        folder, n = s.id, 2
+        while folder in out:
+            folder, n = f"{s.id}-{n}", n + 1
+        out.append(folder)
+    return out
 
 
 def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = None,
@@ -147,13 +188,17 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
     """Every file of the bundle in memory (manifest included), and warnings."""
     if not spec_paths:
         raise ExchangeError("no spec to export")
+    unique: dict[Path, Path] = {}  # the same file given twice (a folder and a file in it)
+    for p in spec_paths:
+        unique.setdefault(Path(p).resolve(), Path(p))
+    spec_paths = list(unique.values())
     env_values = _env_secrets()
     total = len(spec_paths) + 4
     files: dict[str, bytes] = {}
     specs: list[Spec] = []
     entries: list[SpecEntry] = []
     warnings: list[str] = []
-    used: set[str] = set()
+    names = archive_names(spec_paths)
     for i, p in enumerate(spec_paths):
         step(progress, cancel, i, total, f"reading {Path(p).name}")
         try:
@@ -163,13 +208,7 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
         errors = [pr for pr in sf.problems if pr.level == "error"]
         if errors:
             warnings.append(f"{p}: exported with {len(errors)} problem(s), first: {errors[0]}")
-        name = f"specs/{Path(p).name}"
-        if name.lower() in used:
-            name = f"specs/{sf.spec.id}{Path(p).suffix}"
-        n = 2
-        while name.lower() in used:
-            name, n = f"specs/{sf.spec.id}-{n}{Path(p).suffix}", n + 1
-        used.add(name.lower())
+        name = names[i]
         raw, removed = spec_bytes_for_bundle(sf, env_values)
         if removed:
             warnings.append(f"{p}: removed from the exported copy: {', '.join(removed)}")
@@ -181,8 +220,8 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
         .replace("+00:00", "Z")
     text_files: dict[str, str] = {}
     step(progress, cancel, len(spec_paths), total, "writing the engineers' files")
-    for s in specs:
-        text_files[f"engineers/{s.id}/promptfooconfig.yaml"] = render_promptfoo_config(s)
+    for s, folder in zip(specs, _engineer_folders(specs), strict=True):
+        text_files[f"engineers/{folder}/promptfooconfig.yaml"] = render_promptfoo_config(s)
     for name, build in JSONL_EXPORTS.items():
         rows = [row for s in specs for row in build(s)]
         text_files[name] = jsonl(rows)
@@ -193,6 +232,8 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
     text_files["README.md"] = _readme(specs, entries)
     step(progress, cancel, len(spec_paths) + 2, total, "checking for keys")
     for name, text in text_files.items():
+        if name in files:  # a bug, never a silent replacement of another file
+            raise ExchangeError(f"two files of the bundle would be named {name}")
         files[name] = _mask_all(text, env_values).encode("utf-8")
     manifest = Manifest(app_version=__version__, created=created, specs=entries,
                         files={n: sha256_hex(b) for n, b in files.items()},
@@ -201,7 +242,7 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
     return files, manifest, warnings
 
 
-def export_bundle(spec_paths: list[str | os.PathLike[str]], out: str | os.PathLike[str], *,
+def export_bundle(spec_paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
                   progress: Progress | None = None, cancel: CancelFlag | None = None,
                   overwrite: bool = True) -> ExportResult:
     """Write the bundle zip atomically; a cancelled export leaves nothing behind."""

@@ -18,7 +18,12 @@ from pydantic import ValidationError
 from align_studio.domain import Spec
 from align_studio.exchange.common import CancelFlag, ExchangeError, Progress, step
 from align_studio.exchange.manifest import MANIFEST_NAME, Manifest, sha256_hex
-from align_studio.exchange.safety import ZipLimits, read_members, safe_destination
+from align_studio.exchange.safety import (
+    DEFAULT_LIMITS,
+    ZipLimits,
+    read_members,
+    safe_destination,
+)
 from align_studio.storage.atomic import atomic_write
 from align_studio.storage.yamlread import YamlSyntaxError, parse_yaml
 
@@ -44,7 +49,7 @@ class BundleImportResult:
     manifest: Manifest | None = None
 
 
-def read_bundle(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits(), *,
+def read_bundle(path: str | os.PathLike[str], limits: ZipLimits = DEFAULT_LIMITS, *,
                 progress: Progress | None = None, cancel: CancelFlag | None = None
                 ) -> BundleContents:
     """Read and verify a bundle; raises :class:`ExchangeError` (or a subclass) on any doubt."""
@@ -52,7 +57,7 @@ def read_bundle(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits(), *
     raw = files.get(MANIFEST_NAME)
     if raw is None:
         raise ExchangeError(f"{path} has no {MANIFEST_NAME}; it is not an Align Studio bundle")
-    manifest = Manifest.from_json(raw)
+    manifest = Manifest.from_json(raw, f"{path}: {MANIFEST_NAME}")
     problems: list[str] = []
     for name, digest in manifest.files.items():
         data = files.get(name)
@@ -68,7 +73,7 @@ def read_bundle(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits(), *
         if entry.path not in manifest.files:
             problems.append(f"the spec {entry.id!r} ({entry.path}) has no sha256 in the manifest")
     if problems:
-        raise ExchangeError("the bundle failed its manifest check; nothing was written:\n  "
+        raise ExchangeError(f"{path} failed its manifest check; nothing was written:\n  "
                             + "\n  ".join(problems))
     return BundleContents(manifest, files)
 
@@ -83,16 +88,28 @@ def parse_spec_bytes(name: str, raw: bytes) -> Spec:
         raise ExchangeError(f"{name} is not UTF-8 text") from None
     except YamlSyntaxError as exc:
         raise ExchangeError(f"{name}:{exc.line}:{exc.column}: {exc.message}") from None
+    except RecursionError:
+        raise ExchangeError(f"{name} is nested too deeply to be a spec") from None
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ExchangeError(f"{name} is not a valid spec ({where}: {first['msg']})") from None
 
 
+def spec_destination(member: str) -> str:
+    """Where a spec member goes in the workspace: its path below ``specs/``.
+
+    ``specs/support.yaml`` → ``support.yaml``; two specs of one name from different
+    folders travel as ``specs/a/support.yaml`` and ``specs/b/support.yaml`` and land in
+    ``a/`` and ``b/`` (never on top of each other).
+    """
+    return member.removeprefix("specs/")
+
+
 def import_bundle(path: str | os.PathLike[str], workspace: str | os.PathLike[str], *,
                   overwrite: bool = False, subfolder: str = "",
                   progress: Progress | None = None, cancel: CancelFlag | None = None,
-                  limits: ZipLimits = ZipLimits()) -> BundleImportResult:
+                  limits: ZipLimits = DEFAULT_LIMITS) -> BundleImportResult:
     """Write a bundle's specs into ``workspace`` (or a ``subfolder`` of it).
 
     An existing file is never replaced unless ``overwrite`` is true; then the whole import
@@ -102,11 +119,20 @@ def import_bundle(path: str | os.PathLike[str], workspace: str | os.PathLike[str
     root = Path(workspace)
     plan: list[tuple[Path, bytes]] = []
     clashes: list[str] = []
+    taken: dict[str, str] = {}  # destination (case-folded) → the member going there
     for entry in contents.manifest.specs:
         raw = contents.files[entry.path]
-        parse_spec_bytes(entry.path, raw)
-        rel = Path(entry.path).name
+        parse_spec_bytes(f"{path}: {entry.path}", raw)
+        rel = spec_destination(entry.path)
         dest = safe_destination(root, f"{subfolder.strip('/')}/{rel}" if subfolder else rel)
+        key = str(dest).casefold()  # one file on case-insensitive disks (macOS, Windows)
+        if key in taken:
+            raise ExchangeError(f"{path}: the specs {taken[key]} and {entry.path} would both "
+                                f"be written to {dest}; nothing was written")
+        taken[key] = entry.path
+        if dest.is_dir():
+            raise ExchangeError(f"{path}: {entry.path} would replace the folder {dest}; "
+                                "nothing was written")
         if dest.exists() and not overwrite:
             clashes.append(str(dest))
         plan.append((dest, raw))

@@ -56,17 +56,24 @@ class Manifest:
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
-    def from_json(cls, raw: bytes) -> Manifest:
-        """Read a manifest; raises :class:`ExchangeError` for anything malformed."""
+    def from_json(cls, raw: bytes, source: str = MANIFEST_NAME) -> Manifest:
+        """Read a manifest; raises :class:`ExchangeError` naming ``source`` (and the line
+        and column of a JSON error) for anything malformed."""
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ExchangeError(f"the bundle's manifest is not valid JSON: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ExchangeError(f"{source} is not UTF-8 text (byte {exc.start})") from None
+        except json.JSONDecodeError as exc:
+            raise ExchangeError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: "
+                                f"{exc.msg}") from None
+        except RecursionError:  # the parser recurses once per nesting level
+            raise ExchangeError(f"{source} is nested too deeply to be a bundle manifest"
+                                ) from None
         if not isinstance(data, dict):
-            raise ExchangeError("the bundle's manifest is not a JSON object")
+            raise ExchangeError(f"{source} is not a JSON object")
         version = data.get("bundle_format_version")
         if not isinstance(version, int) or isinstance(version, bool):
-            raise ExchangeError("the bundle's manifest has no bundle_format_version")
+            raise ExchangeError(f"{source} has no bundle_format_version")
         if version > BUNDLE_FORMAT_VERSION:
             raise ExchangeError(
                 f"this bundle uses bundle format {version}, but this Align Studio reads up to "
@@ -75,21 +82,26 @@ class Manifest:
         specs = data.get("specs")
         if not isinstance(files, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-            raise ExchangeError("the bundle's manifest has no valid 'files' table")
+            raise ExchangeError(f"{source} has no valid 'files' table")
         if not isinstance(specs, list):
-            raise ExchangeError("the bundle's manifest has no 'specs' list")
+            raise ExchangeError(f"{source} has no 'specs' list")
         entries: list[SpecEntry] = []
-        for s in specs:
+        for i, s in enumerate(specs):
+            number = s.get("version", 1) if isinstance(s, dict) else None
             if not isinstance(s, dict) or not isinstance(s.get("path"), str) \
-                    or not isinstance(s.get("id"), str):
-                raise ExchangeError("a spec entry of the bundle's manifest is malformed")
-            entries.append(SpecEntry(id=s["id"], version=int(s.get("version", 1)),
-                                     path=s["path"], title=str(s.get("title", "")),
+                    or not isinstance(s.get("id"), str) \
+                    or not isinstance(number, int) or isinstance(number, bool):
+                raise ExchangeError(f"{source}: spec entry {i + 1} is malformed (it needs "
+                                    "a text 'id' and 'path' and a whole-number 'version')")
+            entries.append(SpecEntry(id=s["id"], version=number, path=s["path"],
+                                     title=str(s.get("title", "")),
                                      redacted=bool(s.get("redacted", False))))
+        notes = data.get("notes", [])
         return cls(app_version=str(data.get("app_version", "")),
                    created=str(data.get("created", "")), specs=entries, files=files,
                    bundle_format_version=version,
-                   notes=[str(n) for n in data.get("notes", []) if isinstance(n, str)])
+                   notes=[n for n in notes if isinstance(n, str)]
+                   if isinstance(notes, list) else [])
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest as plain data."""

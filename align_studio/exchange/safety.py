@@ -9,8 +9,10 @@ names the member.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,12 @@ class ZipLimits:
     max_ratio: float = 200.0
     #: Members smaller than this are not held to ``max_ratio`` (tiny files compress oddly).
     ratio_floor_bytes: int = 1024 * 1024
+    #: The central directory's size; zipfile parses all of it before anything else.
+    max_directory_bytes: int = 4 * 1024 * 1024
 
+
+#: The limits every import uses unless told otherwise.
+DEFAULT_LIMITS = ZipLimits()
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -61,13 +68,25 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(mode)
 
 
-def read_members(path: str | Path, limits: ZipLimits = ZipLimits(), *,
+def read_members(path: str | os.PathLike[str], limits: ZipLimits = DEFAULT_LIMITS, *,
                  progress: Progress | None = None, cancel: CancelFlag | None = None
                  ) -> dict[str, bytes]:
     """Every file member of a zip, by name, read into memory after the safety checks.
 
-    Folder entries are skipped. Raises :class:`UnsafeArchive` (nothing read is returned).
+    Folder entries are skipped. Raises :class:`UnsafeArchive` naming the archive (and the
+    member); nothing read is returned.
     """
+    try:
+        return _read_members(path, limits, progress, cancel)
+    except UnsafeArchive as exc:
+        message = str(exc)
+        raise UnsafeArchive(message if message.startswith(str(path)) else f"{path}: {message}"
+                            ) from None
+
+
+def _read_members(path: str | os.PathLike[str], limits: ZipLimits, progress: Progress | None,
+                  cancel: CancelFlag | None) -> dict[str, bytes]:
+    check_directory(path, limits)  # before zipfile parses the whole directory into memory
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -110,6 +129,51 @@ def read_members(path: str | Path, limits: ZipLimits = ZipLimits(), *,
             step(progress, cancel, n, len(files), f"reading {info.filename}")
             out[info.filename] = _read_bounded(zf, info, limits)
         return out
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+
+
+def check_directory(path: str | os.PathLike[str], limits: ZipLimits = DEFAULT_LIMITS) -> None:
+    """Refuse an archive whose central directory is too large, from its last bytes only.
+
+    The end-of-directory record (and its ZIP64 twin) states how many members there are and
+    how many bytes the directory takes. ``zipfile.ZipFile`` builds an object per member
+    before any count could be checked: a million members cost seconds and hundreds of MB.
+    A file without the record is left to zipfile, which reports it as not a zip.
+    """
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            tail_len = min(size, _EOCD.size + 65535 + _ZIP64_LOCATOR.size)
+            fh.seek(size - tail_len)
+            tail = fh.read(tail_len)
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or at + _EOCD.size > len(tail):
+                return
+            fields = _EOCD.unpack_from(tail, at)
+            count, dir_bytes = fields[4], fields[5]
+            loc = at - _ZIP64_LOCATOR.size
+            if loc >= 0 and tail[loc:loc + 4] == b"PK\x06\x07":
+                offset = _ZIP64_LOCATOR.unpack_from(tail, loc)[2]
+                fh.seek(offset)
+                raw = fh.read(_ZIP64_EOCD.size)
+                if len(raw) == _ZIP64_EOCD.size and raw[:4] == b"PK\x06\x06":
+                    z64 = _ZIP64_EOCD.unpack(raw)
+                    # 0xFFFF / 0xFFFFFFFF in the short record mean "see ZIP64"
+                    count = z64[7] if count == 0xFFFF else max(count, z64[7])
+                    dir_bytes = z64[8] if dir_bytes == 0xFFFFFFFF else max(dir_bytes, z64[8])
+    except OSError as exc:
+        raise UnsafeArchive(f"{path} cannot be read: {exc.strerror}") from None
+    if count > limits.max_members:
+        raise UnsafeArchive(f"the archive has {count:,} members; at most "
+                            f"{limits.max_members:,} are accepted")
+    if dir_bytes > limits.max_directory_bytes:
+        raise UnsafeArchive(f"the archive's table of contents takes {dir_bytes:,} bytes; at "
+                            f"most {limits.max_directory_bytes:,} are accepted")
 
 
 def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits) -> bytes:

@@ -139,3 +139,104 @@ def test_model_spec_has_good_and_bad_examples(bundle_files: dict[str, bytes]) ->
 def test_readme_describes_the_bundle(bundle_files: dict[str, bytes]) -> None:
     readme = bundle_files["README.md"].decode()
     assert "customer-support" in readme and "dpo.jsonl" in readme
+
+
+def _bundle_of(path: Path, specs: dict[str, bytes]) -> Path:
+    """A hand-made bundle holding these spec members (manifest with their sha256)."""
+    from align_studio.exchange.manifest import Manifest, SpecEntry, sha256_hex
+
+    manifest = Manifest("test", "2026-01-01T00:00:00Z",
+                        [SpecEntry(f"s{i}", 1, name) for i, name in enumerate(specs)],
+                        {name: sha256_hex(raw) for name, raw in specs.items()})
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", manifest.to_json())
+        for name, raw in specs.items():
+            zf.writestr(name, raw)
+    return path
+
+
+def _spec_text(title: str) -> bytes:
+    support = next(p for p in SPECS if p.name == "customer-support.yaml")
+    return support.read_bytes().replace(b"title: Northwind support chat",
+                                         f"title: {title}".encode(), 1)
+
+
+def test_two_specs_of_one_file_name_keep_distinct_paths(tmp_path: Path) -> None:
+    """Issue 13: same-named specs from two folders replaced each other (the second spec's
+    promptfoo config overwrote the first's; import flattened both to one file name)."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "support.yaml").write_bytes(_spec_text(f"Copy {folder}"))
+    out = tmp_path / "two.zip"
+    export_bundle([tmp_path / "a" / "support.yaml", tmp_path / "b" / "support.yaml"], out)
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+    assert {"specs/a/support.yaml", "specs/b/support.yaml"} <= names
+    assert {"engineers/customer-support/promptfooconfig.yaml",
+            "engineers/customer-support-2/promptfooconfig.yaml"} <= names
+    assert [s["path"] for s in manifest["specs"]] == ["specs/a/support.yaml",
+                                                      "specs/b/support.yaml"]
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    result = import_bundle(out, ws)
+    assert sorted(p.relative_to(ws).as_posix() for p in result.written) == [
+        "a/support.yaml", "b/support.yaml"]
+    assert b"title: Copy a" in (ws / "a" / "support.yaml").read_bytes()
+    assert b"title: Copy b" in (ws / "b" / "support.yaml").read_bytes()
+
+
+def test_the_same_spec_given_twice_is_exported_once(tmp_path: Path) -> None:
+    out = tmp_path / "once.zip"
+    export_bundle([SPECS[0], SPECS[0].parent / ".." / SPECS[0].parent.name / SPECS[0].name],
+                  out)
+    with zipfile.ZipFile(out) as zf:
+        specs = [n for n in zf.namelist() if n.startswith("specs/")]
+    assert specs == [f"specs/{SPECS[0].name}"]
+
+
+def test_import_refuses_two_specs_landing_on_one_file(tmp_path: Path) -> None:
+    bad = _bundle_of(tmp_path / "clash.zip", {"specs/x.yaml": _spec_text("One"),
+                                              "X.yaml": _spec_text("Two")})
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    with pytest.raises(ExchangeError, match=r"specs/x\.yaml and X\.yaml would both"):
+        import_bundle(bad, ws)
+    assert list(ws.iterdir()) == []
+
+
+def test_import_keeps_folders_of_same_named_specs(tmp_path: Path) -> None:
+    """Before: both were written to ws/x.yaml, the second silently replacing the first."""
+    bundle = _bundle_of(tmp_path / "two.zip", {"specs/a/x.yaml": _spec_text("One"),
+                                               "specs/b/x.yaml": _spec_text("Two")})
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    result = import_bundle(bundle, ws)
+    assert len(result.written) == 2 and not result.replaced
+    assert b"title: One" in (ws / "a" / "x.yaml").read_bytes()
+    assert b"title: Two" in (ws / "b" / "x.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'{"a": ' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
+    (b'{\n  "bundle_format_version": 1,\n  "files": {,}\n}', r"manifest\.json:3:13: not valid"),
+    ((b'{"bundle_format_version": 1, "files": {}, "specs": [{"id": "a", "path": "x.yaml", '
+     b'"version": "two"}]}'), "spec entry 1 is malformed"),
+    (b'{"bundle_format_version": 1, "files": {}, "specs": [], "notes": 5}', "no manifest"),
+    (b"\xff\xfe{}", "not UTF-8"),
+])
+def test_bad_manifests_get_a_clear_error_naming_the_bundle(
+        tmp_path: Path, manifest: bytes, message: str) -> None:
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", manifest)
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    if message == "no manifest":  # notes of the wrong type are ignored, not a crash
+        assert import_bundle(bad, ws).written == []
+        return
+    with pytest.raises(ExchangeError, match=message) as err:
+        import_bundle(bad, ws)
+    assert str(bad) in str(err.value)
+    assert list(ws.iterdir()) == []

@@ -71,3 +71,63 @@ def test_csv_expected_shorthand_and_scenarios() -> None:
     texts = [c.messages[0].content for c in scen.cases]
     assert "Translate 'Hello' into Spanish" in texts
     assert scen.cases[1].checks[0].value == "Hola"
+
+
+# ---- reading the file and naming the output (issue 13) ----------------------------------
+
+EDGE = CORPUS / "25-edge-cases.yaml"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_utf16_and_utf32_with_a_bom_import_like_utf8(tmp_path: Path, encoding: str) -> None:
+    from align_studio.exchange.promptfoo_import import read_text_file
+
+    text = EDGE.read_text(encoding="utf-8")
+    p = tmp_path / "config.yaml"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    p.write_bytes(data)
+    assert read_text_file(p) == text
+    assert import_promptfoo(p).spec.cases == import_promptfoo(EDGE).spec.cases
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", r"bin\.yaml is a binary file"),
+    ("prompts: [a]\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+    (b"prompts:\n  - caf\xe9\n", r"bin\.yaml:2:8: not UTF-8 text \(byte 0xe9\)"),
+    (b"prompts:\n  - [unclosed\n", r"bin\.yaml:3:1: not valid YAML"),
+    (b"[" * 50_000, "nested too deeply|not valid YAML"),
+])
+def test_bad_input_gets_a_clear_error_naming_the_file(tmp_path: Path, content: bytes,
+                                                      message: str) -> None:
+    from align_studio.exchange.common import ExchangeError
+
+    p = tmp_path / "bin.yaml"
+    p.write_bytes(content)
+    with pytest.raises(ExchangeError, match=message):
+        import_promptfoo(p)
+
+
+def test_json_errors_name_line_and_column(tmp_path: Path) -> None:
+    from align_studio.exchange.common import ExchangeError
+
+    p = tmp_path / "c.json"
+    p.write_text('{\n  "prompts": [,]\n}')
+    with pytest.raises(ExchangeError, match=r"c\.json:2:15: not valid JSON"):
+        import_promptfoo(p)
+
+
+def test_default_output_is_never_the_config_itself(tmp_path: Path) -> None:
+    from align_studio.exchange.common import ExchangeError
+    from align_studio.exchange.promptfoo_import import check_output, output_path
+
+    config = tmp_path / "promptfooconfig.yaml"
+    config.write_text("prompts: [hi]\n")
+    assert output_path(config, None, tmp_path) == tmp_path / "promptfooconfig.spec.yaml"
+    assert output_path(config, tmp_path) == tmp_path / "promptfooconfig.spec.yaml"
+    for target in (config, tmp_path / "." / "promptfooconfig.yaml"):
+        with pytest.raises(ExchangeError, match="never replaced"):
+            check_output(target, config, overwrite=True)
+    with pytest.raises(ExchangeError, match="does not exist"):
+        check_output(tmp_path / "missing" / "x.yaml", config, overwrite=False)
