@@ -1,4 +1,6 @@
-"""Fetch into quarantine: what a remote sends waits in a temporary store until it is checked.
+"""Receiving from a remote: fetch and clone, with what arrives checked before it is kept.
+
+Fetch into quarantine: what a remote sends waits in a temporary store until it is checked.
 
 Like git's receive quarantine, the objects of a fetch land in ``.git/objects/incoming-*``,
 a store of its own that sees the workspace's objects as an alternate (so thin packs and
@@ -14,13 +16,26 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from dulwich.object_store import DiskObjectStore
 from dulwich.objects import ObjectID
+from dulwich.refs import Ref
 from dulwich.repo import Repo
 
-from align_studio.versions.remote import SyncError
+from align_studio.providers.secrets import Keychain
+from align_studio.versions.remote import (
+    DEFAULT_REMOTE,
+    Credentials,
+    SyncError,
+    client_for,
+    credentials_for,
+    describe_failure,
+    remote_url,
+)
+from align_studio.versions.repo import WorkspaceRepo
+from align_studio.versions.treecheck import MAX_BLOB_BYTES, check_history
 
 
 class Quarantine:
@@ -92,3 +107,68 @@ def quarantine(repo: Repo) -> Iterator[Quarantine]:
         if q is not None:
             q.close()
         shutil.rmtree(path, ignore_errors=True)
+
+
+def fetch(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
+          credentials: Credentials | None = None, keychain: Keychain | None = None,
+          max_blob: int = MAX_BLOB_BYTES) -> bytes | None:
+    """Fetch the remote's branch; returns its commit (None when the remote is empty).
+
+    What the remote sends waits in quarantine until every new commit passed
+    :func:`check_history`; a refused fetch raises :class:`UnsafeTree` (naming the commit
+    and path) and leaves objects, refs and files as they were.
+    """
+    url = remote_url(repo, remote)
+    creds = credentials or credentials_for(url, keychain)
+    client, path = client_for(url, creds)
+    branch = repo.branch_ref()
+    with repo.lock, quarantine(repo.repo) as q:
+        try:
+            result = client.fetch(path, q, determine_wants=q.wants(branch))  # type: ignore[arg-type]
+        except SyncError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - network and protocol errors of every kind
+            raise describe_failure(exc, url, "fetching from") from None
+        refs = result.refs
+        sha = refs.get(Ref(branch))
+        if sha is None:
+            target = (result.symrefs or {}).get(Ref(b"HEAD"))
+            sha = refs.get(target) if target else None
+        if sha is None:
+            return None
+        main = repo.repo.object_store
+        check_history(q.object_store, [sha], lambda c: ObjectID(c) in main, max_blob=max_blob)
+        q.publish()
+    name = branch.rsplit(b"/", 1)[-1]
+    repo.repo.refs[Ref(b"refs/remotes/" + remote.encode() + b"/" + name)] = sha
+    return sha
+
+
+def clone(url: str, folder: str, *, credentials: Credentials | None = None,
+          keychain: Keychain | None = None, max_blob: int = MAX_BLOB_BYTES) -> WorkspaceRepo:
+    """Make a local workspace from a remote one (the folder must not exist).
+
+    Files are written only after every received commit passed :func:`check_history`; a
+    refused clone removes the folder it made and raises :class:`UnsafeTree`.
+    """
+    creds = credentials or credentials_for(url, keychain)
+    client, path = client_for(url, creds)
+    try:
+        repo = client.clone(path, folder, mkdir=True, checkout=False, origin=DEFAULT_REMOTE,
+                            origin_url=url)
+    except Exception as exc:  # noqa: BLE001
+        raise describe_failure(exc, url, "cloning") from None
+    try:
+        refs = repo.refs.as_dict()
+        tips = [sha for ref, sha in refs.items()
+                if ref == b"HEAD" or ref.startswith((b"refs/heads/", b"refs/remotes/"))]
+        check_history(repo.object_store, tips, lambda c: False, max_blob=max_blob)
+        if b"HEAD" in refs:
+            repo.get_worktree().reset_index(config=repo.get_config_stack())
+    except BaseException:
+        repo.close()
+        shutil.rmtree(folder, ignore_errors=True)  # the folder is ours: clone made it
+        raise
+    out = WorkspaceRepo(repo, Path(folder))
+    out.ensure_gitignore()
+    return out

@@ -1,4 +1,5 @@
-"""Share a workspace: clone, pull (with a spec-aware merge) and push.
+"""Share a workspace: pull (with a spec-aware merge) and push; clone and fetch live in
+:mod:`incoming` (everything received is checked there before it is kept).
 
 A pull fetches the remote branch, then for every file the remote changed:
 
@@ -18,21 +19,18 @@ were not saved as a version stay unsaved edits in the file, merged with the remo
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from dulwich.diff_tree import tree_changes
-from dulwich.objects import ObjectID
 
 from align_studio.domain import Spec
 from align_studio.providers.secrets import Keychain
 from align_studio.storage.atomic import atomic_write
 from align_studio.storage.errors import SpecLoadError
 from align_studio.storage.specfile import SpecFile
-from align_studio.versions.incoming import quarantine
+from align_studio.versions.incoming import clone, fetch
 from align_studio.versions.merge import Conflict, Custom, MergeResult, merge3, resolve
 from align_studio.versions.remote import (
     DEFAULT_REMOTE,
@@ -45,12 +43,7 @@ from align_studio.versions.remote import (
 )
 from align_studio.versions.repo import WorkspaceRepo, identity
 from align_studio.versions.spectext import decode, is_spec_path, patch_spec_text, spec_from_text
-from align_studio.versions.treecheck import (
-    MAX_BLOB_BYTES,
-    UnsafeTree,
-    check_history,
-    path_problem,
-)
+from align_studio.versions.treecheck import MAX_BLOB_BYTES, UnsafeTree, path_problem
 
 
 @dataclass
@@ -108,41 +101,6 @@ class _PullPlan:
     fast_forward: bool
     files: list[_FilePlan]
     remote_label: str
-
-
-def fetch(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
-          credentials: Credentials | None = None, keychain: Keychain | None = None,
-          max_blob: int = MAX_BLOB_BYTES) -> bytes | None:
-    """Fetch the remote's branch; returns its commit (None when the remote is empty).
-
-    What the remote sends waits in quarantine until every new commit passed
-    :func:`check_history`; a refused fetch raises :class:`UnsafeTree` (naming the commit
-    and path) and leaves objects, refs and files as they were.
-    """
-    url = remote_url(repo, remote)
-    creds = credentials or credentials_for(url, keychain)
-    client, path = client_for(url, creds)
-    branch = repo.branch_ref()
-    with repo.lock, quarantine(repo.repo) as q:
-        try:
-            result = client.fetch(path, q, determine_wants=q.wants(branch))  # type: ignore[arg-type]
-        except SyncError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - network and protocol errors of every kind
-            raise describe_failure(exc, url, "fetching from") from None
-        refs = result.refs
-        sha = refs.get(branch)
-        if sha is None:
-            target = (result.symrefs or {}).get(b"HEAD")
-            sha = refs.get(target) if target else None
-        if sha is None:
-            return None
-        main = repo.repo.object_store
-        check_history(q.object_store, [sha], lambda c: ObjectID(c) in main, max_blob=max_blob)
-        q.publish()
-    name = branch.rsplit(b"/", 1)[-1]
-    repo.repo.refs[b"refs/remotes/" + remote.encode() + b"/" + name] = sha
-    return sha
 
 
 def pull(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *, author: str,
@@ -378,31 +336,4 @@ def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
     return f"pushed {head.decode()[:8]} to {remote}/{name.decode()}"
 
 
-def clone(url: str, folder: str, *, credentials: Credentials | None = None,
-          keychain: Keychain | None = None, max_blob: int = MAX_BLOB_BYTES) -> WorkspaceRepo:
-    """Make a local workspace from a remote one (the folder must not exist).
-
-    Files are written only after every received commit passed :func:`check_history`; a
-    refused clone removes the folder it made and raises :class:`UnsafeTree`.
-    """
-    creds = credentials or credentials_for(url, keychain)
-    client, path = client_for(url, creds)
-    try:
-        repo = client.clone(path, folder, mkdir=True, checkout=False, origin=DEFAULT_REMOTE,
-                            origin_url=url)
-    except Exception as exc:  # noqa: BLE001
-        raise describe_failure(exc, url, "cloning") from None
-    try:
-        refs = repo.refs.as_dict()
-        tips = [sha for ref, sha in refs.items()
-                if ref == b"HEAD" or ref.startswith((b"refs/heads/", b"refs/remotes/"))]
-        check_history(repo.object_store, tips, lambda c: False, max_blob=max_blob)
-        if b"HEAD" in refs:
-            repo.get_worktree().reset_index(config=repo.get_config_stack())
-    except BaseException:
-        repo.close()
-        shutil.rmtree(folder, ignore_errors=True)  # the folder is ours: clone made it
-        raise
-    out = WorkspaceRepo(repo, Path(folder))
-    out.ensure_gitignore()
-    return out
+__all__ = ["PullResult", "clone", "conflict_ref", "fetch", "pull", "push"]
