@@ -141,8 +141,16 @@ def _import(args: argparse.Namespace) -> int:
 
 def _import_bundle(args: argparse.Namespace) -> int:
     from align_studio.exchange.bundle_import import import_bundle
+    from align_studio.exchange.common import ExchangeError
 
-    result = import_bundle(args.bundle, args.into or ".", overwrite=args.overwrite)
+    into = Path(args.into or ".")
+    if not into.is_dir():
+        raise ExchangeError(f"the workspace folder {into} does not exist (or is a file); "
+                            "nothing was written")
+    try:
+        result = import_bundle(args.bundle, into, overwrite=args.overwrite)
+    except OSError as exc:  # a disk error while writing: name the file
+        raise ExchangeError(f"{exc.filename or args.bundle}: {exc.strerror or exc}") from None
     for p in result.written:
         print(f"wrote {p}")
     for p in result.replaced:
@@ -152,21 +160,26 @@ def _import_bundle(args: argparse.Namespace) -> int:
 
 def _import_promptfoo(args: argparse.Namespace) -> int:
     from align_studio.exchange.common import ExchangeError
-    from align_studio.exchange.promptfoo_import import import_promptfoo
-    from align_studio.storage import SpecFile
+    from align_studio.exchange.promptfoo_import import (
+        check_output,
+        import_promptfoo,
+        output_path,
+        write_spec,
+    )
 
+    # Where it goes is settled (and refused) before anything is read or written; the
+    # default name is never the config's own (<stem>.spec.yaml in the current folder).
+    out = output_path(args.promptfoo, args.into)
+    check_output(out, args.promptfoo, args.overwrite)
     result = import_promptfoo(args.promptfoo)
     print(result.report.summary())
     for it in result.report.items:
         if it.status != "mapped":
             print(f"  {it.status}: {it.kind} {it.where}: {it.detail}")
-    out = Path(args.into or f"{result.spec.id}.yaml")
-    if out.exists() and not args.overwrite:
-        raise ExchangeError(f"{out} already exists; pass --overwrite or choose another --into")
-    if out.exists():
-        out.unlink()
-    SpecFile.create(out, result.spec, header=f"Imported from promptfoo config "
-                    f"{Path(args.promptfoo).name} by Align Studio.")
+    try:
+        write_spec(out, result.spec, args.promptfoo, overwrite=args.overwrite)
+    except OSError as exc:
+        raise ExchangeError(f"{out} was not written: {exc.strerror or exc}") from None
     print(f"wrote {out} ({len(result.spec.cases)} cases)")
     return EXIT_OK
 
