@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from align_studio.providers.errors import server_detail
 from align_studio.providers.presets import PRESETS
 from align_studio.providers.profiles import ProfileStore, ProviderProfile
 from align_studio.providers.secrets import (
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_TEST_TIMEOUT = 10.0
+#: How much of an error page is looked at (a key further in is never shown either).
+ERROR_BODY_CHARS = 64 * 1024
 
 
 def resolve_endpoint(profile_name: str, store: ProfileStore | None = None,
@@ -163,7 +166,7 @@ def _interpret(profile: ProviderProfile, key_detail: str, response: httpx.Respon
             "404): it is not an OpenAI-compatible server, or the base URL is wrong (it "
             "usually ends in /v1).", latency=latency, failure=Failure.NOT_OPENAI, status=status)
     if status >= 400:
-        body = redact(response.text[:200].strip())
+        body = server_detail(response.text[:ERROR_BODY_CHARS])  # redacted, then cut
         return ConnectionResult(
             name, False, f"The server at {profile.base_url} answered with an error (HTTP "
             f"{status}): {body or response.reason_phrase}", latency=latency,

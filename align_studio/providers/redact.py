@@ -39,8 +39,10 @@ _KEYLIKE = re.compile(
     r"|(?P<header>(?i:(?:proxy-)?authorization|x-api-key|api[-_ ]?key|x-goog-api-key)"
     r"[\"']?\s*[:=]\s*[\"']?(?:(?i:bearer|basic|token)\s+)?)"
     r"(?!(?i:bearer|basic|token)\s)" + _VALUE +
-    # a credential scheme anywhere in text
-    r"|(?P<scheme>\b(?i:bearer|basic)\s+)[A-Za-z0-9_\-\.~+/=:]{8,}+(?!…)"
+    # a credential scheme anywhere in text; the token must hold a digit, so that prose
+    # ("basic understanding") is left alone
+    r"|(?P<scheme>\b(?i:bearer|basic)\s+)(?=[A-Za-z_\-\.~+/=:]*\d)"
+    r"[A-Za-z0-9_\-\.~+/=:]{8,}+(?!…)"
     # URL user info: scheme://user:secret@host or scheme://token@host
     r"|(?P<userinfo>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\s@\"'<>]+@"
     # a query parameter that names a credential
