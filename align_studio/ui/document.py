@@ -45,9 +45,16 @@ class SpecDocument(QObject):
         self._dialog_parent = dialog_parent
         self._force_next_save = False
         self._saving = False
+        # save() calls made while a save runs: they run (as one) when it ends, so a caller
+        # waiting on ``done`` always hears back and edits made meanwhile are saved too.
+        self._queued: list[Callable[[bool], None] | None] = []
+        self._queued_force = False
         self._asking = False
         self._recheck_after_save = False
         self._journal_due = False
+        # Counts changes: typing into one field merges into one undo command, so the undo
+        # index alone cannot tell whether keystrokes came after a save's snapshot.
+        self._edits = 0
         self._base_hash = jr.text_hash(spec_file.text)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._unsubscribe = self.session.subscribe(self._changed)
@@ -72,12 +79,17 @@ class SpecDocument(QObject):
 
     # ---- saving ----------------------------------------------------------------------------
     def save(self, done: Callable[[bool], None] | None = None, force: bool = False) -> None:
-        """Save off the GUI thread; ``done(ok)`` is called on the GUI thread afterwards."""
+        """Save off the GUI thread; ``done(ok)`` is called on the GUI thread afterwards.
+
+        While a save runs, the request waits for it and then saves what is still unsaved.
+        """
         if self._saving:
+            self._queued.append(done)
+            self._queued_force = self._queued_force or force
             return
         sf = self.spec_file
         data = sf.snapshot()  # on the GUI thread, where the edits happen
-        index = self.undo_stack.index()
+        index, edits = self.undo_stack.index(), self._edits
         force = force or self._force_next_save
         self._saving = True
         self.sig_message.emit(f"Saving {sf.path.name}…")
@@ -87,14 +99,15 @@ class SpecDocument(QObject):
             sf.refresh()
             return wrote
 
-        self.runner.run(work, lambda _w: self._saved(sf, index, done),
+        self.runner.run(work, lambda _w: self._saved(sf, (index, edits), done),
                         lambda exc: self._save_failed(exc, done), lane="save", owner=self)
 
-    def _saved(self, sf: SpecFile, index: int, done: Callable[[bool], None] | None) -> None:
+    def _saved(self, sf: SpecFile, state: tuple[int, int],
+               done: Callable[[bool], None] | None) -> None:
         self._saving = False
         self._force_next_save = False
         self._base_hash = jr.text_hash(sf.text)
-        if self.undo_stack.index() == index:
+        if (self.undo_stack.index(), self._edits) == state:  # nothing typed since the snapshot
             self.undo_stack.setClean()
         self.sig_message.emit(f"Saved {sf.path.name}")
         self.sig_saved.emit(sf.path)
@@ -103,12 +116,30 @@ class SpecDocument(QObject):
             self.check_disk()
         if done:
             done(True)
+        self._run_queued(True)
+
+    def _run_queued(self, ok: bool) -> None:
+        """Answer the save() calls made during the save that just ended."""
+        if not self._queued or self._saving:
+            return  # nothing asked, or a callback started a save that will answer them
+        callbacks = [d for d in self._queued if d is not None]
+        force = self._queued_force
+        self._queued, self._queued_force = [], False
+
+        def answer(result: bool) -> None:
+            for d in callbacks:
+                d(result)
+
+        if ok and self.is_modified():  # edits made after the last save's snapshot
+            self.save(answer, force=force)
+        else:
+            answer(ok)
 
     def _save_failed(self, exc: BaseException, done: Callable[[bool], None] | None) -> None:
         self._saving = False
         if isinstance(exc, SpecChangedOnDisk):
             if self.resolve_conflict() != RELOAD:
-                self.save(done, force=True)
+                self.save(done, force=True)  # the queued requests wait for this one
                 return
         else:
             QMessageBox.critical(self._dialog_parent, "Could not save",
@@ -116,9 +147,13 @@ class SpecDocument(QObject):
                                  "Your edits are still here; nothing was overwritten.")
         if done:
             done(False)
+        self._run_queued(False)
 
     def save_and_wait(self) -> bool:
-        """Save and wait for the result while the window keeps painting (for closing)."""
+        """Save and wait for the result while the window keeps painting (for closing).
+
+        When a save is already running, waits for it and then saves any edits made since.
+        """
         loop = QEventLoop()
         result: list[bool] = []
 
@@ -143,9 +178,7 @@ class SpecDocument(QObject):
             self.sig_message.emit(f"{self.path.name} was removed from disk; save to write "
                                   "it again")
             return
-        if not self.is_modified():
-            self.reload()
-        elif self.resolve_conflict() == RELOAD:
+        if not self.is_modified() or self.resolve_conflict() == RELOAD:
             self.reload()
 
     def resolve_conflict(self) -> str:
@@ -189,6 +222,7 @@ class SpecDocument(QObject):
 
     # ---- recovery journal ------------------------------------------------------------------
     def _changed(self, _event: ChangeEvent) -> None:
+        self._edits += 1
         self._journal_due = True
         if not self._journal_timer.isActive():
             self._journal_timer.start()
