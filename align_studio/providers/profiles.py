@@ -9,6 +9,7 @@ Keys are not in this file: see :mod:`align_studio.providers.secrets`.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import logging
@@ -282,11 +283,11 @@ class ProfileStore:
 
     # -- queries
 
-    def list(self) -> list[ProviderProfile]:
+    def list(self) -> builtins.list[ProviderProfile]:  # the method shadows the builtin
         """All profiles, in file order."""
         return list(self._profiles.values())
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         """All profile names, in file order."""
         return list(self._profiles)
 

@@ -17,6 +17,7 @@ child are re-emitted in the parent, so they reach the app's log.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import queue
@@ -338,9 +339,16 @@ class _Child:
             try:
                 handle.wait()
             except Exception as exc:  # noqa: BLE001 - a crashed run, reported
-                error = f"the run failed: {type(exc).__name__}: {exc}"
+                error = redact(f"the run failed: {type(exc).__name__}: {exc}")
             self.send(("done", run_id, error))
         except (OSError, ValueError):  # the parent is gone
             handle.cancel()
+        except Exception as exc:  # e.g. an event that cannot be pickled
+            # The parent must hear that the run ended, or it waits for ever.
+            handle.cancel()
+            log.exception("the run's events could not be sent")
+            with contextlib.suppress(OSError, ValueError):
+                self.send(("done", run_id, redact(f"the run's events could not be sent: "
+                                                  f"{type(exc).__name__}: {exc}")))
         finally:
             self.runs.pop(run_id, None)

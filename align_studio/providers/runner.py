@@ -317,7 +317,11 @@ class Runner:
                                     {"concurrency": self.max_concurrency, "refresh": refresh,
                                      **(settings or {})}, state.run_id)
             if not refresh:
-                state.stored = await asyncio.to_thread(self.store.cached, state.keys)
+                try:  # the cache only saves requests: a store that cannot answer costs none
+                    state.stored = await asyncio.to_thread(self.store.cached, state.keys)
+                except Exception as exc:  # noqa: BLE001 - the run goes on, uncached
+                    log.warning("the run store's cache could not be read: %s",
+                                redact(str(exc)))
         flush_task = asyncio.create_task(state.flush_forever()) if self.store else None
         self._tasks = [asyncio.create_task(state.one(i, j)) for i, j in enumerate(jobs)]
         if self._cancelled:

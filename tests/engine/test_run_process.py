@@ -186,3 +186,28 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def test_hostile_answers_cross_the_pipe_safe(worker: RunWorker, tmp_path: Path) -> None:
+    """The app's path: a lone surrogate arrives repaired and recorded; an error quoting the
+    request's headers arrives with the key masked."""
+    key = "Zq8r2LkP0mN4xT7vW1yB6cD3"
+    with LoopbackServer() as s:
+        jobs = [Job("a::t", "a", "t", "m", {}, [{"role": "user",
+                                                 "content": "x [[fault:surrogate]]"}]),
+                Job("b::t", "b", "t", "m", {}, [{"role": "user",
+                                                 "content": "x [[fault:echoerror]]"}])]
+        handle = worker.submit(RunRequest("r", jobs, {"t": Endpoint(s.url, key)},
+                                          workspace=tmp_path))
+        events = collect(handle)
+    done = {e.job_id: e for e in events if isinstance(e, (Finished, Failed))}
+    assert done["a::t"].result.text == "Lone \ufffd and pair \U0001F600 end"
+    assert done["a::t"].result.repaired == 1
+    failed = done["b::t"]
+    assert isinstance(failed, Failed) and '"authorization": "Bearer …6cD3"' in failed.error.message
+    assert key not in repr(events)
+    with RunStore.for_workspace(tmp_path) as store:
+        rows = {r["case_id"]: r for r in store.responses("r")}
+        assert rows["a"]["text"] == "Lone \ufffd and pair \U0001F600 end"
+        assert key not in (rows["b"]["error"] or "") and "…6cD3" in rows["b"]["error"]
+        assert store.run("r")["status"] == "finished"

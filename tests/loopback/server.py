@@ -498,7 +498,7 @@ class _Server:
 
 
 async def serve(options: ServerOptions, host: str = "127.0.0.1", port: int = 0
-                ) -> tuple[asyncio.AbstractServer, _Server]:
+                ) -> tuple[asyncio.Server, _Server]:
     """Start serving on the running loop; returns the asyncio server and the handler."""
     handler = _Server(options)
     loop = asyncio.get_running_loop()

@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         auth = self.headers.get("Authorization", "")
         if self.path == "/v1/models":
             if auth != f"Bearer {GOOD_KEY}":

@@ -21,7 +21,7 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "align_studio", "providers", *args],
                           input=stdin, capture_output=True, text=True, env=full_env,
-                          cwd=ROOT, timeout=60)
+                          cwd=ROOT, timeout=60, check=False)
 
 
 def test_add_list_set_key_test_remove(secret_service: SecretServiceKeychain,

@@ -48,8 +48,7 @@ KEYS = (SK, PROJ, RAW)
     ("/v1?token=abc12345", "/v1?token=…"),
     ("the model sk-etch answered", "the model sk-etch answered"),
     ("plain text, no key", "plain text, no key"),
-    ("a basic understanding; the bearer instruments", "a basic understanding; the bearer "
-     "instruments"),
+    ("a basic understanding; bearer instruments", "a basic understanding; bearer instruments"),
 ])
 def test_redact_masks_key_shapes(text: str, expected: str) -> None:
     assert redact(text) == expected
