@@ -45,3 +45,25 @@ class SpecReadOnly(Exception):
     def __init__(self, file: str, reason: str) -> None:
         self.file = file
         super().__init__(f"{file} is read-only: {reason}")
+
+
+class SaveVerificationError(Exception):
+    """A save was stopped before anything was written: the new text would not read back as
+    the spec's data, or an edit could not be placed without rewriting text it did not
+    change. The file on disk is untouched.
+
+    ``place`` names the value (``cases[3].title``); ``line`` and ``column`` (1-based) point
+    at it in the file as it is on disk.
+    """
+
+    def __init__(self, file: str | None, place: str, line: int, column: int,
+                 detail: str) -> None:
+        self.file = file
+        self.place = place
+        self.line = line
+        self.column = column
+        self.detail = detail
+        where = f"{file}:{line}:{column}" if file else f"line {line}, column {column}"
+        super().__init__(f"{where}: the save was stopped and nothing was written — {place} "
+                         f"{detail}. This is a bug in Align Studio; please report it with "
+                         "the file.")

@@ -29,7 +29,7 @@ from align_studio.storage.errors import (
     SpecLoadError,
     SpecReadOnly,
 )
-from align_studio.storage.yamlpatch import patch_text, strict_eq
+from align_studio.storage.yamlpatch import parsed_root, patch_text, strict_eq
 from align_studio.storage.yamlread import MAX_BYTES, Node, YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlwrite import dump_document
 
@@ -206,7 +206,11 @@ class SpecFile:
         return self.write_snapshot(self.snapshot(), force=force)
 
     def render_snapshot(self, data: dict[str, Any]) -> str:
-        """The text a save of ``data`` would write (nothing is written)."""
+        """The text a save of ``data`` would write (nothing is written).
+
+        Raises :class:`SaveVerificationError` if that text would not read back as ``data``
+        (a save of it would be refused the same way).
+        """
         with self._lock:
             return patch_text(self._text, self._current_root(), self._baseline, data,
                               self._newline)
@@ -239,22 +243,17 @@ class SpecFile:
             self._current_root()
 
     def _current_root(self) -> Node:
+        # The text is always one that was read, or one that patch_text verified against
+        # the data before it was written, so its spans are taken as they are. The save's
+        # own parse of that text is handed over (parsed_root): a refresh costs nothing.
         if self._root is None:
-            with building():
-                parsed = parse_yaml(self._text)
-            if parsed.data != self._baseline:  # the patcher must never change meaning
-                self._verify_failed(parsed.data)
-            self._root = parsed.root
+            root = parsed_root(self._text)
+            if root is None:
+                with building():
+                    root = parse_yaml(self._text).root
+            self._root = root
+        self._root.file = str(self.path)  # patch_text names the file in its errors
         return self._root
-
-    def _verify_failed(self, data: Any) -> None:
-        # A patch whose text reads back differently is a bug; write the whole document
-        # fresh so the file holds exactly the spec (comments are lost, data is not).
-        self._text = dump_document(self._baseline, self._newline)
-        atomic_write(self.path, ((_BOM if self._bom else "") + self._text).encode("utf-8"))
-        self._stamp = _stamp(self.path, self.path.read_bytes())
-        raise AssertionError(f"{self.path}: a save did not read back as written; the file "
-                             "was rewritten in full")
 
     # ---- creating --------------------------------------------------------------------
     @classmethod

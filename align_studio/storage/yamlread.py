@@ -64,10 +64,28 @@ class Node:
     content (not of trailing blank lines or comments). ``style`` is the scalar style
     (``""`` plain, ``"'"``, ``'"'``, ``"|"``, ``">"``) or ``"flow"``/``"block"``.
     A mapping's ``entries`` map each key to ``(key_node, value_node)``; a sequence's
-    ``items`` list its item nodes.
+    ``items`` list its item nodes. A block scalar kept with ``|+`` ends at its last line
+    break, so that what follows it starts after the lines it keeps; an empty value of an
+    explicit key (``? key`` then ``:``) stands after its colon, or after the key.
+
+    The root of a document also carries ``data``, the plain data of the whole text (what
+    the writer checks a patch against), and ``file``, the name used in messages.
     """
 
-    __slots__ = ("kind", "start", "end", "line", "col", "style", "entries", "items")
+    __slots__ = (
+        "col",
+        "data",
+        "end",
+        "entries",
+        "file",
+        "items",
+        "kind",
+        "line",
+        "start",
+        "style",
+    )
+    data: Any
+    file: str
 
     def __init__(self, kind: str, start: int, line: int, col: int, style: str) -> None:
         self.kind = kind
@@ -114,9 +132,9 @@ def resolve_plain(value: str) -> Any:
     if _FLOAT.match(value) and value not in (".", "-", "+"):
         return float(value)
     if _OCT.match(value):
-        return int(value[2:], 8)
+        return int(value, 0)
     if _HEX.match(value):
-        return int(value[2:], 16)
+        return int(value, 0)
     if _INF.match(value):
         return -math.inf if value[0] == "-" else math.inf
     if _NAN.match(value):
@@ -136,6 +154,32 @@ def _block_scalar_end(text: str, start: int, end: int) -> int:
             continue
         break
     return e
+
+
+def _empty_value_at(text: str, key_end: int, limit: int) -> int:
+    """Where an empty value of an explicit key stands: after its ``:``, else after the key
+    (libyaml places it at the next token, which may be the next item's dash)."""
+    i = key_end
+    while i < limit:
+        c = text[i]
+        if c == ":":
+            return i + 1
+        if c == "#":
+            j = text.find("\n", i, limit)
+            i = limit if j < 0 else j
+        elif c in " \t\r\n":
+            i += 1
+        else:
+            break
+    return key_end
+
+
+def _kept_end(text: str, content_end: int, end: int) -> int:
+    """The end of a ``|+`` scalar: its last line break, after the blank lines it keeps."""
+    j = text.rfind("\n", content_end, end)
+    if j < 0:
+        return content_end
+    return j - 1 if j > content_end and text[j - 1] == "\r" else j
 
 
 def _err(message: str, mark: Any) -> YamlSyntaxError:
@@ -194,6 +238,8 @@ def _parse(text: str) -> ParsedYaml:
                 node = Node("S", sm.index, sm.line, sm.column, style)
                 if style in ("|", ">"):
                     node.end = _block_scalar_end(text, sm.index, ev.end_mark.index)
+                    if "+" in text[sm.index:sm.index + 4].split("\n", 1)[0].split("#", 1)[0]:
+                        node.end = _kept_end(text, node.end, ev.end_mark.index)
                 else:
                     node.end = ev.end_mark.index
                 tag = ev.tag
@@ -228,7 +274,7 @@ def _parse(text: str) -> ParsedYaml:
                 stack.append([node, container, None])
                 continue
             elif isinstance(ev, CollectionEndEvent):
-                node, value, pending = stack.pop()
+                node, value, _pending = stack.pop()
                 if node.style == "flow":
                     node.end = ev.end_mark.index
                 else:
@@ -265,6 +311,10 @@ def _parse(text: str) -> ParsedYaml:
                 else:
                     key, key_node = top[2]
                     top[2] = None
+                    if node.end == node.start and node.start > key_node.end \
+                            and "\n" in text[key_node.end:node.start]:
+                        node.start = node.end = _empty_value_at(text, key_node.end,
+                                                                node.start)
                     parent.entries[key] = (key_node, node)
                     top[1][key] = value
             else:
@@ -274,6 +324,7 @@ def _parse(text: str) -> ParsedYaml:
         loader.dispose()
     if root is None:
         raise YamlSyntaxError("the file is empty", 1, 1)
+    root.data = root_data
     return ParsedYaml(root_data, root)
 
 

@@ -22,7 +22,7 @@ INDENT = 2
 FLOW_WIDTH = 80
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
 _YAML11_WORDS = frozenset(
-    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
+    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]
 )
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d([Tt ]\d\d?:\d\d:\d\d(\.\d+)?([Zz]|[-+]\d\d?(:\d\d)?)?)?\Z")
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
@@ -43,9 +43,7 @@ def _plain_ok(s: str) -> bool:
     # Keep other YAML 1.1 tools reading the same text: quote what 1.1 would not read as
     # text (numbers with underscores, sexagesimals…), except timestamps, which read the same.
     tag = _RESOLVER.resolve(yaml.ScalarNode, s, (True, False))
-    if tag != "tag:yaml.org,2002:str" and not _TIMESTAMP.match(s):
-        return False
-    return True
+    return tag == "tag:yaml.org,2002:str" or bool(_TIMESTAMP.match(s))
 
 
 def _double_quoted(s: str) -> str:
@@ -93,7 +91,7 @@ def _literal_ok(s: str) -> bool:
         return False
     if s.endswith("\n\n") or s.startswith((" ", "\n")):
         return False
-    body = s[:-1] if s.endswith("\n") else s
+    body = s.removesuffix("\n")
     # trailing white space on the last line would be taken as a chomped blank line
     last = body.rsplit("\n", 1)[-1]
     return last.strip(" \t") != "" or last == ""
@@ -104,7 +102,7 @@ def block_scalar_lines(s: str, indent: int) -> tuple[str, list[str]] | None:
     if not _literal_ok(s):
         return None
     header = "|" if s.endswith("\n") else "|-"
-    body = s[:-1] if s.endswith("\n") else s
+    body = s.removesuffix("\n")
     pad = " " * indent
     return header, [(pad + line) if line else "" for line in body.split("\n")]
 
@@ -119,6 +117,20 @@ def _is_flow_list(value: list[Any]) -> bool:
 
 def flow_list(value: list[Any]) -> str:
     return "[" + ", ".join(inline_scalar(v) for v in value) + "]"
+
+
+def flow_text(value: Any) -> str:
+    """``value`` written on one line inside a flow collection (``[a, 'b, c', {k: v}]``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow_text(str(k))}: {flow_text(v)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(flow_text(v) for v in value) + "]"
+    if isinstance(value, str):
+        if _plain_ok(value) and not any(c in value for c in ",[]{}:#"):
+            return value
+        return _single_quoted(value) or _double_quoted(value)
+    return inline_scalar(value)
 
 
 def value_text(value: Any, indent: int, seq_indent: int = INDENT) -> str:
