@@ -22,7 +22,7 @@ every command's stdout and stderr is read. The bar: each key, or any 12-characte
 its middle, is found in 0 files and 0 lines, while the server did receive every key and
 did quote it back. Run from the repository root::
 
-    .venv/bin/python -m bench.bench_no_leak
+    .venv/bin/python -m bench.bench_no_leak [--env-keys]
 """
 
 from __future__ import annotations
@@ -220,6 +220,7 @@ class Bench:
         wanted = {shape: pieces(k) for shape, k in self.keys.items()}
         files = hits_files = lines = hits_lines = 0
         names: list[str] = []
+        log_lines = 0
         leaks: list[str] = []
         for folder in (self.workspace, self.home):
             for path in sorted(folder.rglob("*")):
@@ -230,6 +231,8 @@ class Bench:
                     with zipfile.ZipFile(path) as zf:
                         blobs += [(f"{path}!{n}", zf.read(n)) for n in zf.namelist()]
                 names.append(path.name)
+                if path.suffix == ".log":
+                    log_lines += path.read_bytes().count(b"\n")
                 for where, data in blobs:
                     files += 1
                     found = [s for s, ps in wanted.items() for p in ps for enc in
@@ -245,13 +248,17 @@ class Bench:
                     hits_lines += 1
                     leaks.append(f"{where}: {line[:120]!r}")
         return {"files": files, "files_with_key": hits_files, "lines": lines,
-                "lines_with_key": hits_lines, "leaks": leaks, "names": names}
+                "lines_with_key": hits_lines, "leaks": leaks, "names": names,
+                "log_lines": log_lines}
 
 
 def main() -> int:
     keys = new_keys()
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-no-leak-") as tmp, keychain() as chain, \
+    # --env-keys: keys in environment variables (--api-key-env) even where a keychain runs
+    use_keychain = "--env-keys" not in sys.argv[1:]
+    with tempfile.TemporaryDirectory(prefix="bench-no-leak-") as tmp, \
+            (keychain() if use_keychain else contextlib.nullcontext()) as chain, \
             LoopbackServer(retry_after=0.05) as server:
         bench = Bench(Path(tmp), keys, chain)
         profiles = bench.setup_profiles(server.url)
@@ -275,6 +282,7 @@ def main() -> int:
           f"lines with a key: {result['lines_with_key']}")
     print(f"files scanned: {result['files']} ({', '.join(result['names'])}); "
           f"files with a key: {result['files_with_key']}")
+    print(f"log lines written (CLI and the run process, DEBUG): {result['log_lines']}")
     print(f"wall time: {took:.1f} s")
     for leak in result["leaks"][:20]:
         print(f"  LEAK {leak}")
