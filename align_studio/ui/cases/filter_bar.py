@@ -20,6 +20,17 @@ from align_studio.ui.cases.detail_form import CATEGORY_LABELS
 from align_studio.ui.cases.filter_proxy import OUTCOME_NOT_SET, CasesFilterProxy, VerdictFilter
 
 _TIP = Qt.ItemDataRole.ToolTipRole
+#: The item data of each filter's "All …" entry. Never None: PySide6 6.12.0 dropped a
+#: reference to None each time ``currentData()`` returned it, and this bar asks on every
+#: change (the app aborted with "none_dealloc"). Not "" either: that is the outcome filter's
+#: "Not set". A NUL cannot appear in a YAML id, so no category, behavior or verdict is this.
+ANY = "\x00any"
+
+
+def filter_value(combo: QComboBox) -> str | None:
+    """The filter value a combo of the bar stands at (None: everything)."""
+    data = combo.currentData()
+    return None if data is None or data == ANY else str(data)
 
 
 def count_text(shown: int, total: int, filtering: bool) -> str:
@@ -47,21 +58,21 @@ class CasesFilterBar(QWidget):
                                           [(CATEGORY_LABELS.get(w, w), w)
                                            for w in Category.words()])
         self.category_combo.currentIndexChanged.connect(
-            lambda: proxy.set_category(self.category_combo.currentData()))
+            lambda: proxy.set_category(filter_value(self.category_combo)))
         self.behavior_combo = self._combo("Filter by linked behavior", "All behaviors", [])
         self.behavior_combo.currentIndexChanged.connect(
-            lambda: proxy.set_behavior(self.behavior_combo.currentData()))
+            lambda: proxy.set_behavior(filter_value(self.behavior_combo)))
         self.outcome_combo = self._combo(
             "Filter by expected outcome", "Any outcome",
             [(w.capitalize(), w) for w in Outcome.words()] + [("Not set", OUTCOME_NOT_SET)])
         self.outcome_combo.currentIndexChanged.connect(
-            lambda: proxy.set_outcome(self.outcome_combo.currentData()))
+            lambda: proxy.set_outcome(filter_value(self.outcome_combo)))
         self.verdict_combo = self._combo("Filter by verdict", "Any verdict", [
             ("Some accepted", VerdictFilter.ANY_ACCEPTED.value),
             ("Some rejected", VerdictFilter.ANY_REJECTED.value),
             ("Unjudged", VerdictFilter.UNJUDGED.value)])
         self.verdict_combo.currentIndexChanged.connect(
-            lambda: proxy.set_verdict(self.verdict_combo.currentData()))
+            lambda: proxy.set_verdict(filter_value(self.verdict_combo)))
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setAccessibleName("Clear search and filters")
         self.clear_button.clicked.connect(self.clear)
@@ -92,7 +103,7 @@ class CasesFilterBar(QWidget):
         combo = compact_combo(QComboBox(), 6)  # the bar fits beside the detail form at 1280 px
         combo.setAccessibleName(name)
         combo.setToolTip(name)
-        combo.addItem(everything, None)
+        combo.addItem(everything, ANY)
         for label, data in items:
             combo.addItem(label, data)
         return combo
@@ -118,7 +129,7 @@ class CasesFilterBar(QWidget):
                 combo.setItemData(i, b.statement, _TIP)
         set_combo_data(combo, chosen)
         if combo.currentData() != chosen:
-            self._proxy.set_behavior(combo.currentData())
+            self._proxy.set_behavior(filter_value(combo))
 
     def clear(self) -> None:
         """Clear the search text and every filter."""

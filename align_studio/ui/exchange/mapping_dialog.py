@@ -97,7 +97,7 @@ class MappingDialog(QDialog):
         self.combos: dict[str, QComboBox] = {}
         for n, (name, label) in enumerate(FIELDS):
             combo = QComboBox(self)
-            combo.addItem(NONE, None)
+            combo.addItem(NONE, "")  # not None: see cases.filter_bar.ANY
             for col in preview.columns:
                 combo.addItem(col, col)
             value = getattr(guess, name)
@@ -146,7 +146,7 @@ class MappingDialog(QDialog):
 
         mapping = ColumnMapping(default_category=Category(self.category.currentData()))
         for name, combo in self.combos.items():
-            column = combo.currentData()
+            column = combo.currentData() or None
             if name in ("contains", "not_contains"):
                 setattr(mapping, name, [column] if column else [])
             else:

@@ -68,7 +68,7 @@ class JudgeDialog(QDialog):
         self.spec, self.undo = spec, undo_stack
         judge = spec.judge
         self.target = QComboBox()
-        self.target.addItem(NO_JUDGE, None)
+        self.target.addItem(NO_JUDGE, "")  # not None: see cases.filter_bar.ANY
         for t in spec.targets:
             self.target.addItem(f"{t.label or t.id}  ({t.model})", t.id)
         if judge and judge.target:
@@ -113,7 +113,7 @@ class JudgeDialog(QDialog):
 
     def accept(self) -> None:
         """Apply the choices as one undoable edit."""
-        cmd = judge_command(self.spec, self.target.currentData(), self.prompt.toPlainText())
+        cmd = judge_command(self.spec, self.target.currentData() or None, self.prompt.toPlainText())
         if cmd is not None:
             self.undo.push_command(cmd)
         super().accept()
