@@ -185,6 +185,7 @@ def _import_promptfoo(args: argparse.Namespace) -> int:
 
 
 def _import_cases(args: argparse.Namespace) -> int:
+    from align_studio.domain import Case, Spec
     from align_studio.exchange.common import ExchangeError
     from align_studio.exchange.tabular import (
         ColumnMapping,
@@ -216,9 +217,21 @@ def _import_cases(args: argparse.Namespace) -> int:
         sf = SpecFile.load(args.into)
     except SpecLoadError as exc:
         raise ExchangeError(str(exc)) from None
-    cases = import_cases(args.cases, mapping, existing_ids={c.id for c in sf.spec.cases})
-    sf.spec.cases.extend(cases)
-    sf.save()
+
+    def add(spec: Spec) -> list[Case]:
+        # Runs under the spec's lock on the spec as it is on disk now (another import or
+        # editor may have saved since we loaded it), so ids stay unique and nothing is lost.
+        cases = import_cases(args.cases, mapping, existing_ids={c.id for c in spec.cases})
+        spec.cases.extend(cases)
+        return cases
+
+    try:
+        cases = sf.update(add)
+    except SpecLoadError as exc:  # someone saved a broken file meanwhile
+        raise ExchangeError(str(exc)) from None
+    except OSError as exc:
+        print(f"error: {args.into} was not changed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"added {len(cases)} cases to {args.into}")
     return EXIT_OK
 

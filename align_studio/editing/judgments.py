@@ -3,12 +3,20 @@
 The desktop app pushes the returned command on its undo stack; the CLI and tests call
 :func:`record_judgment` / :func:`record_preference`, which apply the command and save
 through the storage layer. Either way the verdict lands in the spec's YAML under its case.
+
+Several programs may record into one spec at once. A judgment is an edit independent of
+the rest of the document, so the saving functions use :meth:`SpecFile.update`: under the
+spec's lock, another program's newer content is taken first and the judgment is applied on
+top of it. They return only once the judgment is on disk, and raise otherwise (the
+in-memory spec is then left as it was).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from align_studio.domain import Better, JudgedResponse, Preference, Spec, Verdict
 from align_studio.editing.commands import Command, Compound, InsertItem, SetField
@@ -20,7 +28,7 @@ class JudgmentError(ValueError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _slug(text: str) -> str:
@@ -71,7 +79,7 @@ def judgment_command(spec: Spec, case_id: str, target_id: str, text: str,
                 steps.append(SetField(existing, "stale", None))
             return Compound(label, steps), existing.id
     response_id = new_response_id(spec, case_id, target_id)
-    fields = {"id": response_id, "target": target_id, "text": text, "verdict": verdict,
+    fields: dict[str, Any] = {"id": response_id, "target": target_id, "text": text, "verdict": verdict,
               "reason": reason or None, "reviewer": reviewer, "time": when, "run": run}
     response = JudgedResponse(**{k: v for k, v in fields.items() if v is not None})
     return InsertItem(case, "responses", len(case.responses), response, label), response_id
@@ -100,29 +108,66 @@ def preference_command(spec: Spec, case_id: str, a: str, b: str, better: Better 
                                     SetField(existing, "reason", reason or None),
                                     SetField(existing, "reviewer", reviewer),
                                     SetField(existing, "time", when)])
-    fields = {"a": a, "b": b, "better": better, "reason": reason or None,
+    fields: dict[str, Any] = {"a": a, "b": b, "better": better, "reason": reason or None,
               "reviewer": reviewer, "time": when}
     pref = Preference(**{k: v for k, v in fields.items() if v is not None})
     return InsertItem(case, "preferences", len(case.preferences), pref, label)
+
+
+def _apply_and_save(spec_file: SpecFile, build: Callable[[Spec], tuple[Command, str]],
+                    save: bool) -> str:
+    """Apply the command ``build`` makes for the spec; with ``save``, merge it onto the
+    file as it is on disk and write it, undoing it in memory if that fails."""
+    if not save:
+        cmd, result = build(spec_file.spec)
+        cmd.redo()
+        return result
+    applied: list[Command] = []
+
+    def edit(spec: Spec) -> str:
+        # Built against the spec as it is on disk now (ids stay unique in the fresh case).
+        cmd, result = build(spec)
+        cmd.redo()
+        applied.append(cmd)
+        return result
+
+    try:
+        return spec_file.update(edit)
+    except BaseException:
+        for cmd in applied:  # nothing reached the disk: leave the document as it was
+            cmd.undo()
+        raise
 
 
 def record_judgment(spec_file: SpecFile, case_id: str, target_id: str, text: str,
                     verdict: Verdict | str, reason: str | None = None,
                     reviewer: str | None = None, run: str | None = None,
                     save: bool = True) -> str:
-    """Record a verdict in the spec file (and save it); returns the response id."""
-    cmd, response_id = judgment_command(spec_file.spec, case_id, target_id, text, verdict,
-                                        reason, reviewer, run)
-    cmd.redo()
-    if save:
-        spec_file.save()
-    return response_id
+    """Record a verdict in the spec file (and save it); returns the response id.
+
+    With ``save``, returns only once the verdict is on disk; if another program changed
+    the file meanwhile, the verdict is added to its content. Raises
+    :class:`~align_studio.storage.SpecChangedOnDisk` if the file changed on disk while
+    ``spec_file`` also holds unsaved edits of its own, :class:`JudgmentError` if the
+    spec on disk no longer has the case or target, and ``OSError`` (including
+    :class:`~align_studio.storage.errors.SpecLocked`) if it could not be written.
+    """
+    return _apply_and_save(
+        spec_file,
+        lambda spec: judgment_command(spec, case_id, target_id, text, verdict, reason,
+                                      reviewer, run),
+        save)
 
 
 def record_preference(spec_file: SpecFile, case_id: str, a: str, b: str,
                       better: Better | str, reason: str | None = None,
                       reviewer: str | None = None, save: bool = True) -> None:
-    """Record a preference between two judged responses in the spec file (and save it)."""
-    preference_command(spec_file.spec, case_id, a, b, better, reason, reviewer).redo()
-    if save:
-        spec_file.save()
+    """Record a preference between two judged responses in the spec file (and save it).
+
+    Saving works as in :func:`record_judgment`: merged onto the file as it is on disk,
+    and an error unless it is written.
+    """
+    _apply_and_save(
+        spec_file,
+        lambda spec: (preference_command(spec, case_id, a, b, better, reason, reviewer), ""),
+        save)

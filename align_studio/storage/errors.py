@@ -47,6 +47,19 @@ class SpecReadOnly(Exception):
         super().__init__(f"{file} is read-only: {reason}")
 
 
+class SpecLocked(TimeoutError):
+    """Another program kept the spec's save lock too long; nothing was written.
+
+    A :class:`TimeoutError` (so an :class:`OSError`): callers that report failed disk
+    writes report this one too.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        super().__init__(f"{file} is being saved by another program; nothing was written "
+                         "— try again in a moment")
+
+
 class SaveVerificationError(Exception):
     """A save was stopped before anything was written: the new text would not read back as
     the spec's data, or an edit could not be placed without rewriting text it did not

@@ -5,6 +5,14 @@ written. Saving compares the spec's data with that baseline and patches only the
 regions of the text (:mod:`yamlpatch`), then writes atomically (:mod:`atomic`). A file
 changed on disk since it was read is never overwritten silently
 (:class:`SpecChangedOnDisk`), and a file written by a newer app is opened read-only.
+
+Several programs may write one spec (the app, the CLI, scripts using the write-back API).
+Every save holds the spec's advisory lock (:mod:`lock`) from its changed-on-disk check to
+its rename, and the check compares the SHA-256 of the bytes on disk with the bytes this
+object last read or wrote, so a save can never slip in unnoticed between the two steps.
+:meth:`SpecFile.update` goes one step further for independent edits (a judgment, imported
+cases): under the lock it takes the other program's content first and applies the edit
+on top of it.
 """
 
 from __future__ import annotations
@@ -12,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -29,25 +38,40 @@ from align_studio.storage.errors import (
     SpecLoadError,
     SpecReadOnly,
 )
+from align_studio.storage.lock import remove_stale_lock, spec_lock
 from align_studio.storage.yamlpatch import parsed_root, patch_text, strict_eq
 from align_studio.storage.yamlread import MAX_BYTES, Node, YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlwrite import dump_document
 
 _BOM = "\ufeff"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class DiskStamp:
-    """What the file looked like when last read or written."""
+    """The bytes of the file as this program last read or wrote them (size and SHA-256).
 
-    mtime_ns: int
+    Taken from those very bytes, never from a later ``stat()``: a stat after the read may
+    already describe another program's newer file, whose change would then go unseen.
+    Modification times are not used at all, because a clock tick can hold two writes.
+    """
+
     size: int
     sha256: str
 
+    @classmethod
+    def of(cls, data: bytes) -> DiskStamp:
+        """The stamp of ``data``."""
+        return cls(len(data), hashlib.sha256(data).hexdigest())
+
+    def matches(self, data: bytes) -> bool:
+        """Whether ``data`` is what was stamped."""
+        return len(data) == self.size and hashlib.sha256(data).hexdigest() == self.sha256
+
 
 def _stamp(path: Path, data: bytes) -> DiskStamp:
-    st = path.stat()
-    return DiskStamp(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+    # ``path`` is unused (the stamp depends only on the bytes); kept for the callers.
+    return DiskStamp.of(data)
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
@@ -129,7 +153,8 @@ class SpecFile:
         """
         p = Path(path)
         text, raw = read_text(p)
-        remove_stale_temps(p.parent, p.name)
+        remove_stale_temps(p.parent, p.name)  # only dead saves' files: see atomic.py
+        remove_stale_lock(p)
         name = str(p)
         with building():
             try:
@@ -184,15 +209,13 @@ class SpecFile:
         return not (data == self._baseline and strict_eq(data, self._baseline))
 
     def changed_on_disk(self) -> bool:
-        """Whether someone else changed (or removed) the file since it was read or written."""
+        """Whether someone else changed (or removed) the file since it was read or written.
+
+        Compares the content (hashing a 1,000-case spec takes about a millisecond);
+        a file replaced by one with the same bytes has not changed.
+        """
         try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return True
-        if st.st_mtime_ns == self._stamp.mtime_ns and st.st_size == self._stamp.size:
-            return False
-        try:
-            return hashlib.sha256(self.path.read_bytes()).hexdigest() != self._stamp.sha256
+            return not self._stamp.matches(self.path.read_bytes())
         except OSError:
             return True
 
@@ -216,26 +239,71 @@ class SpecFile:
                               self._newline)
 
     def write_snapshot(self, data: dict[str, Any], force: bool = False) -> bool:
-        """Write a :meth:`snapshot`; safe to call from a worker thread."""
+        """Write a :meth:`snapshot`; safe to call from a worker thread.
+
+        Raises :class:`SpecChangedOnDisk` (nothing written) if another program changed
+        the file since it was read, unless ``force``. The check and the rename happen
+        under the spec's lock, so another program's save cannot fall between them.
+        """
         if self.read_only_reason:
             raise SpecReadOnly(str(self.path), self.read_only_reason)
         with self._lock:
             if data == self._baseline and strict_eq(data, self._baseline) \
                     and self.path.exists():
                 return False
-            if not force and self.changed_on_disk():
-                raise SpecChangedOnDisk(str(self.path))
-            new_text = patch_text(self._text, self._current_root(), self._baseline, data,
-                                  self._newline)
-            raw = ((_BOM if self._bom else "") + new_text).encode("utf-8")
-            atomic_write(self.path, raw)
-            remove_stale_temps(self.path.parent, self.path.name)
-            self._stamp = _stamp(self.path, raw)
-            if new_text != self._text:
-                self._text = new_text
-                self._root = None  # re-read lazily (refresh) — saving stays fast
-            self._baseline = data
+            with spec_lock(self.path):
+                if not force and self.changed_on_disk():
+                    raise SpecChangedOnDisk(str(self.path))
+                self._write_locked(data)
             return True
+
+    def update(self, edit: Callable[[Spec], _T]) -> _T:
+        """Apply an independent edit to the spec as it is on disk now, and save it.
+
+        For edits that do not depend on the rest of the document (recording a judgment,
+        adding imported cases): under the spec's lock, if another program changed the
+        file since it was read, its content is loaded first (replacing :attr:`spec`) and
+        ``edit`` is applied on top of it, so neither program's work is lost. Returns what
+        ``edit`` returns once the result is on disk.
+
+        If this object has unsaved edits of its own and the file changed, nothing is
+        merged or written: :class:`SpecChangedOnDisk` is raised. Any error (also from
+        ``edit``) means nothing was written; ``edit`` may already have changed
+        :attr:`spec` in memory, which the caller undoes. ``edit`` must not save.
+        """
+        if self.read_only_reason:
+            raise SpecReadOnly(str(self.path), self.read_only_reason)
+        with self._lock, spec_lock(self.path):
+            if self.changed_on_disk():
+                if self.is_modified():
+                    raise SpecChangedOnDisk(str(self.path))
+                self._adopt(SpecFile.load(self.path))  # consistent: writers wait for us
+            result = edit(self.spec)
+            data = self.snapshot()
+            if not (data == self._baseline and strict_eq(data, self._baseline)):
+                self._write_locked(data)
+            return result
+
+    def _write_locked(self, data: dict[str, Any]) -> None:
+        # The caller holds self._lock and the spec's lock and has checked the disk.
+        new_text = patch_text(self._text, self._current_root(), self._baseline, data,
+                              self._newline)
+        raw = ((_BOM if self._bom else "") + new_text).encode("utf-8")
+        atomic_write(self.path, raw)
+        self._stamp = _stamp(self.path, raw)  # the bytes written, not a later stat
+        if new_text != self._text:
+            self._text = new_text
+            self._root = None  # re-read lazily (refresh) — saving stays fast
+        self._baseline = data
+        remove_stale_temps(self.path.parent, self.path.name)
+
+    def _adopt(self, fresh: SpecFile) -> None:
+        # Take over everything a fresh load knows (text, spans, baseline, stamp, spec,
+        # problems…) but keep our own thread lock, which the caller is holding. Copying
+        # the attribute dict keeps this right when SpecFile gains attributes.
+        state = dict(vars(fresh))
+        state.pop("_lock", None)
+        vars(self).update(state)
 
     def refresh(self) -> None:
         """Re-read the span tree of the saved text (a worker calls this after a save)."""

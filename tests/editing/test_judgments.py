@@ -12,7 +12,7 @@ from align_studio.editing.judgments import (
     record_judgment,
     record_preference,
 )
-from align_studio.storage import SpecFile
+from align_studio.storage import SpecChangedOnDisk, SpecFile
 
 SPEC = """\
 format_version: 1
@@ -88,3 +88,40 @@ def test_unknown_names_are_refused(spec_file: SpecFile) -> None:
     with pytest.raises(ValueError):
         record_judgment(spec_file, "c1", "gpt", "x", "maybe")
     assert spec_file.path.read_text(encoding="utf-8") == SPEC
+
+
+def test_a_judgment_is_merged_onto_another_programs_save(spec_file: SpecFile) -> None:
+    # Another program (here a second SpecFile on the same path) saves first; recording
+    # through the stale object adds the verdict on top instead of failing or overwriting.
+    other = SpecFile.load(spec_file.path)
+    theirs = record_judgment(other, "c1", "gpt", "Theirs.", "accept", reviewer="bo")
+    mine = record_judgment(spec_file, "c1", "gpt", "Mine.", "reject", reviewer="ana")
+    assert mine != theirs  # the id is chosen against the case as it is on disk
+    record_preference(other, "c1", theirs, mine, "a", reviewer="bo")
+    case = SpecFile.load(spec_file.path).spec.cases[0]
+    assert [(r.id, r.text, r.reviewer) for r in case.responses] == [
+        (theirs, "Theirs.", "bo"), (mine, "Mine.", "ana")]
+    assert (case.preferences[0].a, case.preferences[0].b) == (theirs, mine)
+    assert spec_file.path.read_text(encoding="utf-8").startswith(SPEC)  # comment kept
+
+
+def test_a_judgment_that_cannot_be_merged_is_reported_and_undone(
+        spec_file: SpecFile) -> None:
+    other = SpecFile.load(spec_file.path)
+    record_judgment(other, "c1", "gpt", "Theirs.", "accept")
+    written = spec_file.path.read_bytes()
+    spec_file.spec.title = "An unsaved edit of mine"  # so the file cannot be taken over
+    with pytest.raises(SpecChangedOnDisk):
+        record_judgment(spec_file, "c1", "llama", "Mine.", "accept")
+    assert spec_file.path.read_bytes() == written
+    assert spec_file.spec.cases[0].responses == []  # the verdict was taken back
+
+
+def test_a_case_removed_on_disk_is_refused(spec_file: SpecFile) -> None:
+    other = SpecFile.load(spec_file.path)
+    other.spec.cases[0].id = "renamed"
+    other.save()
+    written = spec_file.path.read_bytes()
+    with pytest.raises(JudgmentError, match="no case 'c1'"):
+        record_judgment(spec_file, "c1", "gpt", "Late.", "accept")
+    assert spec_file.path.read_bytes() == written

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from align_studio.domain import Case, Message, Role
+from align_studio.domain import Case, Message, Role, Spec
 from align_studio.storage import SpecChangedOnDisk, SpecFile, Workspace
 
 SPEC = """\
@@ -156,3 +156,55 @@ def test_workspace_lists_specs_recursively_and_skips_junk(tmp_path: Path) -> Non
     summaries = {s.name: s for s in ws.summaries()}
     assert summaries["a.yaml"].behaviors == 1 and summaries["a.yaml"].cases == 1
     assert summaries["broken.yaml"].error and "not valid YAML" in summaries["broken.yaml"].error
+
+
+def test_same_size_change_within_one_clock_tick_is_seen(tiny: Path) -> None:
+    # Another program rewrites the file with as many bytes, and the file's time ends up
+    # as it was (a coarse clock, or a tool that keeps times): only the content tells.
+    sf = SpecFile.load(tiny)
+    st = tiny.stat()
+    theirs = SPEC.replace("Hello", "Howdy")
+    assert len(theirs) == len(SPEC)
+    tiny.write_text(theirs, encoding="utf-8")
+    os.utime(tiny, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert sf.changed_on_disk()
+    sf.spec.title = "Mine"
+    with pytest.raises(SpecChangedOnDisk):
+        sf.save()
+    assert tiny.read_text(encoding="utf-8") == theirs
+
+
+def test_update_applies_an_edit_on_top_of_another_programs_save(tiny: Path) -> None:
+    mine, theirs = SpecFile.load(tiny), SpecFile.load(tiny)
+    theirs.spec.cases[0].notes = "their note"
+    theirs.save()
+
+    def add(spec: Spec) -> str:
+        spec.cases.append(Case(id="c2", messages=[Message(role=Role.USER, content="Mine")]))
+        return "c2"
+
+    assert mine.update(add) == "c2"
+    again = SpecFile.load(tiny)
+    assert [c.id for c in again.spec.cases] == ["c1", "c2"]
+    assert again.spec.cases[0].notes == "their note"
+    assert mine.text == tiny.read_text(encoding="utf-8") and not mine.changed_on_disk()
+
+
+def test_update_refuses_to_merge_over_unsaved_edits(tiny: Path) -> None:
+    mine, theirs = SpecFile.load(tiny), SpecFile.load(tiny)
+    mine.spec.title = "Unsaved"
+    theirs.spec.cases[0].notes = "their note"
+    theirs.save()
+    written = tiny.read_bytes()
+    with pytest.raises(SpecChangedOnDisk):
+        mine.update(lambda spec: None)
+    assert tiny.read_bytes() == written and mine.spec.title == "Unsaved"
+
+
+def test_no_lock_or_temp_file_is_left_after_saves(tiny: Path) -> None:
+    sf = SpecFile.load(tiny)
+    for title in ("One", "Two"):
+        sf.spec.title = title
+        sf.save()
+    sf.update(lambda spec: setattr(spec, "title", "Three"))
+    assert [p.name for p in tiny.parent.iterdir()] == ["tiny.yaml"]
