@@ -25,6 +25,7 @@ from align_studio.exchange.safety import (
     safe_destination,
 )
 from align_studio.storage.atomic import atomic_write
+from align_studio.storage.lock import spec_lock
 from align_studio.storage.yamlread import YamlSyntaxError, parse_yaml
 
 
@@ -143,8 +144,11 @@ def import_bundle(path: str | os.PathLike[str], workspace: str | os.PathLike[str
     for i, (dest, raw) in enumerate(plan):
         step(progress, cancel, i, len(plan), f"writing {dest.name}")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        existed = dest.exists()
-        atomic_write(dest, raw)
+        with spec_lock(dest):  # as every writer of a spec: never between another's check and rename
+            existed = dest.exists()
+            if existed and not overwrite:
+                raise ExchangeError(f"{dest} appeared while importing; nothing more was written")
+            atomic_write(dest, raw)
         (result.replaced if existed else result.written).append(dest)
     step(progress, None, len(plan), len(plan), "done")
     return result

@@ -29,6 +29,7 @@ from align_studio.domain import Spec
 from align_studio.providers.secrets import Keychain
 from align_studio.storage.atomic import atomic_write
 from align_studio.storage.errors import SpecLoadError
+from align_studio.storage.lock import spec_lock
 from align_studio.storage.specfile import SpecFile
 from align_studio.versions.incoming import clone, fetch
 from align_studio.versions.merge import Conflict, Custom, MergeResult, merge3, resolve
@@ -277,18 +278,25 @@ def _check_target(repo: WorkspaceRepo, commit: bytes, path: bytes) -> None:
 
 def _write_working(repo: WorkspaceRepo, f: _FilePlan, data: dict[str, Any] | None) -> None:
     path = repo.fs_path(f.path)
-    if data is not None:
-        sf = SpecFile.load(path)  # our text: its comments and layout survive
-        sf.spec = Spec.model_validate(data)
-        sf.save()
-        return
-    if f.working_bytes == f.working:
-        return
-    if f.working_bytes is None:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, f.working_bytes)
+    if data is None and f.working_bytes is None and not path.parent.is_dir():
+        return  # a file to remove in a folder that is not there
+    path.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside the file
+    # Under the spec's lock, as every writer of a spec: the app or a judgment recorder that
+    # saved since the pull's check must not be overwritten by the pull.
+    with spec_lock(path):
+        if repo.working_bytes(f.path) != f.working:
+            raise SyncError(f"{f.path.decode()} changed on disk during the pull; pull again")
+        if data is not None:
+            sf = SpecFile.load(path)  # our text: its comments and layout survive
+            sf.spec = Spec.model_validate(data)
+            sf.save()
+            return
+        if f.working_bytes == f.working:
+            return
+        if f.working_bytes is None:
+            path.unlink(missing_ok=True)
+            return
+        atomic_write(path, f.working_bytes)
 
 
 def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
