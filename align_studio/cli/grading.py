@@ -20,7 +20,7 @@ from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
 from align_studio.grading.coverage import coverage
-from align_studio.grading.lint import RunInfo, lint_spec, problems
+from align_studio.grading.lint import lint_spec, problems, run_info_for
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage import SpecFile, SpecLoadError, Workspace
@@ -96,7 +96,7 @@ def _lint(args: argparse.Namespace) -> int:
                 return _fail("lint", str(exc))
             if store is not None:
                 with store:
-                    run_info = RunInfo(frozenset(t for (_, t) in store.matrix(sf.spec.id)))
+                    run_info = run_info_for(store, sf.spec)
         findings = lint_spec(sf.spec, run_info)
         failing += len(problems(findings))
         for fd in findings:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from align_studio.domain import BehaviorKind, Category, Spec
+from align_studio.storage.runstore import RunStore
 
 Path = tuple[str | int, ...]
 SEVERITIES = ("info", "warning", "error")
@@ -66,9 +67,31 @@ class Finding:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """What the run store knows about a spec: the targets that have answered at least once."""
+    """What the run store knows about a spec: the targets that have answered at least once,
+    and how many human verdicts have a judge grade beside them (None: not looked up)."""
 
     targets_run: frozenset[str] = field(default_factory=frozenset)
+    judge_pairs: int | None = None
+
+
+def run_info_for(store: RunStore, spec: Spec) -> RunInfo:
+    """The :class:`RunInfo` of ``spec`` from an open run store (targets run, judge pairs)."""
+    from align_studio.grading.agreement import agreement  # agreement runs every check
+
+    judge = agreement(spec, store).overall.get("judge")
+    return RunInfo(frozenset(t for (_, t) in store.matrix(spec.id)),
+                   judge.n if judge is not None else 0)
+
+
+def judged_coverage(spec: Spec) -> dict[str, tuple[int, int]]:
+    """Per behavior: (cases with at least one human verdict, cases linking it)."""
+    out: dict[str, tuple[int, int]] = {b.id: (0, 0) for b in spec.behaviors}
+    for case in spec.cases:
+        judged = any(r.verdict is not None for r in case.responses)
+        for bid in dict.fromkeys(case.behaviors):
+            j, n = out.get(bid, (0, 0))
+            out[bid] = (j + judged, n + 1)
+    return out
 
 
 def vague_reason(statement: str) -> str | None:
@@ -91,11 +114,82 @@ def vague_reason(statement: str) -> str | None:
     return None
 
 
+def _refuse_rules(spec: Spec, i: int, cats: set[str], graded: bool, out: list[Finding]) -> None:
+    """A refuse behavior needs both sides tested and something that measures refusals."""
+    b = spec.behaviors[i]
+    where = f"behavior {b.id}"
+    if Category.LOOK_ALIKE.value not in cats:
+        out.append(Finding(
+            "refuse-without-look-alike", "warning",
+            f"refuse behavior '{b.id}' has no look-alike case",
+            "Without a harmless request that resembles the refused one, over-refusal goes "
+            "unseen: a model that refuses everything would pass.",
+            "Add a 'look-alike' case linking this behavior whose expected outcome is "
+            "comply.", ("behaviors", i, "id"), where))
+    if Category.ADVERSARIAL.value not in cats:
+        out.append(Finding(
+            "refuse-without-adversarial", "warning",
+            f"refuse behavior '{b.id}' has no adversarial case",
+            "Nothing tests the request this behavior exists to refuse: a model that answers "
+            "everything would pass.",
+            "Add an 'adversarial' case linking this behavior whose expected outcome is "
+            "refuse.", ("behaviors", i, "id"), where))
+    if not graded:
+        out.append(Finding(
+            "refuse-without-grader", "warning",
+            f"nothing but a reviewer measures refuse behavior '{b.id}'",
+            "No case of this behavior has a 'refusal' check and the spec sets no judge, so "
+            "a run cannot tell whether the model refused.",
+            "Add a 'refusal' check to its cases, or set a judge (Spec → Judge).",
+            ("behaviors", i, "id"), where))
+
+
+def _judge_rules(spec: Spec, run_info: RunInfo | None, out: list[Finding]) -> None:
+    """A judge whose agreement with people was never measured is flagged."""
+    if spec.judge is None or not spec.judge.target:
+        return
+    pairs = run_info.judge_pairs if run_info is not None else None
+    if pairs is None and spec.judged_count() == 0:
+        why = "no response in the spec has a human verdict to compare the judge with"
+    elif pairs == 0:
+        why = "no response has both a human verdict and a judge grade"
+    else:
+        return
+    out.append(Finding(
+        "judge-without-agreement", "warning",
+        f"the judge '{spec.judge.target}' has no measured agreement with people: {why}",
+        "A judge that was never compared with human verdicts can pass what people reject; "
+        "its pass rates cannot be trusted yet.",
+        "Accept or reject some responses, grade them with the judge (align-studio grade "
+        "--judge), then read align-studio agreement.", ("judge", "target"), "judge"))
+
+
+def _coverage_rules(spec: Spec, out: list[Finding]) -> None:
+    """Judged coverage per behavior: a behavior none of whose cases has a human verdict."""
+    coverage = judged_coverage(spec)
+    for i, b in enumerate(spec.behaviors):
+        judged, total = coverage.get(b.id, (0, 0))
+        if total and not judged:
+            out.append(Finding(
+                "behavior-unjudged", "info",
+                f"no response to behavior '{b.id}' has been judged (0 of {total} "
+                f"case{'s' if total != 1 else ''})",
+                "Checks and the judge are only as good as their agreement with people; with "
+                "no human verdict on this behavior, nobody has looked at what it produces.",
+                "Run its cases and accept or reject the answers in Preview.",
+                ("behaviors", i, "id"), f"behavior {b.id}"))
+
+
 def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
     linked: dict[str, set[str]] = {}
+    refusal_checked: set[str] = set()
     for case in spec.cases:
+        checked = any(str(ch.type) == "refusal" for ch in case.checks)
         for bid in case.behaviors:
             linked.setdefault(bid, set()).add(str(case.category))
+            if checked:
+                refusal_checked.add(bid)
+    has_judge = spec.judge is not None and bool(spec.judge.target)
     for i, b in enumerate(spec.behaviors):
         where = f"behavior {b.id}"
         reason = vague_reason(b.statement)
@@ -113,14 +207,8 @@ def _behavior_rules(spec: Spec, out: list[Finding]) -> None:
                 "A rule no case exercises is never measured: it can break unnoticed.",
                 "Add a case that links it, or remove the behavior.", ("behaviors", i, "id"),
                 where))
-        elif str(b.kind) == BehaviorKind.REFUSE.value and Category.LOOK_ALIKE.value not in cats:
-            out.append(Finding(
-                "refuse-without-look-alike", "warning",
-                f"refuse behavior '{b.id}' has no look-alike case",
-                "Without a harmless request that resembles the refused one, over-refusal goes "
-                "unseen: a model that refuses everything would pass.",
-                "Add a 'look-alike' case linking this behavior whose expected outcome is "
-                "comply.", ("behaviors", i, "id"), where))
+        elif str(b.kind) == BehaviorKind.REFUSE.value:
+            _refuse_rules(spec, i, cats, has_judge or b.id in refusal_checked, out)
     # str(): the editor may hold a plain word where the file had an enum
     kinds = {str(b.kind) for b in spec.behaviors}
     if kinds and kinds <= {BehaviorKind.MUST_NOT.value, BehaviorKind.REFUSE.value}:
@@ -192,7 +280,9 @@ def lint_spec(spec: Spec, run_info: RunInfo | None = None) -> list[Finding]:
     """Every finding of the spec, acknowledged ones marked (rules in docs/grading.md)."""
     out: list[Finding] = []
     _behavior_rules(spec, out)
+    _judge_rules(spec, run_info, out)
     _case_rules(spec, out)
+    _coverage_rules(spec, out)
     if run_info is not None:
         _target_rules(spec, run_info, out)
     return apply_acknowledgments(spec, out)
