@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from align_studio.providers.redact import RedactingFilter, RedactingFormatter
+
 APP_NAME = "align-studio"
 #: When set, config/data/log/cache are ``$ALIGN_STUDIO_HOME/{config,data,log,cache}``.
 HOME_ENV = "ALIGN_STUDIO_HOME"
@@ -80,9 +82,6 @@ def setup_logging(level: int | str | None = None, *, max_bytes: int = 1_000_000,
     in tracebacks. Calling this again replaces the earlier handler (the log folder may have
     changed, e.g. between tests).
     """
-    # Imported here: the redactor belongs to the secrets module, which needs nothing of this one.
-    from align_studio.providers.secrets import RedactingFilter, RedactingFormatter
-
     if level is None:
         level = os.environ.get(LOG_LEVEL_ENV, "INFO").upper()
     path = log_dir() / LOG_FILE_NAME
@@ -99,3 +98,30 @@ def setup_logging(level: int | str | None = None, *, max_bytes: int = 1_000_000,
     logger.addHandler(handler)
     logger.setLevel(level)
     return path
+
+
+def log_unhandled_exceptions() -> None:
+    """Route exceptions nobody caught (in a Qt slot, on any thread) through the redacting log.
+
+    Python's default hooks print the raw traceback, and a traceback can quote a key (a
+    request's headers in a local variable's repr, a server's error text). The record goes to
+    the log file through :func:`setup_logging`'s filter, and stderr gets the same redacted text.
+    """
+    import sys
+    import threading
+    import traceback
+
+    from align_studio.providers.redact import redact
+
+    log = logging.getLogger("align_studio.unhandled")
+
+    def report(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))  # type: ignore[arg-type]
+        log.error("unhandled exception\n%s", text)
+        print(redact(text), file=sys.stderr, flush=True)
+
+    def thread_report(args: threading.ExceptHookArgs) -> None:
+        report(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
+
+    sys.excepthook = report
+    threading.excepthook = thread_report

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from align_studio.appdirs import log_unhandled_exceptions, setup_logging
 from align_studio.ui.settings import APPLICATION, ORGANIZATION, app_settings, remembered_workspace
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
@@ -107,6 +108,9 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
         print(f"align-studio: {root} is not a folder", file=sys.stderr)
         return 2
     settings.setValue("workspace/last", str(root.resolve()))
+    # The window's log records and anything uncaught go to the log file, redacted (~1 ms).
+    setup_logging()
+    log_unhandled_exceptions()
 
     from align_studio.ui.main_window import MainWindow
 
