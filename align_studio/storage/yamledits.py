@@ -181,6 +181,8 @@ class Editor:
                 return self.diff_seq(node, old, new, raw)
         except Unplaceable:
             del self.edits[mark:]
+            if slot.mode == "root":
+                raise  # never rewrite the whole document: patch_text refuses instead
             if node.entries or node.items:
                 self.widened += 1
         self.replace(slot, new)

@@ -22,7 +22,7 @@ from typing import Any
 
 from align_studio.bulk import building
 from align_studio.storage.errors import SaveVerificationError
-from align_studio.storage.yamledits import Editor, Slot, pair_items
+from align_studio.storage.yamledits import Editor, Slot, Unplaceable, pair_items
 from align_studio.storage.yamlread import Node, ParsedYaml, YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlsame import describe_path, first_difference, same
 from align_studio.storage.yamlwrite import INDENT
@@ -49,7 +49,11 @@ def patch_text(text: str, root: Node, old: Any, new: Any, newline: str = "\n") -
         root, raw, fresh = _reparse(text, file)
     while True:
         editor = Editor(text, newline, detect_seq_indent(text, root))
-        expected = editor.diff(Slot(root, "root", 0), old, new, raw)
+        try:
+            expected = editor.diff(Slot(root, "root", 0), old, new, raw)
+        except Unplaceable:
+            raise _error(file, text, root, root.start, "could not be changed without "
+                         "rewriting the whole document") from None
         if not editor.edits:
             return text
         out = _apply(text, editor.edits)

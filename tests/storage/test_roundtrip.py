@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,7 @@ from align_studio.storage.yamlpatch import patch_text
 from align_studio.storage.yamlread import Node, parse_yaml
 from tests.storage.yamlgen import SCALAR, documents, values
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("ROUNDTRIP_EXAMPLES", "300")), deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "300")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -156,7 +156,7 @@ def test_example_spec_one_field_edit(workspace_copy: Path) -> None:
         middle = len(sf.spec.cases) // 2
         edits = [
             (("cases", middle, "notes"),
-             lambda s: setattr(s.cases[middle], "notes",
+             lambda s: setattr(s.cases[middle], "notes",  # noqa: B023 - used in this pass
                                "Edited in a test: ünïcödé, 'quotes' and a # hash")),
             (("behaviors", 0, "statement"),
              lambda s: setattr(s.behaviors[0], "statement", "A new statement\nover two lines")),
@@ -191,3 +191,39 @@ def test_big_spec_round_trip_and_edit(tmp_path: Path, big_spec_text: str) -> Non
             ("+++", "---")]
     assert diff == ["+    title: Edited"] or len(diff) == 3
 
+
+
+def test_the_one_rule_of_same_values() -> None:
+    from align_studio.storage.yamlsame import same
+
+    assert not same(1, 1.0) and not same(1, True) and not same(1.0, True)
+    assert not same("1", 1) and not same(None, "")
+    assert same(float("nan"), float("nan"))
+    assert same({"a": 1, "b": [1, 2.5]}, {"b": [1, 2.5], "a": 1})  # key order is free
+    assert not same([1, 2], [2, 1]) and not same({"a": [1]}, {"a": [1.0]})
+
+
+def test_a_change_of_kind_alone_is_saved(tmp_path: Path) -> None:
+    text = ("format_version: 1\nid: t\ntitle: T\ntargets:\n  - id: m\n    provider: local\n"
+            "    model: m\n    params: {temperature: 1, stream: 1}  # as typed\n")
+    p = tmp_path / "t.yaml"
+    p.write_text(text, encoding="utf-8")
+    sf = SpecFile.load(p)
+    assert sf.save() is False  # 1 == 1.0 == True in Python, but nothing changed
+    sf.spec.targets[0].params = {"temperature": 1.0, "stream": True}
+    assert sf.is_modified()
+    assert sf.save() is True
+    assert p.read_text(encoding="utf-8") == text.replace(
+        "{temperature: 1, stream: 1}", "{temperature: 1.0, stream: true}")
+
+
+def test_a_patch_hands_its_parse_to_the_next_save() -> None:
+    from align_studio.storage.yamlpatch import parsed_root
+
+    text = "a: 1  # one\nb: [x, y]\n"
+    parsed = parse_yaml(text)
+    out = patch_text(text, parsed.root, parsed.data, {"a": 2, "b": ["x", "y", "z"]})
+    assert out == "a: 2  # one\nb: [x, y, z]\n"
+    root = parsed_root(out)
+    assert root is not None and root.data == {"a": 2, "b": ["x", "y", "z"]}
+    assert parsed_root(out) is None  # handed out once
