@@ -9,13 +9,16 @@ stored: settings are written from an allow-list of fields.
 Any text can be stored: a string UTF-8 cannot encode (a lone surrogate a server sent) has
 such code points replaced with U+FFFD (:func:`align_studio.safetext.storable`) instead of
 failing the whole batch. A run ends with a status and, when it did not simply finish, the
-reason (``runs.reason``).
+reason (``runs.reason``). A run whose process was killed cannot say so itself: each run
+records its owner (host, process id and the process's start time), and opening the store
+marks ``failed`` every run still ``running`` whose owner on this host has ended.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -86,6 +89,9 @@ MIGRATIONS: list[list[str]] = [
     [  # 2: why a run ended as it did; how many characters of a response were repaired
         "ALTER TABLE runs ADD COLUMN reason TEXT",
         "ALTER TABLE responses ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0",
+    ],
+    [  # 3: which process runs a run, so that a run whose process died is not left running
+        "ALTER TABLE runs ADD COLUMN owner TEXT",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -158,6 +164,7 @@ class RunStore:
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 self._db.execute("PRAGMA foreign_keys = ON")
                 self._migrate()
+                self.end_orphaned_runs()
                 return
             except sqlite3.OperationalError as exc:
                 text = str(exc).lower()
@@ -222,10 +229,28 @@ class RunStore:
         clean_settings = {k: v for k, v in (settings or {}).items() if k in SETTING_KEYS}
         with self._tx() as db:
             db.execute("INSERT INTO runs (id, spec_id, spec_version, started, status, targets, "
-                       "settings) VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                       "settings, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
                        (run_id, spec_id, spec_version, now(), json.dumps(clean_targets),
-                        json.dumps(clean_settings)))
+                        json.dumps(clean_settings), _owner(os.getpid())))
         return run_id
+
+    def end_orphaned_runs(self) -> list[str]:
+        """Mark ``failed`` the runs left ``running`` by a process of this host that has ended
+        (killed, crashed, switched off); returns their ids. Called when the store opens."""
+        host = socket.gethostname()
+        ended = []
+        for row in self._query("SELECT id, owner FROM runs WHERE status = 'running' "
+                               "AND owner IS NOT NULL"):
+            owner_host, _, rest = str(row["owner"]).partition("|")
+            pid_text, _, _token = rest.partition("|")
+            if owner_host != host or not pid_text.isdigit():
+                continue  # another machine's run (a shared folder): it may be alive
+            if _owner(int(pid_text)) != row["owner"]:
+                ended.append(str(row["id"]))
+        for run_id in ended:
+            self.finish_run(run_id, "failed", "interrupted: the program running it ended "
+                            "before the run finished (it was closed, killed or crashed)")
+        return ended
 
     def finish_run(self, run_id: str, status: str, reason: str | None = None) -> None:
         """Mark a run ``finished``, ``cancelled`` or ``failed``, with the reason if any."""
@@ -329,6 +354,27 @@ class RunStore:
         """The automated grades of one response."""
         return self._query("SELECT * FROM grades WHERE response_id = ? ORDER BY id",
                            (response_id,))
+
+
+def _owner(pid: int) -> str | None:
+    """``host|pid|start`` of a live process (its start time tells a reused pid apart), or
+    ``None`` when no such process runs."""
+    start = ""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:  # Linux: field 22 is the start time
+            start = fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except OSError:
+        if os.path.isdir("/proc/self"):
+            return None  # Linux without that pid: the process has ended
+        if os.name == "nt":  # os.kill would terminate it there: count it as alive
+            return f"{socket.gethostname()}|{pid}|"
+        try:  # macOS and other POSIX: whether the pid exists is all we can tell
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass
+    return f"{socket.gethostname()}|{pid}|{start}"
 
 
 def new_run_id() -> str:
