@@ -148,21 +148,23 @@ def test_rule_names_are_unique_and_documented() -> None:
 
 def test_corpus_is_real_sourced_and_split() -> None:
     rows = load()
-    assert {r["split"] for r in rows} == {"dev", "heldout"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2"}
     assert len({r["family"] for r in rows}) >= 3
     for r in rows:
         assert r["repo"] and r["path"] and len(str(r["commit"])) == 40 and r["license"]
-    # one prompt's answers never straddle the split
+    # the first held-out part: one prompt's answers never straddle dev and held-out
     side: dict[tuple[str, int], str] = {}
     for r in rows:
-        key = (str(r["source"]).split("/")[-1], int(r["index"]))  # type: ignore[call-overload]
+        if r["split"] == "heldout2":  # labelled later, after the rules were frozen
+            continue
+        key = (str(r["source"]), int(str(r["index"])))
         assert side.setdefault(key, str(r["split"])) == r["split"]
 
 
 def test_held_out_accuracy_stays_above_the_bar() -> None:
-    held = load(split="heldout")
-    acc = evaluate(held)[0]
-    assert acc >= 0.90
+    assert evaluate(load(split="held"))[0] >= 0.90
+    for part in ("heldout", "heldout2"):
+        assert evaluate(load(split=part))[0] >= 0.90, part
     assert evaluate(load(split="dev"))[0] >= 0.97
     # the older hand-written fixture (its guide counted a delivered alternative as partial)
     assert evaluate(load("fixture.jsonl"))[0] >= 0.93
