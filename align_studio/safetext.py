@@ -10,10 +10,13 @@ functions, no imports beyond the standard library: every layer can use them.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 #: Code points XML 1.0 forbids (besides surrogates): C0 controls other than tab, newline
 #: and carriage return, and the two non-characters U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -42,6 +45,32 @@ def xml_safe(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     return _NOT_XML.sub(REPLACEMENT, text)
+
+
+def storable_tree(value: Any) -> Any:
+    """``value`` (parsed JSON or YAML) with every string, keys included, made :func:`storable`.
+
+    JSON's ``"\\ud83d"`` and YAML's double-quoted escapes decode to lone surrogates, which
+    no spec file can hold; importers pass what they parsed through this before it reaches
+    the domain, so that a save never refuses an imported text.
+    """
+    if isinstance(value, str):
+        return value if value.isascii() else storable(value)
+    if isinstance(value, list):
+        return [storable_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {storable_tree(k): storable_tree(v) for k, v in value.items()}
+    return value
+
+
+def json_loads(text: str | bytes) -> Any:
+    """:func:`json.loads` whose strings are :func:`storable` (see :func:`storable_tree`).
+
+    Only an escape of a surrogate (``\\ud800``–``\\udfff``) can produce a lone one, so text
+    without such an escape is returned as parsed (a cheap check)."""
+    data = json.loads(text)
+    probe = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    return storable_tree(data) if _ESCAPED_SURROGATE.search(probe) else data
 
 
 def repaired_note(count: int) -> str | None:

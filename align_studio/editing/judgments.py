@@ -20,6 +20,7 @@ from typing import Any
 
 from align_studio.domain import Better, JudgedResponse, Preference, Spec, Verdict
 from align_studio.editing.commands import Command, Compound, InsertItem, SetField
+from align_studio.safetext import storable
 from align_studio.storage import SpecFile
 
 
@@ -79,8 +80,9 @@ def judgment_command(spec: Spec, case_id: str, target_id: str, text: str,
                 steps.append(SetField(existing, "stale", None))
             return Compound(label, steps), existing.id
     response_id = new_response_id(spec, case_id, target_id)
-    fields: dict[str, Any] = {"id": response_id, "target": target_id, "text": text, "verdict": verdict,
-              "reason": reason or None, "reviewer": reviewer, "time": when, "run": run}
+    fields: dict[str, Any] = {"id": response_id, "target": target_id, "text": text,
+                              "verdict": verdict, "reason": reason or None,
+                              "reviewer": reviewer, "time": when, "run": run}
     response = JudgedResponse(**{k: v for k, v in fields.items() if v is not None})
     return InsertItem(case, "responses", len(case.responses), response, label), response_id
 
@@ -151,7 +153,9 @@ def record_judgment(spec_file: SpecFile, case_id: str, target_id: str, text: str
     ``spec_file`` also holds unsaved edits of its own, :class:`JudgmentError` if the
     spec on disk no longer has the case or target, and ``OSError`` (including
     :class:`~align_studio.storage.errors.SpecLocked`) if it could not be written.
+    Text no file can hold (a lone surrogate) is stored with U+FFFD in its place.
     """
+    text, reason = storable(text), None if reason is None else storable(reason)
     return _apply_and_save(
         spec_file,
         lambda spec: judgment_command(spec, case_id, target_id, text, verdict, reason,
@@ -167,6 +171,7 @@ def record_preference(spec_file: SpecFile, case_id: str, a: str, b: str,
     Saving works as in :func:`record_judgment`: merged onto the file as it is on disk,
     and an error unless it is written.
     """
+    reason = None if reason is None else storable(reason)
     _apply_and_save(
         spec_file,
         lambda spec: (preference_command(spec, case_id, a, b, better, reason, reviewer), ""),

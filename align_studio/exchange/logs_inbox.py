@@ -21,6 +21,7 @@ from typing import Any
 
 from align_studio.domain import Case, Category, Message, Outcome, Role
 from align_studio.exchange.common import CancelFlag, ExchangeError, Progress, scrub, step
+from align_studio.safetext import json_loads
 from align_studio.storage.atomic import atomic_write
 from align_studio.storage.specfile import SpecFile
 
@@ -62,7 +63,7 @@ def load_inbox(workspace: str | os.PathLike[str], status: str | None = None) -> 
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json_loads(line)
             entry = InboxEntry(**data)
         except (ValueError, TypeError) as exc:
             raise ExchangeError(f"{p}:{n}: damaged inbox entry ({exc})") from None
@@ -119,7 +120,7 @@ def add_logs(workspace: str | os.PathLike[str], log_path: str | os.PathLike[str]
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json_loads(line)
             msgs = _normalise(record, f"{src.name}:{n}")
         except ValueError as exc:
             problems.append(f"{src.name}:{n}: {exc}")
@@ -131,7 +132,7 @@ def add_logs(workspace: str | os.PathLike[str], log_path: str | os.PathLike[str]
         meta = {k: v for k, v in record.items() if k not in ("messages", "body")
                 and isinstance(v, (str, int, float, bool))}
         entries.append(InboxEntry(eid, msgs, src.name, n, now,
-                                  metadata=json.loads(scrub(json.dumps(meta)))))
+                                  metadata=json_loads(scrub(json.dumps(meta)))))
         known.add(eid)
         added += 1
     if added:

@@ -40,6 +40,7 @@ from align_studio.exchange.common import (
     step,
 )
 from align_studio.exchange.promptfoo_assert import assertion_to_check, parse_expected
+from align_studio.safetext import json_loads, storable_tree
 from align_studio.storage.yamlread import MAX_BYTES as SPEC_MAX_BYTES
 
 MAPPED, KEPT, UNSUPPORTED = "mapped", "kept", "unsupported"
@@ -120,10 +121,10 @@ def _chat(value: Any) -> list[Message] | None:
         if not s.startswith("["):
             return None
         try:
-            value = json.loads(s)
+            value = json_loads(s)
         except ValueError:
             try:
-                value = yaml.safe_load(s)
+                value = _yaml_load(s)
             except yaml.YAMLError:
                 return None
     if not isinstance(value, list) or not value:
@@ -203,13 +204,13 @@ class _Importer:
                 for n, line in enumerate(text.splitlines(), 1):
                     if line.strip():
                         try:
-                            tests.append(json.loads(line))
+                            tests.append(json_loads(line))
                         except ValueError as exc:
                             self.report.add("test", UNSUPPORTED, f"{f.name}:{n}",
                                             f"not JSON: {exc}")
             elif suffix in (".json", ".yaml", ".yml"):
                 try:
-                    data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+                    data = json_loads(text) if suffix == ".json" else _yaml_load(text)
                 except (ValueError, yaml.YAMLError, RecursionError) as exc:
                     self.report.add("file", UNSUPPORTED, where, f"{f.name} cannot be read: "
                                     f"{' '.join(str(exc).split())}")
@@ -545,8 +546,8 @@ def parse_config_text(text: str, path: Path) -> Any:
     """YAML (or JSON for ``.json``) of a promptfoo file; errors name file, line, column."""
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return json_loads(text)
+        return _yaml_load(text)
     except json.JSONDecodeError as exc:
         raise ExchangeError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
                             ) from None
@@ -731,3 +732,8 @@ def _hoist_system(cases: list[Case]) -> str | None:
     for c in cases:
         c.messages = c.messages[1:]
     return firsts.pop()
+
+
+def _yaml_load(text: str) -> Any:
+    # PyYAML decodes a double-quoted "\\ud83d" into a lone surrogate, which no spec can hold.
+    return storable_tree(yaml.safe_load(text))

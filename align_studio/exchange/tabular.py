@@ -18,6 +18,7 @@ from typing import Any
 
 from align_studio.domain import Case, Category, Message, Outcome, Role
 from align_studio.exchange.common import CancelFlag, ExchangeError, Progress, step
+from align_studio.safetext import json_loads
 
 MAX_ROWS = 100_000
 
@@ -71,7 +72,7 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = json_loads(line)
             except ValueError as exc:
                 raise ExchangeError(f"{path}:{n}: not a JSON object ({exc.msg})") from None
             if not isinstance(row, dict):
@@ -127,7 +128,7 @@ def guess_mapping(columns: list[str]) -> ColumnMapping:
 def _messages(value: Any, where: str) -> list[Message]:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json_loads(value)
         except ValueError:
             raise ExchangeError(f"{where}: the messages column is not a JSON list") from None
     if not isinstance(value, list):
