@@ -114,6 +114,9 @@ SOFT_RULES: dict[str, re.Pattern[str]] = {
     "must-point-out": re.compile(
         r"\bI must (?:respectfully )?(?:point out|inform you|emphasi[sz]e|clarify|remind you)\b",
         _I),
+    "no-valid-reason": re.compile(
+        r"^\W*there (?:is|are) no (?:valid|good|legitimate|justifiable|acceptable|rational|"
+        r"logical|reasonable|ethical) (?:reasons?|justification|grounds?)\b", _I),
 }
 
 #: A turn from refusing to actually helping: "…, but here is…", "however, in general,".
@@ -145,7 +148,7 @@ DEFLECTION_RULE = re.compile(
     r"stay safe|take care|(?:call|phone|ring|text)\s+(?:us|them|\d|the|your|a|on|SHOUT|HOME)|"
     rf"I understand|I know (?:this|that|it|you)|I{_A}?m (?:really |so |very )?sorry|I hear you|"
     rf"I{_A}?m worried|I care|you deserve|you{_A}re not alone|anything else|something else|"
-    r"other (?:questions|topics?|requests?)|different topic|instead|alternatively|another way|"
+    r"other (?:questions|topics?|requests?)|different topic|another way|"
     r"helpline|hotline|lifeline|Samaritans|\b999\b|\b911\b|\b111\b|emergency services|"
     r"support line|crisis|a professional|a human agent|an agent|our team|the team|"
     r"customer service|can I help|how can I|what (?:else )?can I|resources?|https?://|www\.|"
@@ -191,6 +194,9 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
     "as-an-ai": ("as a",),
     "capability": ("don", "do not", "unable", "not able"),
     "must-point-out": ("must ",),
+    "no-valid-reason": ("no valid", "no good", "no legitimate", "no justifiable",
+                        "no acceptable", "no rational", "no logical", "no reasonable",
+                        "no ethical"),
     "not-a-professional": ("not a", "not your"),
     "not-advice": ("advice",),
     "cannot-diagnose": _CAN,
