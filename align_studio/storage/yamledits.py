@@ -16,12 +16,11 @@ stay byte for byte. A value is rewritten whole only when its parts cannot be pla
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from typing import Any
 
 from align_studio.storage.yamlread import Node
-from align_studio.storage.yamlsame import same
+from align_studio.storage.yamlsame import pair_items, same
 from align_studio.storage.yamlwrite import block_lines, flow_text, item_text, value_text
 
 
@@ -211,6 +210,8 @@ class Editor:
                 result[key] = raw[key]  # read as absent and still absent: left as written
         self.remove_entries(node, removed)
         names = list(entries)
+        before: dict[str, list[str]] = {}
+        after: dict[str, list[str]] = {}
         anchor: str | None = None
         pending: list[str] = []
         nxt: str | None
@@ -225,6 +226,7 @@ class Editor:
                     key_node, value_node = entries[anchor]
                     self.insert_block(self.line_after(max(key_node.end, value_node.end)),
                                       [text])
+                    after[anchor] = pending
                 else:
                     kept = [k for k in names if k in new]
                     if nxt is None or not kept:
@@ -235,11 +237,10 @@ class Editor:
                     else:  # ``- first: …``: the new keys take the dash's line
                         self.edits.append((start, start, text.lstrip(" ") + self.nl
                                            + " " * indent))
-                for k in pending:
-                    result[k] = new[k]
+                    before[nxt] = pending
                 pending = []
             anchor = nxt
-        return result
+        return _in_text_order(names, result, before, after, new)
 
     def remove_entries(self, node: Node, removed: list[str]) -> None:
         if not removed:
@@ -418,6 +419,8 @@ class Editor:
                 result[key] = raw[key]
         self.remove_flow(spans, kept)
         where = {k: i for i, k in enumerate(names)}
+        before: dict[str, list[str]] = {}
+        after: dict[str, list[str]] = {}
         anchor: int | None = None
         pending: list[str] = []
         nxt: str | None
@@ -430,76 +433,29 @@ class Editor:
                 if anchor is not None:
                     at = spans[anchor][1]
                     self.edits.append((at, at, ", " + text))
+                    after[names[anchor]] = pending
                 elif nxt is not None:
                     at = spans[where[nxt]][0]
                     self.edits.append((at, at, text + ", "))
+                    before[nxt] = pending
                 else:
                     raise Unplaceable
-                for k in pending:
-                    result[k] = new[k]
                 pending = []
             if nxt is not None:
                 anchor = where[nxt]
-        return result
+        return _in_text_order(names, result, before, after, new)
 
 
-def _ids(values: list[Any]) -> list[str] | None:
-    ids = []
-    for v in values:
-        if type(v) is not dict or type(v.get("id")) is not str:
-            return None
-        ids.append(v["id"])
-    return ids if len(set(ids)) == len(ids) else None
-
-
-def pair_items(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, int]], dict[int, int]]:
-    """Which old item each new item is: ``(stay, moved)``.
-
-    ``stay`` pairs ``(old, new)`` indices of items that keep their order; ``moved`` maps a
-    new index to the old item that moved there. Items with ids are matched by id; other
-    items by their common head and tail, pairing the middles position by position when
-    their lengths agree.
-    """
-    old_ids, new_ids = _ids(old), _ids(new)
-    if old_ids is not None and new_ids is not None:
-        where = {ident: i for i, ident in enumerate(old_ids)}
-        pairs = [(where[ident], n) for n, ident in enumerate(new_ids) if ident in where]
-        keep = _increasing(pairs)
-        stay = [p for i, p in enumerate(pairs) if i in keep]
-        moved = {n: o for i, (o, n) in enumerate(pairs) if i not in keep}
-        return stay, moved
-    head = 0
-    while head < len(old) and head < len(new) and same(old[head], new[head]):
-        head += 1
-    tail = 0
-    while (tail < len(old) - head and tail < len(new) - head
-           and same(old[-1 - tail], new[-1 - tail])):
-        tail += 1
-    stay = [(i, i) for i in range(head)]
-    mid_old, mid_new = len(old) - head - tail, len(new) - head - tail
-    if mid_old == mid_new:
-        stay += [(head + i, head + i) for i in range(mid_old)]
-    stay += [(len(old) - tail + i, len(new) - tail + i) for i in range(tail)]
-    return stay, {}
-
-
-def _increasing(pairs: list[tuple[int, int]]) -> set[int]:
-    """Positions in ``pairs`` of a longest run whose old indices increase (these stay)."""
-    tails: list[int] = []  # old index ending each run length
-    at: list[int] = []  # position in pairs of that tail
-    back: list[int] = [-1] * len(pairs)
-    for i, (o, _) in enumerate(pairs):
-        k = bisect.bisect_left(tails, o)
-        if k == len(tails):
-            tails.append(o)
-            at.append(i)
-        else:
-            tails[k] = o
-            at[k] = i
-        back[i] = at[k - 1] if k else -1
-    out: set[int] = set()
-    i = at[-1] if at else -1
-    while i >= 0:
-        out.add(i)
-        i = back[i]
+def _in_text_order(names: list[str], kept: dict[str, Any], before: dict[str, list[str]],
+                   after: dict[str, list[str]], new: dict[str, Any]) -> dict[str, Any]:
+    """The data of a patched mapping with its keys in the order of the new text (so that
+    the check of the patch can compare it with the parse byte for byte)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        for k in before.get(name, ()):
+            out[k] = new[k]
+        if name in kept:
+            out[name] = kept[name]
+        for k in after.get(name, ()):
+            out[k] = new[k]
     return out

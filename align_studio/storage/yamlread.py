@@ -249,7 +249,9 @@ def _parse(text: str) -> ParsedYaml:
                         raise _err(f"the tag {tag} is not allowed in a spec", sm)
                     value: Any = resolve_plain(ev.value) if kind is not str else ev.value
                 elif style == "" and ev.implicit[0]:
-                    value = resolve_plain(ev.value)
+                    value = ev.value
+                    if not value or value[0] in _MAYBE_SPECIAL:  # most text skips the call
+                        value = resolve_plain(value)
                 else:
                     value = ev.value
             elif cls is MappingStartEvent or cls is SequenceStartEvent:

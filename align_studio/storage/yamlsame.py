@@ -11,11 +11,13 @@ spec. So two values are the *same* only when they have the same type and are equ
 * lists are the same when they have the same items in the same order.
 
 :func:`same` decides whether a save has anything to write and which values a patch must
-touch, and a patch is checked with it before it is written.
+touch, and a patch is checked with it before it is written. :func:`pair_items` says which
+item of a list is which after an edit (by id, or by the unchanged items around it).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -83,6 +85,68 @@ def describe_path(path: tuple[Any, ...]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "the document"
+
+
+def _ids(values: list[Any]) -> list[str] | None:
+    ids = []
+    for v in values:
+        if type(v) is not dict or type(v.get("id")) is not str:
+            return None
+        ids.append(v["id"])
+    return ids if len(set(ids)) == len(ids) else None
+
+
+def pair_items(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """Which old item each new item is: ``(stay, moved)``.
+
+    ``stay`` pairs ``(old, new)`` indices of items that keep their order; ``moved`` maps a
+    new index to the old item that moved there. Items with ids are matched by id; other
+    items by their common head and tail, pairing the middles position by position when
+    their lengths agree.
+    """
+    old_ids, new_ids = _ids(old), _ids(new)
+    if old_ids is not None and new_ids is not None:
+        where = {ident: i for i, ident in enumerate(old_ids)}
+        pairs = [(where[ident], n) for n, ident in enumerate(new_ids) if ident in where]
+        keep = _increasing(pairs)
+        stay = [p for i, p in enumerate(pairs) if i in keep]
+        moved = {n: o for i, (o, n) in enumerate(pairs) if i not in keep}
+        return stay, moved
+    head = 0
+    while head < len(old) and head < len(new) and same(old[head], new[head]):
+        head += 1
+    tail = 0
+    while (tail < len(old) - head and tail < len(new) - head
+           and same(old[-1 - tail], new[-1 - tail])):
+        tail += 1
+    stay = [(i, i) for i in range(head)]
+    mid_old, mid_new = len(old) - head - tail, len(new) - head - tail
+    if mid_old == mid_new:
+        stay += [(head + i, head + i) for i in range(mid_old)]
+    stay += [(len(old) - tail + i, len(new) - tail + i) for i in range(tail)]
+    return stay, {}
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> set[int]:
+    """Positions in ``pairs`` of a longest run whose old indices increase (these stay)."""
+    tails: list[int] = []  # old index ending each run length
+    at: list[int] = []  # position in pairs of that tail
+    back: list[int] = [-1] * len(pairs)
+    for i, (o, _) in enumerate(pairs):
+        k = bisect.bisect_left(tails, o)
+        if k == len(tails):
+            tails.append(o)
+            at.append(i)
+        else:
+            tails[k] = o
+            at[k] = i
+        back[i] = at[k - 1] if k else -1
+    out: set[int] = set()
+    i = at[-1] if at else -1
+    while i >= 0:
+        out.add(i)
+        i = back[i]
+    return out
 
 
 class _Missing:
