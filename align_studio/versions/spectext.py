@@ -17,7 +17,6 @@ from align_studio.domain.problems import problems_from_validation
 from align_studio.storage.errors import NewerFormatError, SpecLoadError
 from align_studio.storage.yamlpatch import patch_text
 from align_studio.storage.yamlread import YamlSyntaxError, parse_yaml
-from align_studio.storage.yamlwrite import dump_document
 
 _VERSION = re.compile(rb"^version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 _FORMAT = re.compile(rb"^format_version:[ \t]*([0-9]+)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
@@ -66,18 +65,15 @@ def quick_numbers(raw: bytes) -> tuple[int | None, int | None]:
 def patch_spec_text(text: str, data: dict[str, Any], name: str) -> str:
     """``text`` with its spec changed to ``data``: only the changed lines are rewritten.
 
-    Falls back to writing the document fresh only if the patch would not read back as
-    ``data`` (the data is what must never be lost).
+    The patcher verifies its own output before returning it; when it cannot place an edit
+    it raises :class:`~align_studio.storage.errors.SaveVerificationError` (naming the file
+    and the place) rather than rewriting the whole document, so a merge never silently
+    drops the file's comments.
     """
     parsed = parse_yaml(text)
     baseline = Spec.model_validate(parsed.data).to_data()
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
-    out = patch_text(text, parsed.root, baseline, data, newline)
-    try:
-        ok = Spec.model_validate(parse_yaml(out).data).to_data() == data
-    except (YamlSyntaxError, ValidationError):
-        ok = False
-    return out if ok else dump_document(data, newline)
+    return patch_text(text, parsed.root, baseline, data, newline)
 
 
 def is_spec_path(name: str) -> bool:
