@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from align_studio.domain import Case, Spec
-from align_studio.providers.secrets import redact
+from align_studio.providers.redact import redact
 
 #: ``progress(done, total, what)``; called from the worker thread that runs the operation.
 Progress = Callable[[int, int, str], None]

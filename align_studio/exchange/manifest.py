@@ -105,4 +105,5 @@ class Manifest:
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest as plain data."""
-        return json.loads(self.to_json())
+        data: dict[str, Any] = json.loads(self.to_json())
+        return data

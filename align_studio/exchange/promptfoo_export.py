@@ -191,7 +191,7 @@ _HEADER = """\
 """
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML is untyped: SafeDumper is Any
     pass
 
 
@@ -205,6 +205,6 @@ _Dumper.add_representer(str, _str_rep)
 
 def render_promptfoo_config(spec: Spec) -> str:
     """The configuration as YAML text with a header saying how to run it."""
-    body = yaml.dump(promptfoo_config(spec), Dumper=_Dumper, sort_keys=False,
+    body: str = yaml.dump(promptfoo_config(spec), Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100)
     return _HEADER.format(id=spec.id, version=spec.version) + body

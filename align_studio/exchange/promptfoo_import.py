@@ -67,9 +67,9 @@ class ImportReport:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """``{kind: {status: n}}``."""
-        out: dict[str, dict[str, int]] = {}
+        out: dict[str, Counter[str]] = {}
         for it in self.items:
-            out.setdefault(it.kind, Counter())[it.status] += 1  # type: ignore[index]
+            out.setdefault(it.kind, Counter())[it.status] += 1
         return {k: dict(v) for k, v in out.items()}
 
     def total(self, kind: str, status: str | None = None) -> int:
@@ -421,6 +421,7 @@ _MODES = {"chat", "completion", "responses", "messages", "assistant", "embedding
 def provider_target(entry: Any, index: int, report: ImportReport) -> Target | None:
     """A target from one promptfoo provider entry (None when it is not a model id)."""
     where = f"providers[{index}]"
+    config: Any  # a promptfoo ``config`` as written: a mapping, or anything (ignored)
     if isinstance(entry, str):
         pid, label, config = entry, None, {}
     elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
@@ -464,7 +465,7 @@ def _prompt_texts(imp: _Importer, raw: Any) -> list[str]:
     items = raw if isinstance(raw, list) else [raw]
     if isinstance(raw, dict) and "raw" not in raw and "id" not in raw:
         items = list(raw.keys())  # {"file://a.txt": "label"}
-    out = []
+    out: list[str] = []
     for i, p in enumerate(items):
         where = f"prompts[{i}]"
         text: str | None = None
@@ -674,12 +675,12 @@ def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None
         rows = scen.get("config") or [{}]
         tests = imp.expand(scen.get("tests"), f"{where}.tests")
         before = len(imp.cases)
-        for t, t_where in tests:
+        for test, t_where in tests:
             n0 = len(imp.report.items)
             for row in rows:
                 vars_row = imp._vars(row.get("vars") if isinstance(row, dict) else None, where)
-                merged = dict(t, vars={**vars_row, **imp._vars(t.get("vars"), t_where)})
-                if scen.get("description") and not t.get("description"):
+                merged = dict(test, vars={**vars_row, **imp._vars(test.get("vars"), t_where)})
+                if scen.get("description") and not test.get("description"):
                     merged["description"] = scen["description"]
                 imp.add_cases(merged, t_where, prompt, default_vars, default_checks)
             # the test (and its assertions) were written once: report them once

@@ -74,7 +74,10 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
             try:
                 row = json_loads(line)
             except ValueError as exc:
-                raise ExchangeError(f"{path}:{n}: not a JSON object ({exc.msg})") from None
+                # Not only JSONDecodeError: a number past Python's digit limit raises a
+                # plain ValueError, which has no .msg.
+                why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                raise ExchangeError(f"{path}:{n}: not a JSON object ({why})") from None
             if not isinstance(row, dict):
                 raise ExchangeError(f"{path}:{n}: each line must be a JSON object")
             for k in row:

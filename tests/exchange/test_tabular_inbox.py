@@ -52,6 +52,18 @@ def test_jsonl_with_messages_and_bad_rows(tmp_path: Path) -> None:
         import_cases(p, ColumnMapping(user="nope"))
 
 
+def test_jsonl_line_that_is_not_json_names_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "cases.jsonl"
+    p.write_text('{"user": "hi"}\n{"user": \n', encoding="utf-8")
+    with pytest.raises(ExchangeError, match=r"cases\.jsonl:2: not a JSON object \(Expecting"):
+        preview_columns(p)
+    # A number past Python's digit limit is a plain ValueError (no .msg): it used to escape
+    # as an AttributeError instead of a message naming the line.
+    p.write_text('{"user": "hi", "n": ' + "1" * 5000 + "}\n", encoding="utf-8")
+    with pytest.raises(ExchangeError, match=r"cases\.jsonl:1: not a JSON object \(Exceeds"):
+        preview_columns(p)
+
+
 def test_logs_inbox_promote(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
