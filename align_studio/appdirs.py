@@ -110,13 +110,15 @@ def log_unhandled_exceptions() -> None:
     import sys
     import threading
     import traceback
+    from types import TracebackType
 
     from align_studio.providers.redact import redact
 
     log = logging.getLogger("align_studio.unhandled")
 
-    def report(kind: type[BaseException], value: BaseException, tb: object) -> None:
-        text = "".join(traceback.format_exception(kind, value, tb))  # type: ignore[arg-type]
+    def report(kind: type[BaseException], value: BaseException,
+               tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
         log.error("unhandled exception\n%s", text)
         print(redact(text), file=sys.stderr, flush=True)
 

@@ -169,7 +169,8 @@ def _read_key(prompt: str) -> str:
 
 
 def _set_key(store: ProfileStore, name: str) -> int:
-    from align_studio.providers.secrets import Keychain, mask_key
+    from align_studio.providers.redact import mask_key
+    from align_studio.providers.secrets import Keychain
 
     profile = store.get(name)
     keychain = Keychain()

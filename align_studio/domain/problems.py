@@ -140,7 +140,7 @@ def find_problems(spec: Spec) -> list[Problem]:
                       f"case '{c.id}' links behavior '{link}', which the spec does not have")
         for j, chk in enumerate(c.checks):
             _check_check(p, here + ("checks", j), c.id, chk)
-        _check_ids(p, here + ("responses",), [r.id for r in c.responses],  # type: ignore[arg-type]
+        _check_ids(p, here + ("responses",), [r.id for r in c.responses],
                    f"response of case '{c.id}'")
         response_ids = {r.id for r in c.responses}
         for j, r in enumerate(c.responses):

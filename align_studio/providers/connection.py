@@ -22,13 +22,12 @@ import httpx
 from align_studio.providers.errors import server_detail
 from align_studio.providers.presets import PRESETS
 from align_studio.providers.profiles import ProfileStore, ProviderProfile
+from align_studio.providers.redact import mask_key, redact
 from align_studio.providers.secrets import (
     Keychain,
     MissingKeyError,
     SecretsError,
     SessionKeys,
-    mask_key,
-    redact,
     require_key,
 )
 

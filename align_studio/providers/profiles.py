@@ -148,7 +148,7 @@ class ProviderProfile(BaseModel):
                    key=len, default=None)
         return self.prices[best] if best else None
 
-    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:  # type: ignore[override]
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             # Custom headers may carry tokens a user added; never show their values.
             yield name, ({k: "…" for k in value} if name == "headers" else value)

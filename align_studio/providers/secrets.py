@@ -315,14 +315,15 @@ def find_key(profile: ProviderProfile, *, keychain: Keychain | None = None,
     env = os.environ if environ is None else environ
     pref = profile.key_source
     problem: str | None = None
+    value: str | None
     if pref == "none":
         return ResolvedKey(KeySource.NOT_NEEDED, placeholder_key(profile.preset),
                            "not needed"), None
     if pref in ("auto", "env") and profile.api_key_env:
-        value = env.get(profile.api_key_env, "").strip()
-        if value:
-            remember_secret(value)
-            return ResolvedKey(KeySource.ENV, value,
+        env_value = env.get(profile.api_key_env, "").strip()
+        if env_value:
+            remember_secret(env_value)
+            return ResolvedKey(KeySource.ENV, env_value,
                                f"environment variable {profile.api_key_env}"), None
     if pref in ("auto", "keychain"):
         chain = keychain if keychain is not None else Keychain()
