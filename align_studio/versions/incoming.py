@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dulwich.object_store import DiskObjectStore
 from dulwich.objects import ObjectID
@@ -37,6 +37,9 @@ from align_studio.versions.remote import (
 from align_studio.versions.repo import WorkspaceRepo
 from align_studio.versions.treecheck import MAX_BLOB_BYTES, check_history
 
+if TYPE_CHECKING:
+    from dulwich.client import DetermineWantsFunc
+
 
 class Quarantine:
     """What dulwich's ``GitClient.fetch`` needs of a target, over a temporary store."""
@@ -47,7 +50,7 @@ class Quarantine:
         self.main_store = repo.object_store
         self.object_store = DiskObjectStore.init(path)
         # The workspace's objects are visible (read-only) for deltas and negotiation.
-        self.object_store.add_alternate_path(self.main_store.path)  # type: ignore[attr-defined]
+        self.object_store.add_alternate_path(self.main_store.path)
         self.object_format = repo.object_format
 
     def get_graph_walker(self, heads: Any = None) -> Any:
@@ -64,17 +67,18 @@ class Quarantine:
         raise SyncError(f"the remote uses the object format {name}, which this workspace "
                         "does not; nothing was changed")
 
-    def wants(self, branch: bytes) -> Callable[..., list[bytes]]:
+    def wants(self, branch: bytes) -> DetermineWantsFunc:
         """Ask only for the branch (or the remote's HEAD), and only when it is new."""
-        def determine(refs: Mapping[bytes, bytes], depth: int | None = None) -> list[bytes]:
-            sha = refs.get(branch) or refs.get(b"HEAD")
+        def determine(refs: Mapping[Ref, ObjectID], depth: int | None = None
+                      ) -> list[ObjectID]:
+            sha = refs.get(Ref(branch)) or refs.get(Ref(b"HEAD"))
             return [sha] if sha is not None and ObjectID(sha) not in self.object_store else []
         return determine
 
     def publish(self) -> None:
         """Move the checked objects into the workspace's store (indexes last)."""
         self.close()  # no open pack file while it moves (Windows refuses that)
-        main = str(self.main_store.path)  # type: ignore[attr-defined]
+        main = str(self.main_store.path)
         pack_dir = os.path.join(self.path, "pack")
         names = [n for n in os.listdir(pack_dir) if not n.startswith(("tmp", "incoming"))]
         for name in sorted(names, key=lambda n: n.endswith(".idx")):
@@ -97,7 +101,7 @@ class Quarantine:
 @contextmanager
 def quarantine(repo: Repo) -> Iterator[Quarantine]:
     """A quarantine store inside the repository's objects folder, removed on exit."""
-    objects = str(repo.object_store.path)  # type: ignore[attr-defined]
+    objects = str(repo.object_store.path)
     path = tempfile.mkdtemp(prefix="incoming-", dir=objects)
     q: Quarantine | None = None
     try:
@@ -124,7 +128,10 @@ def fetch(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
     branch = repo.branch_ref()
     with repo.lock, quarantine(repo.repo) as q:
         try:
-            result = client.fetch(path, q, determine_wants=q.wants(branch))  # type: ignore[arg-type]
+            result = client.fetch(
+                path,
+                q,  # type: ignore[arg-type]  # has what fetch uses of a Repo (see Quarantine)
+                determine_wants=q.wants(branch))
         except SyncError:
             raise
         except Exception as exc:  # noqa: BLE001 - network and protocol errors of every kind

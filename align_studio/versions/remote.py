@@ -16,7 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from dulwich.client import GitClient, get_transport_and_path
 
-from align_studio.providers.secrets import Keychain, KeychainUnavailable, redact, remember_secret
+from align_studio.providers.redact import redact, remember_secret
+from align_studio.providers.secrets import Keychain, KeychainUnavailable
 from align_studio.versions.repo import VersionsError, WorkspaceRepo
 
 DEFAULT_REMOTE = "origin"

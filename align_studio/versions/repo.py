@@ -4,6 +4,10 @@ Versions are git commits made with dulwich only, so a PM needs no git installed.
 workspace folder may sit inside a larger repository (found by walking up, like git does);
 otherwise a repository is created in the workspace folder on the first "save version".
 Everything here works on object ids and tree paths; nothing parses a spec.
+
+Callers pass object ids and ref names as plain ``bytes``; they become dulwich's
+``ObjectID`` / ``Ref`` (``NewType`` s of bytes, so nothing changes at run time) only where
+they are handed to dulwich, in this module.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from typing import Self
 from dulwich.errors import NotGitRepository
 from dulwich.index import IndexEntry, index_entry_from_stat
 from dulwich.object_store import commit_tree_changes, tree_lookup_path
-from dulwich.objects import Blob, Commit, Tree
+from dulwich.objects import Blob, Commit, ObjectID, ShaFile, Tree
+from dulwich.refs import Ref
 from dulwich.repo import Repo
 
 from align_studio.storage.atomic import atomic_write
@@ -70,8 +75,8 @@ class WorkspaceRepo:
         self.workspace = Path(workspace).resolve()
         self.root = Path(repo.path).resolve()
         self.lock = threading.RLock()
-        self._blob_at: dict[tuple[bytes, bytes], bytes | None] = {}
-        self._small: dict[bytes, object] = {}
+        self._blob_at: dict[tuple[bytes, bytes], ObjectID | None] = {}
+        self._small: dict[bytes, ShaFile] = {}
 
     # ---- opening ---------------------------------------------------------------------
     @classmethod
@@ -150,17 +155,21 @@ class WorkspaceRepo:
         return self.root / tree_path.decode("utf-8")
 
     # ---- reading ---------------------------------------------------------------------
-    def head(self) -> bytes | None:
+    def head(self) -> ObjectID | None:
         """The commit the work tree is on, or None before the first version."""
         try:
-            return self.repo.refs[b"HEAD"]
+            return self.repo.refs[Ref(b"HEAD")]
         except KeyError:
             return None
 
-    def branch_ref(self) -> bytes:
+    def branch_ref(self) -> Ref:
         """The branch HEAD points at (``refs/heads/main``)."""
-        chain, _ = self.repo.refs.follow(b"HEAD")
-        return chain[-1] if len(chain) > 1 else b"refs/heads/" + DEFAULT_BRANCH
+        chain, _ = self.repo.refs.follow(Ref(b"HEAD"))
+        return chain[-1] if len(chain) > 1 else Ref(b"refs/heads/" + DEFAULT_BRANCH)
+
+    def set_ref(self, name: bytes, commit_id: bytes) -> None:
+        """Point the ref ``name`` (``refs/heads/main``) at a commit."""
+        self.repo.refs[Ref(name)] = ObjectID(commit_id)
 
     def commit(self, commit_id: bytes) -> Commit:
         """A commit object; raises :class:`DamagedObject` when it cannot be read."""
@@ -173,7 +182,7 @@ class WorkspaceRepo:
         self._remember(commit_id, obj)
         return obj
 
-    def _small_object(self, object_id: bytes) -> object:
+    def _small_object(self, object_id: bytes) -> ShaFile:
         # Commits and trees are read again and again while walking; they never change.
         hit = self._small.get(object_id)
         if hit is None:
@@ -181,7 +190,7 @@ class WorkspaceRepo:
             self._remember(object_id, hit)
         return hit
 
-    def _remember(self, object_id: bytes, obj: object) -> None:
+    def _remember(self, object_id: bytes, obj: ShaFile) -> None:
         if len(self._small) > 20_000:
             self._small.clear()
         self._small[object_id] = obj
@@ -207,9 +216,9 @@ class WorkspaceRepo:
         body = body[:size]
         return body[: body.rfind(b"\n") + 1]  # whole lines only: "version: 1" of "12" lies
 
-    def _object(self, object_id: bytes) -> object:
+    def _object(self, object_id: bytes) -> ShaFile:
         try:
-            return self.repo.object_store[object_id]
+            return self.repo.object_store[ObjectID(object_id)]
         except KeyError:
             raise DamagedObject(f"the object {object_id.decode()[:10]} is missing from the "
                                 "repository") from None
@@ -217,15 +226,15 @@ class WorkspaceRepo:
             raise DamagedObject(f"the object {object_id.decode()[:10]} is damaged "
                                 f"({type(exc).__name__}: {exc})") from None
 
-    def blob_id_at(self, commit_id: bytes, tree_path: bytes) -> bytes | None:
+    def blob_id_at(self, commit_id: bytes, tree_path: bytes) -> ObjectID | None:
         """The blob id of a file at a commit, or None when the file is not there."""
         key = (commit_id, tree_path)
         if key in self._blob_at:
             return self._blob_at[key]
         commit = self.commit(commit_id)
         try:
-            mode, sha = tree_lookup_path(self._small_object, commit.tree, tree_path)  # type: ignore[arg-type]
-            found: bytes | None = sha if stat.S_ISREG(mode) else None
+            mode, sha = tree_lookup_path(self._small_object, commit.tree, tree_path)
+            found = sha if stat.S_ISREG(mode) else None
         except KeyError:
             found = None
         self._blob_at[key] = found
@@ -268,17 +277,17 @@ class WorkspaceRepo:
             todo.extend(self.commit(c).parents)
         return False
 
-    def merge_base(self, a: bytes, b: bytes) -> bytes | None:
+    def merge_base(self, a: bytes, b: bytes) -> ObjectID | None:
         """The nearest common ancestor of two commits (None for unrelated histories)."""
         from dulwich.graph import find_merge_base
 
-        bases = find_merge_base(self.repo, [a, b])
+        bases = find_merge_base(self.repo, [ObjectID(a), ObjectID(b)])
         return bases[0] if bases else None
 
     # ---- writing ---------------------------------------------------------------------
     def commit_files(self, files: Mapping[bytes, bytes | None], message: str, author: bytes,
                      merge_heads: tuple[bytes, ...] = (), timestamp: int | None = None
-                     ) -> bytes:
+                     ) -> ObjectID:
         """Commit exactly these files (content, or None to delete) on top of HEAD.
 
         Only the given paths change in the tree and the index; whatever else is staged or
@@ -287,7 +296,7 @@ class WorkspaceRepo:
         with self.lock:
             head = self.head()
             base_tree = self.commit(head).tree if head is not None else _empty_tree(self.repo)
-            changes: list[tuple[bytes, int | None, bytes | None]] = []
+            changes: list[tuple[bytes, int | None, ObjectID | None]] = []
             for path, content in files.items():
                 if content is None:
                     changes.append((path, None, None))
@@ -297,19 +306,19 @@ class WorkspaceRepo:
                 changes.append((path, FILE_MODE, blob.id))
             tree = commit_tree_changes(self.repo.object_store, base_tree, changes)
             worktree = self.repo.get_worktree()
-            kwargs: dict[str, object] = {}
-            if timestamp is not None:
-                kwargs.update(commit_timestamp=timestamp, author_timestamp=timestamp,
-                              commit_timezone=0, author_timezone=0)
+            # None leaves time and zone to dulwich (now); a given time is recorded as UTC.
+            zone = None if timestamp is None else 0
             commit_id = worktree.commit(message.encode("utf-8"), committer=author,
                                         author=author, tree=tree,
-                                        merge_heads=list(merge_heads) or None,
-                                        no_verify=True, **kwargs)
+                                        commit_timestamp=timestamp, author_timestamp=timestamp,
+                                        commit_timezone=zone, author_timezone=zone,
+                                        merge_heads=[ObjectID(h) for h in merge_heads] or None,
+                                        no_verify=True)
             self._stage(files, {p: c[2] for p, c in zip(files, changes)})
             return commit_id
 
     def _stage(self, files: Mapping[bytes, bytes | None],
-               blobs: Mapping[bytes, bytes | None]) -> None:
+               blobs: Mapping[bytes, ObjectID | None]) -> None:
         # The index records the committed blob; a work-tree file that differs (kept local
         # edits) gets an empty stat so that status tools hash it again and see the edit.
         index = self.repo.open_index()
@@ -331,7 +340,7 @@ class WorkspaceRepo:
         index.write()
 
 
-def _empty_tree(repo: Repo) -> bytes:
+def _empty_tree(repo: Repo) -> ObjectID:
     tree = Tree()
     repo.object_store.add_object(tree)
     return tree.id

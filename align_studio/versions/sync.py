@@ -18,12 +18,14 @@ were not saved as a version stay unsaved edits in the file, merged with the remo
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from dulwich.diff_tree import tree_changes
+from dulwich.diff_tree import TreeChange, tree_changes
+from dulwich.objects import ObjectID
+from dulwich.pack import UnpackedObject
+from dulwich.refs import Ref
 
 from align_studio.domain import Spec
 from align_studio.providers.secrets import Keychain
@@ -132,14 +134,22 @@ def pull(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *, author: str,
         return _apply(repo, plan, {}, author, email)
 
 
-def _tree(repo: WorkspaceRepo, commit: bytes | None) -> bytes | None:
+def _tree(repo: WorkspaceRepo, commit: bytes | None) -> ObjectID | None:
     return repo.commit(commit).tree if commit is not None else None
+
+
+def _change_path(change: TreeChange) -> bytes | None:
+    """The path a change touches: a deletion has no new entry, an addition no old one."""
+    for entry in (change.new, change.old):
+        if entry is not None and entry.path:
+            return entry.path
+    return None
 
 
 def _plan(repo: WorkspaceRepo, head: bytes | None, theirs: bytes, label: str) -> _PullPlan:
     base = repo.merge_base(head, theirs) if head is not None else None
     store = repo.repo.object_store
-    theirs_paths = {(c.new.path or c.old.path) for c in
+    theirs_paths = {_change_path(c) for c in
                     tree_changes(store, _tree(repo, base), _tree(repo, theirs))}
     files: list[_FilePlan] = []
     for path in sorted(p for p in theirs_paths if p is not None):
@@ -242,7 +252,7 @@ def _apply(repo: WorkspaceRepo, plan: _PullPlan, choices: Mapping[str, Any], aut
                 f.commit_bytes = repo.working_bytes(f.path)  # the merged file is the commit
         if plan.fast_forward and all(f.merge is None or f.commit_bytes == f.theirs
                                      for f in plan.files):
-            repo.repo.refs[repo.branch_ref()] = plan.remote
+            repo.set_ref(repo.branch_ref(), plan.remote)
             repo._stage({f.path: f.theirs for f in plan.files},
                         {f.path: _blob_id(f.theirs) for f in plan.files})
             commit, status = plan.remote, "fast-forward"
@@ -258,7 +268,7 @@ def _apply(repo: WorkspaceRepo, plan: _PullPlan, choices: Mapping[str, Any], aut
                           commit.decode())
 
 
-def _blob_id(content: bytes | None) -> bytes | None:
+def _blob_id(content: bytes | None) -> ObjectID | None:
     from dulwich.objects import Blob
 
     return None if content is None else Blob.from_string(content).id
@@ -313,7 +323,7 @@ def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
     client, path = client_for(url, credentials or credentials_for(url, keychain))
     behind: list[bool] = []
 
-    def update_refs(refs: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    def update_refs(refs: dict[Ref, ObjectID]) -> dict[Ref, ObjectID]:
         current = refs.get(branch)
         if current is not None and current != head:
             try:
@@ -327,10 +337,17 @@ def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
         new[branch] = head
         return new
 
+    def pack_data(have: Set[ObjectID], want: Set[ObjectID], *, ofs_delta: bool = False,
+                  progress: Callable[..., None] | None = None
+                  ) -> tuple[int, Iterator[UnpackedObject]]:
+        # What send_pack expects; Repo.generate_pack_data types its progress differently.
+        return repo.repo.generate_pack_data(set(have), set(want), ofs_delta=ofs_delta,
+                                            progress=progress)
+
     try:
-        result = client.send_pack(path, update_refs,
-                                  generate_pack_data=repo.repo.generate_pack_data,
-                                  progress=io.BytesIO().write)
+        result = client.send_pack(
+            path,  # type: ignore[arg-type]  # every client takes str too; GitClient says bytes
+            update_refs, generate_pack_data=pack_data, progress=_discard)
     except Exception as exc:  # noqa: BLE001
         raise describe_failure(exc, url, "pushing to") from None
     if behind:
@@ -340,8 +357,12 @@ def push(repo: WorkspaceRepo, remote: str = DEFAULT_REMOTE, *,
     if status:
         raise SyncError(f"the remote refused the push: {status}")
     name = branch.rsplit(b"/", 1)[-1]
-    repo.repo.refs[b"refs/remotes/" + remote.encode() + b"/" + name] = head
+    repo.set_ref(b"refs/remotes/" + remote.encode() + b"/" + name, head)
     return f"pushed {head.decode()[:8]} to {remote}/{name.decode()}"
+
+
+def _discard(_data: bytes) -> None:
+    """The server's progress text during a push, which nobody reads."""
 
 
 __all__ = ["PullResult", "clone", "conflict_ref", "fetch", "pull", "push"]

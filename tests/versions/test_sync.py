@@ -161,6 +161,27 @@ def test_non_spec_file_changed_on_both_sides_is_refused(example_spec: Path, bare
         push(b)
 
 
+def test_file_deleted_on_the_remote_is_deleted_by_the_pull(example_spec: Path,
+                                                          bare_repo: Path,
+                                                          tmp_path: Path) -> None:
+    a, _, spec_a, _ = _setup(example_spec, str(bare_repo), tmp_path)
+    notes_a = spec_a.parent / "notes.txt"
+    notes_a.write_text("shared\n")
+    a.commit_files({b"notes.txt": notes_a.read_bytes()}, "notes", b"Ana <>")
+    push(a)
+    b = clone(str(bare_repo), str(tmp_path / "b2"))
+    assert (b.workspace / "notes.txt").read_text() == "shared\n"
+    # A deletes the file: dulwich reports the deletion with no new entry (new is None)
+    notes_a.unlink()
+    a.commit_files({b"notes.txt": None}, "drop notes", b"Ana <>")
+    push(a)
+    result = pull(b, author="Ben")
+    assert result.status == "fast-forward", result.message
+    assert result.changed == ["notes.txt"]
+    assert not (b.workspace / "notes.txt").exists()
+    assert b.file_at(b.head(), b"notes.txt") is None and b.head() == a.head()
+
+
 def test_http_remote_with_token_from_keychain(example_spec: Path, http_remote: GitHttpServer,
                                               tmp_path: Path, keychain_backend: object
                                               ) -> None:
