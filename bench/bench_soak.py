@@ -243,6 +243,8 @@ def report(a: argparse.Namespace, display: str, code: int | None, err: str, wall
         print(f"progress       ended after more than {done[0]:,} keystrokes and "
               f"{fig['saved']:,} saves; None's refcount {fig['start']:,} at the start, "
               f"{done[1]:,} at {done[0]:,} keystrokes")
+        if fig["failure"]:
+            print(f"failure        {fig['failure']}")
         ok = False
     elif fig is None:
         print("figures        none: the app ended before the soak began")
@@ -275,7 +277,7 @@ def report(a: argparse.Namespace, display: str, code: int | None, err: str, wall
             and fig["keys"] >= a.keys and fig["saved"] >= a.saves and drift >= -DRIFT_BAR
     if aborted and err.strip():
         print("stderr (last lines):")
-        for line in err.strip().splitlines()[-8:]:
+        for line in err.strip().splitlines()[-30:]:
             print(f"  {line}")
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
