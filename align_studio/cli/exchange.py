@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_USAGE, command
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
     if quiet or not sys.stderr.isatty():
         return None
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 from pydantic_core import PydanticUndefined
@@ -48,7 +49,9 @@ class DomainObject(BaseModel):
             if name in fields_set:
                 continue
             if info.default_factory is not None:
-                default = info.default_factory()  # type: ignore[call-arg]
+                # Our factories take no arguments (list, dict…); FieldInfo.get_default
+                # would check that with inspect.signature on every dump.
+                default = cast("Callable[[], Any]", info.default_factory)()
             elif info.default is PydanticUndefined:
                 continue
             else:

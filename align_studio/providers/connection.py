@@ -184,9 +184,15 @@ def _interpret(profile: ProviderProfile, key_detail: str, response: httpx.Respon
         f"{len(models)} {noun} available.", models=models, latency=latency, status=status)
 
 
-def check_connection_sync(profile: ProviderProfile, **kwargs: object) -> ConnectionResult:
+def check_connection_sync(profile: ProviderProfile, *,
+                          session_keys: SessionKeys | None = None,
+                          keychain: Keychain | None = None,
+                          environ: Mapping[str, str] | None = None,
+                          timeout: float = DEFAULT_TEST_TIMEOUT) -> ConnectionResult:
     """:func:`check_connection` for callers without an event loop (CLI, worker threads)."""
     try:
-        return asyncio.run(check_connection(profile, **kwargs))  # type: ignore[arg-type]
+        return asyncio.run(check_connection(profile, session_keys=session_keys,
+                                            keychain=keychain, environ=environ,
+                                            timeout=timeout))
     except SecretsError as exc:  # e.g. a keychain that fails while being read
         return ConnectionResult(profile.name, False, str(exc), failure=Failure.NO_KEY)

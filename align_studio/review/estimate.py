@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import Job
@@ -123,11 +124,12 @@ def history_from_rows(rows: Sequence[Mapping[str, object]]) -> dict[str, TargetH
         if row.get("error") or row.get("cached") or row.get("latency") is None:
             continue
         s = sums.setdefault(str(row["target_id"]), [0.0, 0.0, 0.0, 0.0])
-        s[0] += float(row["latency"])  # type: ignore[arg-type]
+        # The run store's REAL / INTEGER columns: numbers.
+        s[0] += float(cast(float, row["latency"]))
         s[1] += 1
         tokens = row.get("completion_tokens")
         if tokens is not None:
-            s[2] += float(tokens)  # type: ignore[arg-type]
+            s[2] += float(cast(float, tokens))
             s[3] += 1
     return {t: TargetHistory(s[0] / s[1] if s[1] else None, s[2] / s[3] if s[3] else None)
             for t, s in sums.items()}
