@@ -69,6 +69,9 @@ class Manifest:
         except RecursionError:  # the parser recurses once per nesting level
             raise ExchangeError(f"{source} is nested too deeply to be a bundle manifest"
                                 ) from None
+        except ValueError as exc:  # e.g. a number over Python's 4,300-digit limit
+            raise ExchangeError(f"{source} is not a valid manifest ({str(exc)[:120]})"
+                                ) from None
         if not isinstance(data, dict):
             raise ExchangeError(f"{source} is not a JSON object")
         version = data.get("bundle_format_version")

@@ -446,7 +446,8 @@ def provider_target(entry: Any, index: int, report: ImportReport) -> Target | No
     params = {k: v for k, v in (config if isinstance(config, dict) else {}).items()
               if not SECRET_PARAM.search(str(k)) and k not in ("apiBaseUrl", "apiHost",
                                                                 "apiKeyEnvar", "headers")}
-    dropped = [k for k in (config if isinstance(config, dict) else {}) if SECRET_PARAM.search(str(k))]
+    dropped = [k for k in (config if isinstance(config, dict) else {})
+               if SECRET_PARAM.search(str(k))]
     if dropped:
         report.add("option", UNSUPPORTED, where,
                    f"credential {', '.join(dropped)} not imported (keys stay in the keychain)")
@@ -561,6 +562,8 @@ def parse_config_text(text: str, path: Path) -> Any:
         raise ExchangeError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise ExchangeError(f"{path} is nested too deeply to be a promptfoo file") from None
+    except ValueError as exc:  # e.g. a number over Python's 4,300-digit limit
+        raise ExchangeError(f"{path}: not a valid promptfoo file ({str(exc)[:120]})") from None
 
 
 def output_path(config: str | os.PathLike[str], into: str | os.PathLike[str] | None = None,

@@ -237,6 +237,10 @@ class ProfileStore:
             self._bad_file(raw, f"{self.path}, line {exc.lineno}, column {exc.colno}: "
                                 f"not valid JSON ({exc.msg}).")
             return
+        except (ValueError, RecursionError) as exc:  # a number past the digit limit; deep nesting
+            self._bad_file(raw, f"{self.path}: not valid settings ({type(exc).__name__}: "
+                                f"{str(exc)[:120]}).")
+            return
         if not isinstance(data, dict) or not isinstance(data.get("profiles", []), list):
             self._bad_file(raw, f"{self.path}, line 1: expected an object with a "
                                 f"\"profiles\" list.")
