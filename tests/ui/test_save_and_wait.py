@@ -16,6 +16,7 @@ def _within(seconds: float, fn: Callable[[], bool]) -> bool:
     """``fn()`` under a watchdog. Before the fix save_and_wait() sat in its event loop for
     ever (a signal-based timeout never gets to run there): end that loop and fail instead."""
     app = QApplication.instance()
+    assert app is not None
     expired: list[bool] = []
 
     def expire() -> None:
