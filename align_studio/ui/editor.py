@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+from shiboken6 import isValid
 
 from align_studio.ui.behaviors_panel import BehaviorsPanel
 from align_studio.ui.cases.panel import CasesPanel
@@ -67,31 +68,34 @@ class SpecEditor(QSplitter):
     def add_tab(self, key: TabKey, widget: QWidget, tab_icon: QIcon,
                 title: str | None = None) -> None:
         """Add the tab ``key`` in its place (the order of :class:`TabKey`)."""
-        if key in self._tab_of:
+        if self.tab(key) is not None:
             raise ValueError(f"the {key.title} tab is there already")
-        at = sum(1 for k in self._tab_of if k.rank < key.rank)
+        at = sum(1 for k in list(self._tab_of)
+                 if k.rank < key.rank and self.tab(k) is not None)
         self._tab_of[key] = widget
         self.tabs.insertTab(at, widget, tab_icon, title or key.title)
-        widget.destroyed.connect(lambda *_: self._forget_tab(key, widget))
-
-    def _forget_tab(self, key: TabKey, widget: QWidget) -> None:
-        if self._tab_of.get(key) is widget:
-            del self._tab_of[key]
 
     def tab(self, key: TabKey) -> QWidget | None:
         """The widget of tab ``key``, if it is there."""
-        return self._tab_of.get(key)
+        widget = self._tab_of.get(key)
+        # No ``destroyed`` hook to forget a deleted tab: a Python slot called while the
+        # editor itself is being torn down is one more thing to go wrong at exit.
+        if widget is not None and (not isValid(widget) or self.tabs.indexOf(widget) < 0):
+            del self._tab_of[key]
+            return None
+        return widget
 
     def show_tab(self, key: TabKey) -> bool:
         """Switch to tab ``key``; whether it is there."""
-        widget = self._tab_of.get(key)
+        widget = self.tab(key)
         if widget is not None:
             self.tabs.setCurrentWidget(widget)
         return widget is not None
 
     def set_tab_title(self, key: TabKey, title: str, tab_icon: QIcon | None = None) -> None:
         """Change the title (and icon) of tab ``key``, e.g. a count of findings."""
-        i = self.tabs.indexOf(self._tab_of[key]) if key in self._tab_of else -1
+        widget = self.tab(key)
+        i = self.tabs.indexOf(widget) if widget is not None else -1
         if i >= 0:
             self.tabs.setTabText(i, title)
             if tab_icon is not None:

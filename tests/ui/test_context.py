@@ -88,3 +88,12 @@ def test_grading_follows_the_workspace(window, tmp_path: Path) -> None:
     window.set_workspace(other)
     assert heard == [other.resolve()] and window.workspace == other.resolve()
     assert window.features.grading.job.workspace == other.resolve()
+
+
+def test_a_deleted_tab_is_forgotten(qtbot, opened) -> None:
+    editor = opened.editor
+    history = editor.tab(TabKey.HISTORY)
+    history.deleteLater()
+    qtbot.waitUntil(lambda: editor.tab(TabKey.HISTORY) is None, timeout=2000)
+    assert not editor.show_tab(TabKey.HISTORY)
+    assert opened.ctx.show_tab(TabKey.MEASURES)  # the others are still found
