@@ -15,6 +15,7 @@ counts for every behavior its case links — and also summed per spec version. A
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -170,7 +171,7 @@ def _warnings(points: list[DriftPoint], threshold: float, min_n: int) -> list[Dr
         if p.behavior is None and p.n >= min_n:
             lines.setdefault((p.source, p.target), []).append(p)
     for (source, target), series in sorted(lines.items()):
-        for a, b in zip(series, series[1:]):
+        for a, b in itertools.pairwise(series):
             if a.rate is not None and b.rate is not None and a.rate - b.rate > threshold + 1e-9:
                 out.append(DriftWarning(source, target, a.run_id or "", b.run_id or "",
                                         a.rate, b.rate))

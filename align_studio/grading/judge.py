@@ -198,7 +198,7 @@ def judge_responses(store: RunStore, spec: Spec, rows: Iterable[Mapping[str, Any
     assert result is not None
     grades: list[GradeRow] = []
     done: list[int] = []
-    for job, rec in zip(jobs, result.results):
+    for job, rec in zip(jobs, result.results, strict=True):  # one record per job
         response_id = int(job.job_id.split("::", 1)[1])
         if rec.cancelled:
             summary.skipped.append(f"{job.case_id}: judging was cancelled")

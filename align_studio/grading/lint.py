@@ -29,15 +29,19 @@ _VAGUE = re.compile(
     r"reasonable|good answers?|properly|correctly|appropriately|"
     r"(?:respond|answer|behave|act|do|write) (?:well|better|nicely))\b", re.IGNORECASE)
 #: Verbs whose result a reviewer can see in one response.
-_OBSERVABLE_VERBS = frozenset("""
-    state states say says ask asks give gives name names mention mentions include includes
-    list lists refuse refuses decline declines link links cite cites quote quotes repeat
-    repeats offer offers tell tells use uses end ends start starts begin begins apologise
-    apologize apologises apologizes recommend recommends suggest suggests point points direct
-    directs answer answers write writes format formats reply replies escalate escalates call
-    calls provide provides reveal reveals paraphrase promise promises confirm confirms imply
-    implies explain explains warn warns present presents return returns respond responds show
-    shows put puts send sends ends keep keeps""".split())
+_OBSERVABLE_VERBS = frozenset({
+    "state", "states", "say", "says", "ask", "asks", "give", "gives", "name", "names", "mention",
+    "mentions", "include", "includes", "list", "lists", "refuse", "refuses", "decline", "declines",
+    "link", "links", "cite", "cites", "quote", "quotes", "repeat", "repeats", "offer", "offers",
+    "tell", "tells", "use", "uses", "end", "ends", "start", "starts", "begin", "begins",
+    "apologise", "apologize", "apologises", "apologizes", "recommend", "recommends", "suggest",
+    "suggests", "point", "points", "direct", "directs", "answer", "answers", "write", "writes",
+    "format", "formats", "reply", "replies", "escalate", "escalates", "call", "calls", "provide",
+    "provides", "reveal", "reveals", "paraphrase", "promise", "promises", "confirm", "confirms",
+    "imply", "implies", "explain", "explains", "warn", "warns", "present", "presents", "return",
+    "returns", "respond", "responds", "show", "shows", "put", "puts", "send", "sends",
+    "keep", "keeps",
+})
 _OBSERVABLE_MARKERS = re.compile(
     r"\d|[\"“”'‘’]\w|\(|\bnever\b|\balways\b|\bonly\b|\bevery\b|\bat (?:most|least)\b|"
     r"\bno \w+|\bwithout\b|\be\.g\.|\bfor example\b|\bsuch as\b|:", re.IGNORECASE)

@@ -39,7 +39,7 @@ def replace_grades(store: RunStore, kind: str, response_ids: Iterable[int],
                    grades: Sequence[GradeRow]) -> None:
     """Delete the ``kind`` grades of these responses, then insert ``grades``."""
     ids = sorted(set(response_ids))
-    with store._tx() as db:  # noqa: SLF001 (the run store's own transaction helper)
+    with store._tx() as db:  # the run store's own transaction helper
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             db.execute(f"DELETE FROM grades WHERE kind = ? AND response_id IN "
@@ -97,7 +97,7 @@ def grades_for(store: RunStore, response_ids: Iterable[int]) -> dict[int, list[d
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for i in range(0, len(ids), 500):
         part = ids[i:i + 500]
-        for g in store._query(  # noqa: SLF001
+        for g in store._query(
                 f"SELECT * FROM grades WHERE response_id IN ({', '.join('?' * len(part))}) "
                 "ORDER BY id", part):
             out[g["response_id"]].append(g)
@@ -106,7 +106,7 @@ def grades_for(store: RunStore, response_ids: Iterable[int]) -> dict[int, list[d
 
 def graded_rows(store: RunStore, spec_id: str) -> list[dict[str, Any]]:
     """Every grade of a spec with its response's run, case and target (for drift)."""
-    return store._query(  # noqa: SLF001
+    return store._query(
         """SELECT u.id AS run_id, u.started, u.spec_version, r.id AS response_id, r.case_id,
                   r.target_id, r.text, g.kind, g.name, g.passed, g.detail
            FROM grades g JOIN responses r ON r.id = g.response_id

@@ -46,7 +46,7 @@ def same(a: Any, b: Any) -> bool:
     if t is list:
         if len(a) != len(b):
             return False
-        for v, w in zip(a, b):
+        for v, w in zip(a, b, strict=True):
             if v is w:
                 continue
             tv = type(v)
@@ -71,7 +71,9 @@ def first_difference(a: Any, b: Any, path: tuple[Any, ...] = ()) -> tuple[Any, .
             if found is not None:
                 return found
     elif type(a) is list and type(b) is list:
-        for i, (x, y) in enumerate(zip(a, b)):
+        # strict=False: a list may be a prefix of the other; then the first index past the
+        # shorter one is the difference.
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             found = first_difference(x, y, path + (i,))
             if found is not None:
                 return found

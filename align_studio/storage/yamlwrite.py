@@ -21,11 +21,14 @@ from align_studio.storage.yamlread import resolve_plain
 INDENT = 2
 FLOW_WIDTH = 80
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
-_YAML11_WORDS = frozenset(
-    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]
-)
-_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d([Tt ]\d\d?:\d\d:\d\d(\.\d+)?([Zz]|[-+]\d\d?(:\d\d)?)?)?\Z")
-_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_YAML11_WORDS = frozenset([
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "on", "On", "ON", "off", "Off", "OFF",
+])
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\d([Tt ]\d\d?:\d\d:\d\d(\.\d+)?([Zz]|[-+]\d\d?(:\d\d)?)?)?\Z")
+_NON_PRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _RESOLVER = yaml.resolver.Resolver()
 
 

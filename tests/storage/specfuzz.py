@@ -73,7 +73,8 @@ def oracle(text: str) -> Any:
 
 
 # ---- the generator ---------------------------------------------------------------------
-WORDS = ["refund", "order", "account", "billing", "cancel", "upgrade", "receipt", "address", "email", "policy"]
+WORDS = ["refund", "order", "account", "billing", "cancel", "upgrade", "receipt", "address",
+         "email", "policy"]
 TEXTS = ["Hello", "yes", "no", "1.0", "12", "a: b", "# not a comment", "O'Brien",
          "ünïcödé 🎉", "- dash", "true", "null", "x, y", "[x]", "{y}", "tab\there",
          "ends with space ", "two\nlines", "three\nlines\nhere\n", "kept\n\n",

@@ -19,7 +19,8 @@ NO_COMMENT = {
     "whitespace-only.yaml": (1, 1, "empty"),
     "utf16.yaml": (1, 1, "UTF-16"),
 }
-LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning): (?P<msg>.+)$")
+LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): "
+                  r"(?P<level>error|warning): (?P<msg>.+)$")
 
 
 def _expectation(path: Path) -> tuple[int, int, str]:

@@ -47,8 +47,9 @@ def test_unknown_keys_and_comments_survive_an_edit(tiny: Path) -> None:
 
 def test_adding_a_case_appends_only_its_lines(tiny: Path) -> None:
     sf = SpecFile.load(tiny)
-    sf.spec.cases.append(Case(id="c2", messages=[Message(role=Role.USER, content="Line one\nLine two")],
-                              behaviors=["b1"]))
+    sf.spec.cases.append(Case(
+        id="c2", messages=[Message(role=Role.USER, content="Line one\nLine two")],
+        behaviors=["b1"]))
     sf.save()
     assert tiny.read_text(encoding="utf-8") == SPEC + (
         "  - id: c2\n"
