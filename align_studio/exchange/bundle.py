@@ -112,7 +112,7 @@ def _readme(specs: list[Spec], entries: list[SpecEntry]) -> str:
     lines = ["# Align Studio spec bundle", "",
              (f"Exported by Align Studio {__version__}. Open `report.html` in a browser for the "
              "readable overview."), "", "## Specs", ""]
-    for s, e in zip(specs, entries):
+    for s, e in zip(specs, entries, strict=True):
         lines.append(f"- `{e.path}` — {s.title or s.id} (id `{s.id}`, version {s.version}, "
                      f"{len(s.behaviors)} behaviors, {len(s.cases)} cases, "
                      f"{s.judged_count()} judged responses)"

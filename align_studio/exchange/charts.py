@@ -42,7 +42,7 @@ def bar_chart_svg(title: str, labels: list[str], series: dict[str, list[float | 
         xs = [j + (i - (n - 1) / 2) * bar_w for j in range(len(labels))]
         ys = [v if v is not None else 0.0 for v in values]
         bars = ax.bar(xs, ys, width=bar_w, label=name, color=_PALETTE[i % len(_PALETTE)])
-        for b, v in zip(bars, values):
+        for b, v in zip(bars, values, strict=True):  # one bar per value
             if v is None:
                 b.set_alpha(0.0)
     ax.set_xticks(range(len(labels)))

@@ -47,8 +47,8 @@ def _from_javascript(code: str) -> Check | None:
     if m:
         return _mk(type=CheckType.REGEX, value=f"(?{m.group(2)})" + json.loads(m.group(1))
                      if m.group(2) else json.loads(m.group(1)), negate=neg)
-    m = re.fullmatch(r'output\.trimStart\(\)(\.toLowerCase\(\))?\.startsWith\(("(?:[^"\\]|\\.)*")\)',
-                     body)
+    m = re.fullmatch(r'output\.trimStart\(\)(\.toLowerCase\(\))?'
+                     r'\.startsWith\(("(?:[^"\\]|\\.)*")\)', body)
     if m:
         return _mk(type=CheckType.STARTS_WITH, value=json.loads(m.group(2)),
                      case_sensitive=not m.group(1), negate=neg)

@@ -39,7 +39,8 @@ def provider_entry(target_id: str, provider: str, model: str, label: str | None,
     config: dict[str, Any] = dict(public_params(params))
     if provider.lower() != "openai":
         config["apiKeyEnvar"] = env_name(provider, "API_KEY")
-        config["apiBaseUrl"] = "{{ env.%s }}" % env_name(provider, "BASE_URL")
+        # A nunjucks template promptfoo fills in from the environment when it runs.
+        config["apiBaseUrl"] = "{{ env." + env_name(provider, "BASE_URL") + " }}"
     entry: dict[str, Any] = {"id": f"openai:chat:{model}", "label": label or target_id}
     if config:
         entry["config"] = config

@@ -313,9 +313,8 @@ class _Importer:
         """Test entries (inline or from files) with the place each came from."""
         if tests is None:
             return []
-        if isinstance(tests, (str, dict)) and not (isinstance(tests, dict) and "vars" in tests
-                                                   or isinstance(tests, dict) and
-                                                   "assert" in tests):
+        if isinstance(tests, (str, dict)) and not (isinstance(tests, dict) and
+                                                   ("vars" in tests or "assert" in tests)):
             tests = [tests]
         out: list[tuple[dict[str, Any], str]] = []
         for i, t in enumerate(tests if isinstance(tests, list) else [tests]):
@@ -401,7 +400,7 @@ def _combinations(variables: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for values in itertools.product(*(variables[k] for k in keys)):
         v = dict(variables)
-        v.update(zip(keys, values))
+        v.update(zip(keys, values, strict=True))
         out.append(v)
     return out
 

@@ -98,8 +98,8 @@ th,td{border:1px solid #d8dde3;padding:5px 8px;text-align:left;vertical-align:to
 th{background:#eef1f4}.pill{display:inline-block;border-radius:9px;padding:0 7px;
 font-size:12px;background:#e4e8ee}.accept{background:#d8f0de}.reject{background:#f6d9d6}
 pre{white-space:pre-wrap;background:#fff;border:1px solid #d8dde3;padding:8px;margin:4px 0}
-.meta{color:#5b6672}.num{text-align:right}.chart{background:#fff;border:1px solid #d8dde3;margin:8px 0;
-padding:4px;overflow-x:auto}.chart svg{max-width:100%;height:auto}
+.meta{color:#5b6672}.num{text-align:right}.chart{background:#fff;border:1px solid #d8dde3;
+margin:8px 0;padding:4px;overflow-x:auto}.chart svg{max-width:100%;height:auto}
 """
 
 

@@ -230,7 +230,7 @@ def resolve(result: MergeResult, choices: Mapping[str, Any] | Sequence[Any]) -> 
         if len(choices) != len(result.conflicts):
             raise ValueError(f"{len(result.conflicts)} conflicts need a choice each; "
                              f"got {len(choices)}")
-        choices = {c.key: ch for c, ch in zip(result.conflicts, choices)}
+        choices = {c.key: ch for c, ch in zip(result.conflicts, choices, strict=True)}
     for key, choice in choices.items():
         if not isinstance(choice, Custom) and choice not in (OURS, THEIRS, BASE):
             raise ValueError(f"{key}: choose 'ours', 'theirs', 'base' or a Custom value, "

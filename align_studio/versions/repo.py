@@ -314,7 +314,7 @@ class WorkspaceRepo:
                                         commit_timezone=zone, author_timezone=zone,
                                         merge_heads=[ObjectID(h) for h in merge_heads] or None,
                                         no_verify=True)
-            self._stage(files, {p: c[2] for p, c in zip(files, changes)})
+            self._stage(files, {p: c[2] for p, c in zip(files, changes, strict=True)})
             return commit_id
 
     def _stage(self, files: Mapping[bytes, bytes | None],

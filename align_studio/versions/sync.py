@@ -88,7 +88,7 @@ class PullResult:
         if not isinstance(choices, Mapping):
             if len(choices) != len(self.conflicts):
                 raise ValueError(f"{len(self.conflicts)} conflicts need a choice each")
-            choices = {conflict_ref(c): ch for c, ch in zip(self.conflicts, choices)}
+            choices = {conflict_ref(c): ch for c, ch in zip(self.conflicts, choices, strict=True)}
         return _apply(self._repo, self._plan, choices, author, email)
 
 

@@ -25,10 +25,10 @@ def test_settings_file_with_a_huge_number_is_reported(tmp_path: Path) -> None:
 
 def test_promptfoo_json_with_a_huge_number_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "tests.json"
-    with pytest.raises(ExchangeError, match="tests.json"):
+    with pytest.raises(ExchangeError, match=r"tests\.json"):
         parse_config_text('{"n": ' + HUGE + "}", path)
 
 
 def test_manifest_with_a_huge_number_is_reported() -> None:
-    with pytest.raises(ExchangeError, match="manifest.json"):
+    with pytest.raises(ExchangeError, match=r"manifest\.json"):
         Manifest.from_json(('{"version": ' + HUGE + "}").encode(), "bundle.zip: manifest.json")

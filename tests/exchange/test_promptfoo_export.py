@@ -90,7 +90,7 @@ def test_checks_round_trip_through_promptfoo(spec_path: Path, tmp_path: Path) ->
     cfg.write_text(render_promptfoo_config(spec), encoding="utf-8")
     back = import_promptfoo(cfg).spec
     assert back.system_prompt == spec.system_prompt
-    for a, b in zip(spec.cases, back.cases):
+    for a, b in zip(spec.cases, back.cases, strict=True):
         assert [c.to_data() for c in a.checks] == [
             {k: v for k, v in c.to_data().items() if k != "x-promptfoo"} for c in b.checks]
         assert [m.to_data() for m in a.messages] == [m.to_data() for m in b.messages]

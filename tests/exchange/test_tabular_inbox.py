@@ -68,7 +68,7 @@ def test_logs_inbox_promote(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
     spec_path = ws / "customer-support.yaml"
-    shutil.copy([p for p in SPECS if p.name == "customer-support.yaml"][0], spec_path)
+    shutil.copy(next(p for p in SPECS if p.name == "customer-support.yaml"), spec_path)
     logs = tmp_path / "logs.jsonl"
     logs.write_text("\n".join([
         json.dumps({"messages": [{"role": "user", "content": "Can I return boots?"},

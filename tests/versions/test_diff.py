@@ -81,7 +81,7 @@ def _store_run(ws: Path, version: int, passed: dict[tuple[str, str], bool]) -> N
                 for c, t in passed]
         ids = store.add_responses(rows)
         store.add_grades([GradeRow(i, "check", "contains", ok)
-                          for i, ok in zip(ids, passed.values())])
+                          for i, ok in zip(ids, passed.values(), strict=True)])
         store.finish_run(run, "finished")
 
 

@@ -151,7 +151,7 @@ def test_non_spec_file_changed_on_both_sides_is_refused(example_spec: Path, bare
     a.commit_files({b"notes.txt": notes_a.read_bytes()}, "notes", b"Ana <>")
     push(a)
     (spec_b.parent / "notes.txt").write_text("local B\n")
-    with pytest.raises(SyncError, match="notes.txt.*only specs"):
+    with pytest.raises(SyncError, match=r"notes\.txt.*only specs"):
         pull(b, author="Ben")
     assert (spec_b.parent / "notes.txt").read_text() == "local B\n"
     # pushing while behind is refused with a clear message
@@ -215,8 +215,8 @@ def test_http_remote_with_token_from_keychain(example_spec: Path, http_remote: G
             if f.is_file() and f.stat().st_size < 1_000_000:
                 assert TOKEN.encode() not in f.read_bytes(), f
     # and git itself sees a consistent repository
-    out = subprocess.run(["git", "status", "--porcelain"], check=False, cwd=a.root, capture_output=True,
-                         text=True)
+    out = subprocess.run(["git", "status", "--porcelain"], check=False, cwd=a.root,
+                         capture_output=True, text=True)
     assert out.returncode != 0 or out.stdout.strip() == ""
 
 

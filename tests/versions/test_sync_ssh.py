@@ -20,6 +20,7 @@ from align_studio.versions.save import save_version
 from align_studio.versions.sync import clone, pull, push
 from tests.tools import SYSTEM_DIRS, missing
 
+
 def _system(name: str) -> str | None:
     return shutil.which(name, path=SYSTEM_DIRS)
 
