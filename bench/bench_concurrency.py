@@ -179,7 +179,7 @@ def run_imports(folder: Path, imports: int, rows: int) -> ImportResult:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env, cwd=folder)
              for f in files]
-    for p, f in zip(procs, files):
+    for p, f in zip(procs, files, strict=True):
         stdout, stderr = p.communicate(timeout=300)
         if p.returncode != 0 or f"added {rows} cases" not in stdout:
             res.errors.append(f"{f.name}: exit {p.returncode}: {stdout.strip()} "

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from align_studio.providers.endpoint import Endpoint  # noqa: E402
-from align_studio.providers.runner import Job, Runner  # noqa: E402
-from align_studio.storage.runstore import RunStore  # noqa: E402
-from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer  # noqa: E402
+from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.runner import Job, Runner
+from align_studio.storage.runstore import RunStore
+from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer
 
 RECOVERABLE = {"429once", "503once", "malformed", "nodone", "nousage", "emptychoices",
                "linger"}

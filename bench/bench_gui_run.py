@@ -42,13 +42,12 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from align_studio.providers.profiles import ProfileStore, profile_from_preset
+    from align_studio.ui.app import configure_application
     from align_studio.ui.main_window import MainWindow
     from align_studio.ui.settings import app_settings
     from align_studio.ui.tab_key import TabKey
     from bench.specgen import generate_spec_text
     from tests.loopback.server import LoopbackServer
-
-    from align_studio.ui.app import configure_application
 
     app = configure_application(QApplication.instance() or QApplication(sys.argv[:1]))
     ws = Path(tmp.name) / "ws"

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
+import yaml
 
-from align_studio.domain import Spec  # noqa: E402
-from align_studio.grading.lint import RunInfo, lint_spec  # noqa: E402
-from bench.specgen import generate_spec_text  # noqa: E402
+from align_studio.domain import Spec
+from align_studio.grading.lint import RunInfo, lint_spec
+from bench.specgen import generate_spec_text
 
 BAR_SECONDS = 0.5
 

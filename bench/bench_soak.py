@@ -265,8 +265,9 @@ def report(a: argparse.Namespace, display: str, code: int | None, err: str, wall
               f"({fig['keys'] / fig['seconds']:.0f} keystrokes/s), {wall:.1f} s in all")
         print(f"None refcount  start {fig['start']:,}, end {fig['end']:,}, drift {drift:+,} "
               f"(bar: not below -{DRIFT_BAR:,})")
-        print("  by keystroke " + ", ".join(f"{k:,}: {n - fig['start']:+,}" for k, n, _u in fig["samples"]
-                                            [::4] + fig["samples"][-1:]))
+        shown = fig["samples"][::4] + fig["samples"][-1:]
+        print("  by keystroke " + ", ".join(f"{k:,}: {n - fig['start']:+,}"
+                                            for k, n, _u in shown))
         data = yaml.safe_load(on_disk)
         final = fig["final"]
         saved = {"title": data["title"], "statement": data["behaviors"][0]["statement"],

@@ -9,9 +9,10 @@ from pathlib import Path
 CATEGORIES = ["expected", "adversarial", "boundary", "edge", "look-alike", "regression"]
 OUTCOMES = ["comply", "refuse", "clarify", "partial"]
 KINDS = ["must", "must-not", "refuse", "clarify", "tone", "style"]
-WORDS = ("refund order account billing password delivery warranty invoice shipping "
-         "subscription cancel upgrade discount receipt address email manager policy "
-         "customer support ticket exchange damaged late missing charge card").split()
+WORDS = ["refund", "order", "account", "billing", "password", "delivery", "warranty", "invoice",
+         "shipping", "subscription", "cancel", "upgrade", "discount", "receipt", "address", "email",
+         "manager", "policy", "customer", "support", "ticket", "exchange", "damaged", "late",
+         "missing", "charge", "card"]
 
 
 def _sentence(rng: random.Random, n: int) -> str:

@@ -234,7 +234,7 @@ def _grade(args: argparse.Namespace) -> int:
             try:
                 tid = judge_target_id(spec, args.judge_target)
                 ep = _judge_endpoint(spec, tid, args)
-            except Exception as exc:  # no judge, no profile, no key: the message says what
+            except Exception as exc:  # noqa: BLE001 - no judge, profile or key…: message says
                 return _fail("grade", str(exc))
             out["judge"] = judge_responses(store, spec, rows, ep, judge_target=tid,
                                            json_mode=not args.no_json_mode)

@@ -260,7 +260,7 @@ def _print_table(summary: RunSummary) -> None:
             f"${r['cost']:.4f}" if r["cost"] is not None else "—"))
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
     for row in lines:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     print(f"run {summary.run_id}: {summary.status} in {summary.wall_time:.1f} s"
           + ("  (~ estimated tokens)" if any(r["tokens_estimated"]
                                               for r in _target_rows(summary)) else ""))

@@ -148,7 +148,8 @@ def find_problems(spec: Spec) -> list[Problem]:
                 p.add(here + ("responses", j, "target"),
                       f"a judged response of case '{c.id}' is for target '{r.target}', "
                       "which the spec does not have")
-            if r.verdict is not None and r.verdict.value == "reject" and not (r.reason or "").strip():
+            if (r.verdict is not None and r.verdict.value == "reject"
+                    and not (r.reason or "").strip()):
                 p.add(here + ("responses", j, "reason"),
                       f"a rejected response of case '{c.id}' gives no reason", "warning")
         for j, pref in enumerate(c.preferences):

@@ -51,7 +51,7 @@ def write_journal(data_dir: str | os.PathLike[str], spec_path: str | os.PathLike
         "journal_version": JOURNAL_VERSION,
         "spec_path": str(Path(spec_path).resolve()),
         "base_sha256": base_sha256,
-        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "data": data,
     }
     atomic_write(path, json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"))

@@ -522,7 +522,7 @@ class _Run:
     def summary(self, status: str) -> RunSummary:
         """The summary; jobs that never ended are reported cancelled."""
         final = [r if r is not None else replace(_base(self.run_id, j), cancelled=True)
-                 for r, j in zip(self.results, self.jobs)]
+                 for r, j in zip(self.results, self.jobs, strict=True)]
         return RunSummary(self.run_id, status, final, time.perf_counter() - self.t0,
                           self.store_errors, self.reason)
 

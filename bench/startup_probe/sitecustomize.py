@@ -22,7 +22,7 @@ def _instrument(module: ModuleType) -> None:
     from PySide6.QtWidgets import QApplication
 
     class First(QObject):
-        def eventFilter(self, obj: Any, ev: Any) -> bool:  # noqa: N802 - Qt's name
+        def eventFilter(self, obj: Any, ev: Any) -> bool:
             if ev.type() == QEvent.Type.Paint:
                 print("PAINTED", flush=True)
                 QTimer.singleShot(0, lambda: QApplication.instance().exit(0))

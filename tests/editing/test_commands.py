@@ -26,7 +26,7 @@ def _open(path: Path) -> tuple[SpecFile, EditSession, History]:
 
 
 def test_set_field_merges_and_undo_restores_file(spec_path: Path) -> None:
-    sf, session, h = _open(spec_path)
+    sf, _, h = _open(spec_path)
     b = sf.spec.behaviors[1]
     for text in ("B", "Be", "Because"):
         h.push(SetField(b, "rationale", text))
@@ -41,7 +41,7 @@ def test_set_field_merges_and_undo_restores_file(spec_path: Path) -> None:
 
 
 def test_no_merge_into_saved_state(spec_path: Path) -> None:
-    sf, session, h = _open(spec_path)
+    sf, _, h = _open(spec_path)
     h.push(SetField(sf.spec, "title", "A"))
     h.set_clean()
     h.push(SetField(sf.spec, "title", "AB"))
@@ -73,7 +73,7 @@ def test_insert_remove_move_events(spec_path: Path) -> None:
 
 
 def test_compound_undoes_in_reverse(spec_path: Path) -> None:
-    sf, session, h = _open(spec_path)
+    sf, _, h = _open(spec_path)
     b = sf.spec.behaviors[0]
     h.push(Compound("Rename behavior", [SetField(b, "id", "privacy"),
                                         SetField(sf.spec.cases[0], "behaviors",
@@ -92,12 +92,13 @@ def test_move_out_of_range(spec_path: Path) -> None:
 
 def test_saved_edit_keeps_other_lines(spec_path: Path) -> None:
     before = spec_path.read_text().splitlines(keepends=True)
-    sf, session, h = _open(spec_path)
+    sf, _, h = _open(spec_path)
     h.push(SetField(sf.spec, "title", "Support bot"))
     sf.save()
     after = spec_path.read_text().splitlines(keepends=True)
-    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
-    assert len(before) == len(after) and changed == [3]
+    assert len(before) == len(after)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [3]
 
 
 def test_problems_are_found_once_per_change(spec_path: Path) -> None:

@@ -343,12 +343,12 @@ class _Server:
             conn.send_text(500, f"<html><body>proxy error while forwarding {echo}</body></html>")
             return True
         if not self._key_ok(headers) or fault == "401":
-            conn.send_json(401, _error("Incorrect API key provided: sk-...", "invalid_request_error",
-                                       "invalid_api_key"))
+            conn.send_json(401, _error("Incorrect API key provided: sk-...",
+                                       "invalid_request_error", "invalid_api_key"))
             return True
         if model.startswith("missing") or fault == "404":
-            conn.send_json(404, _error(f"The model `{model}` does not exist", "invalid_request_error",
-                                       "model_not_found"))
+            conn.send_json(404, _error(f"The model `{model}` does not exist",
+                                       "invalid_request_error", "model_not_found"))
             return True
         if fault in ("429", "429once"):
             conn.send_json(429, _error("Rate limit reached", "requests", "rate_limit_exceeded"),
@@ -654,7 +654,16 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-__all__ = ["FAULT_KINDS", "HOSTILE_KINDS", "SURROGATE_TOKENS", "FaultPlan", "LoopbackServer", "ServerOptions", "ServerState", "serve"]
+__all__ = [
+    "FAULT_KINDS",
+    "HOSTILE_KINDS",
+    "SURROGATE_TOKENS",
+    "FaultPlan",
+    "LoopbackServer",
+    "ServerOptions",
+    "ServerState",
+    "serve",
+]
 
 if __name__ == "__main__":
     main()

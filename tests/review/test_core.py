@@ -7,9 +7,9 @@ from align_studio.domain import Spec, Verdict
 from align_studio.editing.commands import Command, InsertItem, SetField
 from align_studio.editing.history import History
 from align_studio.editing.session import EditSession
+from align_studio.providers.batching import DeltaBatcher, coalesce
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import Delta, Finished, Job, ResponseRecord, Started
-from align_studio.providers.batching import DeltaBatcher, coalesce
 from align_studio.review.blind import column_map, shuffled
 from align_studio.review.carry import carried, carry_command
 from align_studio.review.estimate import TargetHistory, estimate_run
