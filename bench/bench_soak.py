@@ -50,6 +50,8 @@ def drive(window: Any, app: Any) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
 
+    from align_studio.ui.tab_key import TabKey
+
     plan = json.loads(os.environ[PLAN_ENV])
     rounds, per_round = plan["saves"], plan["keys"] // plan["saves"]
     out = Path(os.environ[RESULT_ENV])
@@ -71,15 +73,15 @@ def drive(window: Any, app: Any) -> None:
         """The widget typed into in round ``r`` (shown, selected and focused)."""
         kind = (r // BLOCK) % 4
         if kind == 0:
-            editor.show_tab(0)
+            editor.show_tab(TabKey.OVERVIEW)
             w = editor.overview.title
         elif kind == 1:
-            editor.show_tab(1)
+            editor.show_tab(TabKey.BEHAVIORS)
             if editor.behaviors.list.current_row() != 0:
                 editor.behaviors.list.select_row(0)
             w = editor.behaviors.form.statement
         else:
-            editor.show_tab(2)
+            editor.show_tab(TabKey.CASES)
             bar.clear()
             cases.select_case(doc.session.spec.cases[0].id)
             w = cases.form.title_edit if kind == 2 else cases.form.conversation.cards[0].text_edit

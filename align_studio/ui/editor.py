@@ -77,6 +77,8 @@ class SpecEditor(QSplitter):
 
     def tab(self, key: TabKey) -> QWidget | None:
         """The widget of tab ``key``, if it is there."""
+        if not isinstance(key, TabKey):  # an index or a title, as tabs were once addressed
+            raise TypeError(f"tabs are addressed by TabKey, not {key!r}")
         widget = self._tab_of.get(key)
         # No ``destroyed`` hook to forget a deleted tab: a Python slot called while the
         # editor itself is being torn down is one more thing to go wrong at exit.

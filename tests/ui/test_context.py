@@ -97,3 +97,9 @@ def test_a_deleted_tab_is_forgotten(qtbot, opened) -> None:
     qtbot.waitUntil(lambda: editor.tab(TabKey.HISTORY) is None, timeout=2000)
     assert not editor.show_tab(TabKey.HISTORY)
     assert opened.ctx.show_tab(TabKey.MEASURES)  # the others are still found
+
+
+def test_an_index_is_not_a_tab_key(opened) -> None:
+    # Tabs were addressed by index: an old call must fail loudly, not show nothing.
+    with pytest.raises(TypeError, match="TabKey"):
+        opened.editor.show_tab(1)

@@ -26,6 +26,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
+from align_studio.ui.tab_key import TabKey
+
 # Held references, so that an affected PySide6 makes these tests fail with the measured drift
 # instead of aborting the whole test run when None's count reaches zero.
 _KEEP_ALIVE = [None, True, False] * 300_000
@@ -82,7 +84,7 @@ def test_pyside_keeps_its_references_to_none(qapp: QApplication) -> None:
 
 @pytest.fixture
 def cases_tab(opened) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    opened.editor.show_tab(2)
+    opened.editor.show_tab(TabKey.CASES)
     yield opened.editor.cases
 
 
@@ -118,20 +120,20 @@ def test_typing_filtering_and_saving_keep_none_alive(qtbot, opened, workspace: P
     keys = saves = filters = 0
     gc.collect()
     start = sys.getrefcount(None)
-    editor.show_tab(0)
+    editor.show_tab(TabKey.OVERVIEW)
     for _ in range(25):
         _type(qtbot, ov.title, words * 3)
         keys += 36
         _save(qtbot, w)
         saves += 1
-    editor.show_tab(1)
+    editor.show_tab(TabKey.BEHAVIORS)
     behaviors.list.select_row(0)
     for _ in range(25):
         _type(qtbot, behaviors.form.statement, words * 3)
         keys += 36
         _save(qtbot, w)
         saves += 1
-    editor.show_tab(2)
+    editor.show_tab(TabKey.CASES)
     cases = editor.cases
     bar = cases.filter_bar
     combos = (bar.category_combo, bar.behavior_combo, bar.outcome_combo, bar.verdict_combo)
