@@ -101,7 +101,7 @@ class SpecOpener(QObject):
             self._page = EmptyState("", "Reading the file; the window stays usable meanwhile.",
                                     parent=self._window)
         self._page.title.setText(f"Opening {path.name}…")
-        return self._page  # type: ignore[no-any-return]
+        return self._page
 
     def open(self, path: Path, recovery: Recovery | None, data_dir: Path) -> int:
         """Start opening ``path``; returns the request id (any earlier request is dropped)."""

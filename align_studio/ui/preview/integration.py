@@ -80,7 +80,7 @@ class ReviewIntegration(QObject):
             a = QAction(text, w)
             a.setShortcuts([QKeySequence(k) for k in keys])
             a.setStatusTip(tip)
-            a.triggered.connect(slot)  # type: ignore[arg-type]
+            a.triggered.connect(slot)
             w.addAction(a)
             return a
 
