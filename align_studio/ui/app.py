@@ -40,7 +40,8 @@ def _run_test_script(window: QWidget, app: QApplication) -> None:
     if not path:
         return
     code = compile(Path(path).read_text(encoding="utf-8"), path, "exec")
-    exec(code, {"window": window, "app": app, "__name__": "__align_test__"})
+    # Only with ALIGN_STUDIO_TEST_SCRIPT set: the tests' way to drive the real window.
+    exec(code, {"window": window, "app": app, "__name__": "__align_test__"})  # noqa: S102
 
 
 def _use_dark_palette(app: QApplication) -> None:

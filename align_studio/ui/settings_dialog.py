@@ -205,7 +205,7 @@ class SettingsDialog(QDialog):
                                           else None)
             self.store.add(profile)
             self.store.save()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any refusal is shown to the user as said
             QMessageBox.warning(self, "Add provider", str(exc))
             return
         self._reload_list(select=name)
@@ -237,7 +237,7 @@ class SettingsDialog(QDialog):
             updated = type(p).model_validate(updated.model_dump())
             self.store.update(updated)
             self.store.save()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any refusal is shown to the user as said
             QMessageBox.warning(self, "Provider profile", str(exc))
             return
         self._reload_list(select=updated.name)

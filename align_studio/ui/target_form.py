@@ -31,7 +31,7 @@ def profile_names() -> list[str]:
         from align_studio.providers.profiles import ProfileStore
 
         return ProfileStore().names()
-    except Exception:  # a broken settings file must not stop editing a spec
+    except Exception:  # noqa: BLE001 - a broken settings file must not stop editing a spec
         return []
 
 

@@ -37,7 +37,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except BaseException as exc:  # delivered to ``failure`` on the GUI thread
+        except BaseException as exc:  # noqa: BLE001 - delivered to ``failure`` on the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.relay.sig_done.emit(self.task_id, None, exc)
         else:

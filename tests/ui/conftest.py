@@ -6,14 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
-from tests.editing.conftest import SPEC_TEXT  # noqa: E402
+from tests.editing.conftest import SPEC_TEXT
 
 EMPTY_SPEC = """\
 # A spec with nothing in it yet

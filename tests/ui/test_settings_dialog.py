@@ -11,7 +11,7 @@ import pytest
 
 
 class _Models(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         body = json.dumps({"object": "list", "data": [{"id": "tiny-1", "object": "model"},
                                                       {"id": "tiny-2", "object": "model"}]})
         self.send_response(200)

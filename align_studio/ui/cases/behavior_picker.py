@@ -62,7 +62,7 @@ class BehaviorLinkModel(QAbstractListModel):
             extra = [b for b in self._case.behaviors if b not in seen]
         self._ids = known + list(dict.fromkeys(extra))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or self._case is None else len(self._ids)
 
     def behavior_id(self, row: int) -> str:

@@ -74,10 +74,8 @@ class TextBinding:
         """Show the field's value; leaves the widget (and its cursor) alone when equal."""
         obj = self._get_obj()
         raw = None if obj is None else getattr(obj, self._field)
-        if self._format is not None:
-            value = self._format(raw)
-        else:
-            value = "" if raw is None else str(raw)
+        value = (self._format(raw) if self._format is not None
+                 else "" if raw is None else str(raw))
         if self._parse is not None:
             try:  # equal in meaning (e.g. "5" and "5.0"): leave the typing alone
                 if self._parse(self._text()) == raw:

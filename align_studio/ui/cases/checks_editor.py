@@ -132,7 +132,9 @@ class CheckCard(QFrame):
         self.case_box.setAccessibleName(f"Check {n} is case-sensitive")
         self.case_box.toggled.connect(lambda on: self._set_flag("case_sensitive", on))
         self.problems = ProblemLabel(f"check {n}")
-        get = lambda: self.check
+        def get() -> Check:
+            return self.check
+
         self._bindings = {
             "value": TextBinding(self.value_edit, get, "value", push, f"check {n}",
                                  parse=self._parse_value, format=_fmt_value),

@@ -2,8 +2,8 @@
 
 Every edit goes through a command on the undo stack; the form follows the edit session's
 change events, so undo, redo and edits made elsewhere show up here. Problems found by
-:func:`~align_studio.domain.find_problems` are shown next to the field they concern, refreshed shortly after
-each edit.
+:func:`~align_studio.domain.find_problems` are shown next to the field they concern,
+refreshed shortly after each edit.
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ class CaseDetailForm(QWidget):
         self.notes_edit.setPlaceholderText("Why this case matters, what a good answer does…")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(70)
-        get = lambda: self._case
+        def get() -> Case | None:
+            return self._case
+
         self._bindings = {
             "id": TextBinding(self.id_edit, get, "id", push, "case id", optional=False),
             "title": TextBinding(self.title_edit, get, "title", push, "title"),

@@ -115,7 +115,7 @@ class ExportDialog(QDialog):
 
         paths: list[Any] = self.chosen()
         out = Path(self.destination.text().strip())
-        if not paths or self.job is not None and self.job.running:
+        if not paths or (self.job is not None and self.job.running):
             return
         self.job = job = ProgressJob(self.runner, lambda progress, cancel: export_bundle(
             paths, out, progress=progress, cancel=cancel), self, lane="export")

@@ -210,8 +210,8 @@ class RunController(QObject):
             self._set_busy()
             self.sig_progress.emit(0, 0)
             return
-        if prep.estimate is not None and self.confirm is not None:
-            if not self.confirm(prep.estimate):
+        if prep.estimate is not None and self.confirm is not None \
+                and not self.confirm(prep.estimate):
                 self._set_busy()
                 self.sig_message.emit("Run not started")
                 return
@@ -234,7 +234,7 @@ class RunController(QObject):
                              log_level=logging.getLogger().getEffectiveLevel())
         try:
             self._handle = self._worker.submit(request)
-        except Exception as exc:  # noqa: BLE001 - RunWorkerError and the like: shown
+        except Exception as exc:
             log.exception("could not start the run")
             self._ended(None)  # every waiting answer shows cancelled
             self.sig_message.emit(f"The run could not start: {exc}")
@@ -309,7 +309,7 @@ class RunController(QObject):
             handle.cancel()
             try:
                 handle.wait(3.0)
-            except Exception:  # noqa: BLE001 - closing: the run's end no longer matters
+            except Exception:
                 log.debug("the run ended badly while closing", exc_info=True)
             gc.unfreeze()
         self._worker.close()

@@ -122,7 +122,8 @@ def shots():
     QTest.keyClick(p, Qt.Key.Key_2); QTest.keyClick(p, Qt.Key.Key_A)
     QTest.keyClick(p, Qt.Key.Key_3); QTest.keyClick(p, Qt.Key.Key_R)
     QTest.keyClick(p.popup.edit, Qt.Key.Key_5); QTest.keyClick(p.popup.edit, Qt.Key.Key_Return)
-    QTest.keyClick(p, Qt.Key.Key_1); QTest.keyClick(p, Qt.Key.Key_P); QTest.keyClick(p, Qt.Key.Key_2)
+    QTest.keyClick(p, Qt.Key.Key_1); QTest.keyClick(p, Qt.Key.Key_P)
+    QTest.keyClick(p, Qt.Key.Key_2)
     for case in ("refund-opened", "other-order", "address-change"):
         review.open_case(case)
         QTest.keyClick(p, Qt.Key.Key_1); QTest.keyClick(p, Qt.Key.Key_A)
