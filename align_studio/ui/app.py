@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -23,7 +24,7 @@ APP_ID = "io.github.alignstudio.AlignStudio"
 class _FirstPaint(QObject):
     """Calls ``fn`` once, after the window's first paint."""
 
-    def __init__(self, widget: QWidget, fn: object) -> None:
+    def __init__(self, widget: QWidget, fn: Callable[[], object]) -> None:
         super().__init__(widget)
         self.fn = fn
         widget.installEventFilter(self)
@@ -31,7 +32,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest, QEvent.Type.Expose):
             obj.removeEventFilter(self)
-            QTimer.singleShot(0, self.fn)  # type: ignore[arg-type]
+            QTimer.singleShot(0, self.fn)
         return False
 
 
@@ -102,7 +103,9 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     """Open the main window on ``workspace`` (or the remembered / example one)."""
     if smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = configure_application(QApplication.instance() or QApplication(sys.argv[:1]))
+    existing = QApplication.instance()
+    assert existing is None or isinstance(existing, QApplication)  # a widgets app, if any
+    app = configure_application(existing or QApplication(sys.argv[:1]))
     settings = app_settings()
     root = Path(workspace).expanduser() if workspace else remembered_workspace(settings)
     if not root.is_dir():

@@ -16,7 +16,7 @@ from align_studio.ui.list_panel import ListPanel
 
 if TYPE_CHECKING:
     from align_studio.domain import Problem
-    from align_studio.editing import EditSession
+    from align_studio.editing import Command, EditSession
     from align_studio.ui.undo import UndoStack
 
 BEHAVIOR_HELP = ("A behavior is one rule the AI must follow: something it must do, must "
@@ -89,8 +89,8 @@ class BehaviorsPanel(QStackedWidget):
         answer = QMessageBox.question(self, "Remove behavior", text + " You can undo this.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        children = [SetField(c, "behaviors", [x for x in c.behaviors if x != b.id])
-                    for c in linked]
+        children: list[Command] = [
+            SetField(c, "behaviors", [x for x in c.behaviors if x != b.id]) for c in linked]
         children.append(RemoveItem(spec, "behaviors", row))
         self.undo_stack.push_command(Compound(f"Remove behavior {b.id}", children))
 

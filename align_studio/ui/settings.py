@@ -23,6 +23,12 @@ def app_settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
+def text_setting(settings: QSettings, key: str) -> str:
+    """A text setting, ``""`` when unset (the stubs type ``value()`` as ``object``)."""
+    value = settings.value(key, "", str)
+    return value if isinstance(value, str) else ""
+
+
 def default_workspace() -> Path:
     """The example workspace: the repository's ``specs/`` folder in a source checkout; when
     installed, a copy of the packaged examples in the app's data folder (made on first use,
@@ -43,7 +49,7 @@ def default_workspace() -> Path:
 
 def remembered_workspace(settings: QSettings) -> Path:
     """The last workspace opened, or the example one on first launch."""
-    value = settings.value("workspace/last", "", str)
+    value = text_setting(settings, "workspace/last")
     if value and Path(value).is_dir():
         return Path(value)
     return default_workspace()

@@ -3,6 +3,7 @@ test run off the GUI thread, and the names used on judgments and versions."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from align_studio.ui.icons import icon
+from align_studio.ui.settings import text_setting
 
 if TYPE_CHECKING:
     from align_studio.ui.tasks import TaskRunner
@@ -77,7 +79,7 @@ class SettingsDialog(QDialog):
         self.add_button.setAccessibleName("Add provider profile from a preset")
         menu = QMenu(self.add_button)
         for preset in PRESETS.values():
-            menu.addAction(preset.label, lambda p=preset.id: self.add_profile(p))
+            menu.addAction(preset.label, partial(self.add_profile, preset.id))
         self.add_button.setMenu(menu)
         self.remove_button = QPushButton(icon("delete"), "Remove", page)
         self.remove_button.setAccessibleName("Remove provider profile")
@@ -141,9 +143,9 @@ class SettingsDialog(QDialog):
     def _you_page(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout(page)
-        self.reviewer = QLineEdit(self.settings.value("user/reviewer", "", str), page)
+        self.reviewer = QLineEdit(text_setting(self.settings, "user/reviewer"), page)
         self.reviewer.setPlaceholderText("Written on your judgments")
-        self.author = QLineEdit(self.settings.value("user/author", "", str), page)
+        self.author = QLineEdit(text_setting(self.settings, "user/author"), page)
         self.author.setPlaceholderText("Written on the versions you save")
         for label, w, key in (("Reviewer name", self.reviewer, "user/reviewer"),
                               ("Author name", self.author, "user/author")):

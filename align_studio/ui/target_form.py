@@ -53,12 +53,14 @@ class TargetForm(QWidget):
         self.provider = QComboBox(self)
         self.provider.setEditable(True)
         self.provider.addItems(profile_names())
-        self.provider.lineEdit().setPlaceholderText("A provider profile from Settings")
-        b.line(self.provider.lineEdit(), "provider", "Provider",
+        provider_line = self.provider.lineEdit()
+        assert provider_line is not None  # an editable combo box has one
+        provider_line.setPlaceholderText("A provider profile from Settings")
+        b.line(provider_line, "provider", "Provider",
                add_row(form, "&Provider", self.provider,
                        "A connection profile set up in Settings (Ctrl+,)."))
         self.provider.activated.connect(
-            lambda _i: self.provider.lineEdit().textEdited.emit(self.provider.currentText()))
+            lambda _i: provider_line.textEdited.emit(self.provider.currentText()))
         self.model = QLineEdit(self)
         self.model.setPlaceholderText("e.g. gpt-4o-mini or llama3.1:8b")
         b.line(self.model, "model", "Model", add_row(form, "&Model", self.model))

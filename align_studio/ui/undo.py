@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from align_studio.editing.commands import Command
@@ -45,7 +45,7 @@ class _CommandAdapter(QUndoCommand):
 class UndoStack(QUndoStack):
     """The undo stack of one :class:`EditSession`; ``cleanChanged`` drives the modified mark."""
 
-    def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: EditSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         #: Turns a command into the one pushed (e.g. the review package adds the marking of

@@ -49,3 +49,23 @@ def test_add_profile_and_test_connection(qtbot, window, server) -> None:
     assert dialog.models.item(0).text() == "tiny-1"
     dialog.reviewer.setText("Ana")
     assert window.settings.value("user/reviewer") == "Ana"
+
+
+def test_add_menu_adds_the_chosen_preset_and_names_are_remembered(qtbot, window) -> None:
+    """Each entry of the Add menu adds its own preset (one entry per preset, not the last
+    one bound for all), and the name fields show what was stored before."""
+    from align_studio.providers.presets import PRESETS
+    from align_studio.ui.settings_dialog import SettingsDialog
+
+    window.settings.setValue("user/reviewer", "Ana")
+    window.settings.setValue("user/author", "Bo")
+    dialog = SettingsDialog(window.settings, window.runner, window)
+    qtbot.addWidget(dialog)
+    assert (dialog.reviewer.text(), dialog.author.text()) == ("Ana", "Bo")
+    actions = dialog.add_button.menu().actions()
+    presets = list(PRESETS.values())
+    assert [a.text() for a in actions] == [p.label for p in presets]
+    actions[1].trigger()
+    actions[0].trigger()
+    names = [dialog.names.item(i).text() for i in range(dialog.names.count())]
+    assert sorted(names) == sorted([presets[0].label, presets[1].label])

@@ -122,8 +122,9 @@ class CaseDetailForm(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(self.placeholder)
         self._stack.addWidget(scroll)
-        QVBoxLayout(self).addWidget(self._stack)
-        self.layout().setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._stack)
+        outer.setContentsMargins(0, 0, 0, 0)
 
         self._problem_timer = QTimer(self)
         self._problem_timer.setSingleShot(True)

@@ -64,7 +64,7 @@ class CasesSplitter(QSplitter):
         super().__init__(Qt.Orientation.Horizontal)
         self.default_layout = True
 
-    def restoreState(self, state: QByteArray | bytes) -> bool:
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
         restored = super().restoreState(state)
         self.default_layout = self.default_layout and not restored
         return restored
@@ -174,9 +174,9 @@ class CasesPanel(QWidget):
         t.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         return t
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], None],
-                tip: str, context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut
-                ) -> QAction:
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+                slot: Callable[[], None], tip: str,
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
         a = QAction(text, self)
         a.setShortcut(QKeySequence(shortcut))
         a.setShortcutContext(context)

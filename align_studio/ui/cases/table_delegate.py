@@ -47,7 +47,8 @@ class CasesDelegate(QStyledItemDelegate):
         # The view hands each cell its own copy of the option (QTableView::drawCell), so it
         # is filled in place, as Qt's delegate fills its own copy.
         opt = option
-        opt.index = index
+        # The setter takes a QPersistentModelIndex too; the stubs type it as the getter.
+        opt.index = index  # type: ignore[assignment]
         text = info.texts[column]
         if text:
             opt.text = text

@@ -98,8 +98,8 @@ class MappingDialog(QDialog):
         for n, (name, label) in enumerate(FIELDS):
             combo = QComboBox(self)
             combo.addItem(NONE, "")  # not None: see cases.filter_bar.ANY
-            for col in preview.columns:
-                combo.addItem(col, col)
+            for column in preview.columns:
+                combo.addItem(column, column)
             value = getattr(guess, name)
             if isinstance(value, list):
                 value = value[0] if value else None

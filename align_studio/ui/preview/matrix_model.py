@@ -18,6 +18,8 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1  # the Cell itself
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The judge's grade in a word; a grade of None (undecided) is not a key.
+_JUDGE_WORD: dict[bool | None, str] = {True: "pass", False: "fail"}
 
 
 def cell_text(cell: Cell) -> str:
@@ -157,7 +159,7 @@ class MatrixModel(QAbstractTableModel):
             judge = self.grade_lookup(case.id, target, cell.text.strip()) \
                 if self.grade_lookup is not None and cell.text else None
             if judge is not None:  # an automated grade: its own line, after the verdict's
-                word = {True: "pass", False: "fail"}.get(judge[0], "undecided")
+                word = _JUDGE_WORD.get(judge[0], "undecided")
                 tip = "\n".join(filter(None, [tip, f"Judge: {word} — {judge[1]}"]))
             return tip or None
         if role == Qt.ItemDataRole.BackgroundRole:

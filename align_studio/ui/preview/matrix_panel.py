@@ -156,7 +156,7 @@ class MatrixPanel(QWidget):
         self.summary.setText(f"Running… {answered:,} answers in so far of {cells:,} cells; "
                              "the counts are redone when the run ends")
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale_stats:
             self.refresh_stats()

@@ -49,7 +49,7 @@ class ReasonPopup(QDialog):
             self.edit.setText(self.presets[row])
             self.edit.selectAll()
 
-    def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.edit and isinstance(event, QKeyEvent) and \
                 event.type() == QKeyEvent.Type.KeyPress:
             key = event.key()

@@ -28,6 +28,8 @@ RENDERED, RAW, MESSAGE = 0, 1, 2
 #: (case id, target id, answer text) → the judge's grade of that answer: (passed or None
 #: when undecided, rationale), or None when it was not judged. Set by the grading package.
 GradeLookup = Callable[[str, str, str], "tuple[bool | None, str] | None"]
+#: The judge's grade as shown; a grade of None (undecided) is not a key.
+_JUDGE_PART: dict[bool | None, str] = {True: "✓ judge pass", False: "✗ judge fail"}
 
 
 def figures(live: LiveResponse | None) -> str:
@@ -205,8 +207,7 @@ class ResponseColumn(QFrame):
             else None
         if found is not None:
             passed, detail = found
-            parts.append({True: "✓ judge pass", False: "✗ judge fail"}.get(
-                passed, "? judge undecided"))
+            parts.append(_JUDGE_PART.get(passed, "? judge undecided"))
             tips.append(f"Judge: {detail}")
         self.grades.setText("Automated: " + " · ".join(parts) if parts else "")
         self.grades.setToolTip("\n".join(tips))
@@ -287,7 +288,7 @@ class ResponseColumn(QFrame):
         self.number.setPalette(p)
         self.setProperty("selected", selected)
 
-    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def mousePressEvent(self, event) -> None:
         self.sig_selected.emit(self.position)
         super().mousePressEvent(event)
 
