@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "providers": "providers",
     "lint": "grading", "agreement": "grading", "grade": "grading", "coverage": "grading",
     "export": "exchange", "import": "exchange",
+    "review": "review",
     "save-version": "versions", "history": "versions", "diff": "versions",
     "restore": "versions", "remote": "versions", "pull": "versions", "push": "versions",
 }

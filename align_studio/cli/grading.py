@@ -25,6 +25,7 @@ from align_studio.grading.results import GradeSummary, grade_responses, latest_r
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage import SpecFile, SpecLoadError, Workspace
 from align_studio.storage.runstore import RunStore, RunStoreError, store_path
+from align_studio.storage.workspace import workspace_of
 
 
 def _fail(name: str, message: str) -> int:
@@ -32,19 +33,10 @@ def _fail(name: str, message: str) -> int:
     return EXIT_ERROR
 
 
-def _workspace_for(spec_path: Path) -> Path:
-    """The nearest folder up from the spec holding ``.align-studio`` or ``.git``."""
-    start = spec_path.resolve().parent
-    for folder in (start, *start.parents):
-        if (folder / ".align-studio").is_dir() or (folder / ".git").exists():
-            return folder
-    return start
-
-
 def _open_store(spec_path: Path, workspace: str | None, create: bool = False
                 ) -> RunStore | None:
     """The run store of the spec's workspace; None when there is none (never created)."""
-    ws = Path(workspace) if workspace else _workspace_for(spec_path)
+    ws = Path(workspace) if workspace else workspace_of(spec_path)
     if not create and not store_path(ws).exists():
         return None
     return RunStore.for_workspace(ws)

@@ -37,6 +37,7 @@ from align_studio.providers.runner import (
 )
 from align_studio.safetext import xml_safe
 from align_studio.storage.runstore import RunStore, RunStoreError
+from align_studio.storage.workspace import workspace_of
 
 #: Error kinds that mean "nothing could be asked" rather than "this case failed".
 _FATAL_KINDS = {"auth", "connection", "not-found"}
@@ -72,15 +73,6 @@ def _load_spec(path: str) -> Spec:
     from align_studio.storage.specfile import SpecFile
 
     return SpecFile.load(path).spec
-
-
-def _workspace_for(spec_path: Path) -> Path:
-    """The nearest folder up from the spec holding ``.align-studio`` or ``.git``."""
-    start = spec_path.resolve().parent
-    for folder in (start, *start.parents):
-        if (folder / ".align-studio").is_dir() or (folder / ".git").exists():
-            return folder
-    return start
 
 
 def _endpoints(spec: Spec, target_ids: Sequence[str], args: argparse.Namespace
@@ -131,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         return _fail("nothing to run: the spec has no cases")
     store = None
     if not args.no_store:
-        ws = Path(args.workspace) if args.workspace else _workspace_for(Path(args.spec))
+        ws = Path(args.workspace) if args.workspace else workspace_of(Path(args.spec))
         try:
             store = RunStore.for_workspace(ws)
         except RunStoreError as exc:

@@ -46,6 +46,16 @@ def summarize(sf: SpecFile) -> SpecSummary:
                        sum(1 for p in sf.problems if p.level == "error"))
 
 
+def workspace_of(spec_path: str | os.PathLike[str]) -> Path:
+    """The workspace a spec file belongs to: the nearest folder up from it holding
+    ``.align-studio`` (the run store) or ``.git``; else the spec's own folder."""
+    start = Path(spec_path).resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / ".align-studio").is_dir() or (folder / ".git").exists():
+            return folder
+    return start
+
+
 class Workspace:
     """A folder of specs. Hidden, temporary and backup files are ignored."""
 
