@@ -23,6 +23,7 @@ from align_studio.ui.icons import icon
 from align_studio.ui.preview.matrix_panel import MatrixPanel
 from align_studio.ui.preview.preview_panel import PreviewPanel
 from align_studio.ui.preview.run_controller import RunController
+from align_studio.ui.preview.run_outcome import RunOutcome, outcome_message
 from align_studio.ui.tab_key import TabKey
 
 if TYPE_CHECKING:
@@ -270,8 +271,8 @@ class ReviewIntegration(QObject):
         self.progress.setMaximum(total)
         self.progress.setValue(done)
 
-    def _ended(self, run_id: str, status: str) -> None:
-        self._status(f"Run {run_id} {status}")
+    def _ended(self, run_id: str, status: str, outcome: RunOutcome) -> None:
+        self._status(outcome_message(outcome))
         self.ctx.sig_runs_changed.emit()
 
     def _status(self, message: str) -> None:

@@ -27,10 +27,12 @@ from align_studio.domain import Target
 from align_studio.editing.session import EditSession
 from align_studio.providers.batching import FLUSH_INTERVAL
 from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.redact import redact
 from align_studio.providers.run_process import ProcessRunHandle, RunRequest, RunWorker
 from align_studio.providers.runner import Job, RunEnded, build_jobs
 from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
 from align_studio.review.live import CANCELLED, Key, LiveResults, apply_events
+from align_studio.ui.preview.run_outcome import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,8 @@ class RunController(QObject):
     """Jobs ended so far, of how many (0, 0: idle)."""
     sig_run_started = Signal(str, int)
     """A run went out: its id and number of jobs."""
-    sig_run_ended = Signal(str, str)
-    """A run ended: its id and status (finished, cancelled, failed)."""
+    sig_run_ended = Signal(str, str, RunOutcome)
+    """A run ended: its id, its status (finished, cancelled, failed) and what it did."""
     sig_busy_changed = Signal(bool)
     """A run is being prepared or is under way (True), or nothing runs (False)."""
     sig_target_unavailable = Signal(str, str)
@@ -277,29 +279,30 @@ class RunController(QObject):
     def _ended(self, ended: RunEnded | None) -> None:
         handle, self._handle = self._handle, None
         gc.unfreeze()
-        status, run_id = "failed", self.last_run_id or ""
         changed: set[Key] = set()
-        if ended is not None:
-            status, run_id = ended.summary.status, ended.summary.run_id
+        if ended is None:  # the run's process failed it, or it never started: no summary
+            error = handle.error if handle is not None else None
+            outcome = RunOutcome.crashed(self.last_run_id or "",
+                                         redact(str(error)) if error is not None else None)
+        else:
+            outcome = RunOutcome.from_summary(ended.summary)
             # Jobs cancelled before they ever ran send no event of their own.
             for rec in ended.summary.results:
                 key = (rec.case_id, rec.target_id)
                 live = self.live.get(*key)
-                if live is not None and live.busy and live.run_id == run_id:
+                if live is not None and live.busy and live.run_id == outcome.run_id:
                     self.live.finished(key, rec)
                     changed.add(key)
         for key in self._keys.values():  # a crashed run: nothing under way any more
             live = self.live.get(*key)
-            if live is not None and live.busy and live.run_id == run_id:
+            if live is not None and live.busy and live.run_id == outcome.run_id:
                 live.status = CANCELLED
                 changed.add(key)
         if changed:
             self.sig_changed.emit(changed)
-        elif handle is not None and handle.error is not None:
-            self.sig_message.emit(f"The run failed: {handle.error}")
         self._set_busy()
         self.sig_progress.emit(0, 0)
-        self.sig_run_ended.emit(run_id, status)
+        self.sig_run_ended.emit(outcome.run_id, outcome.status, outcome)
 
     def close(self) -> None:
         """Cancel any run and let go of the run store (the spec is closing)."""

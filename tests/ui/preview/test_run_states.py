@@ -64,6 +64,7 @@ def test_cancel_keeps_partial_answers_marked_cancelled(qtbot, review_window) -> 
     with qtbot.waitSignal(ctl.sig_run_ended, timeout=5000) as ended:
         w.features.review.cancel_button.click()
     assert ended.args[1] == "cancelled"
+    assert w.statusBar().currentMessage().startswith("Run cancelled")
     assert not w.features.review.progress.isVisible()
     live = ctl.live.get("case-000", "model-a")
     assert live is not None and live.status == "cancelled", live
