@@ -2,14 +2,24 @@
 
 Layout::
 
-    manifest.json                 format version, app version, specs, sha256 of every file
-    README.md                     what is in the bundle, for a human reader
+    manifest.json                 format version, app version, specs, sha256 of every file,
+                                  notes (warnings, and the rows each export left out and why)
+    README.md                     what is in the bundle and the exact command that runs each
+                                  file (pinned tool versions), targets table, counts
+    .env.example                  every environment variable the files read, local defaults
     report.html                   self-contained report (rates, charts, judged examples)
     specs/<file>.yaml             the spec files, byte for byte as on disk
     engineers/<spec-id>/promptfooconfig.yaml
-    engineers/training/{dpo,kto,openai_preference,sft}.jsonl
-    engineers/evals/{openai_evals,inspect_dataset,batch_input}.jsonl
+    engineers/<spec-id>/batch/<target-id>.jsonl     one OpenAI Batch input file per target
+    engineers/training/{dpo,kto,openai_preference,sft}/{train,validation}.jsonl
+    engineers/training/{openai_preference,sft}/{train,validation}.provenance.jsonl
+    engineers/evals/{openai_evals,inspect_dataset}.jsonl
     engineers/model-spec.md
+
+The rendered files of ``engineers/`` are listed in :data:`ENGINEER_FILES`: shipping another
+file is one more entry there. Training rows, eval answers and batch files are built by
+:mod:`~align_studio.exchange.training`, :mod:`~align_studio.exchange.evalsets` and
+:mod:`~align_studio.exchange.batchfile`.
 
 No key ever goes into a bundle: a target parameter whose name suggests a credential
 (``api_key``, ``token``…) is removed from the exported copy of its spec (the manifest marks
@@ -31,35 +41,69 @@ from pathlib import Path
 
 from align_studio import __version__
 from align_studio.domain import Spec
+from align_studio.exchange import toolversions as tv
+from align_studio.exchange.bundle_readme import render_env_example, render_readme
 from align_studio.exchange.common import (
     SECRET_PARAM,
     CancelFlag,
     Cancelled,
     ExchangeError,
     Progress,
-    jsonl,
     scrub,
     secret_params,
     step,
 )
-from align_studio.exchange.evalsets import batch_rows, inspect_rows, openai_evals_rows
+from align_studio.exchange.engineers import ExportOptions, left_out_notes, render_engineers
+from align_studio.exchange.evalsets import inspect_rows, openai_evals_rows
+from align_studio.exchange.inspect_task import BUNDLE_FILES as INSPECT_FILES
 from align_studio.exchange.manifest import MANIFEST_NAME, Manifest, SpecEntry, sha256_hex
 from align_studio.exchange.modelspec import render_model_spec
 from align_studio.exchange.promptfoo_export import render_promptfoo_config
+from align_studio.exchange.promptfoo_python import assert_file_source
 from align_studio.exchange.report import render_report
-from align_studio.exchange.training import dpo_rows, kto_rows, openai_preference_rows, sft_rows
 from align_studio.storage import SpecFile, SpecLoadError
 from align_studio.storage.atomic import TEMP_PREFIX
 
-#: The per-spec JSONL files of ``engineers/``: name → row builder.
-JSONL_EXPORTS: dict[str, Callable[[Spec], list[dict[str, object]]]] = {
-    "engineers/training/dpo.jsonl": dpo_rows,
-    "engineers/training/kto.jsonl": kto_rows,
-    "engineers/training/openai_preference.jsonl": openai_preference_rows,
-    "engineers/training/sft.jsonl": sft_rows,
-    "engineers/evals/openai_evals.jsonl": openai_evals_rows,
-    "engineers/evals/inspect_dataset.jsonl": inspect_rows,
-    "engineers/evals/batch_input.jsonl": batch_rows,
+
+@dataclass(frozen=True)
+class EngineerFile:
+    """A file of the bundle rendered from the specs, and how the README presents it."""
+
+    #: The member name; with ``{folder}`` in it, one file per spec (``engineers/<spec-id>``).
+    name: str
+    #: The file's text from the specs (a per-spec file gets a list of one spec).
+    render: Callable[[list[Spec]], str]
+    #: The README's "what it is".
+    what: str
+    #: The README's "run it" (Markdown; ``{path}`` is the member's name, ``{dir}`` its folder).
+    run: str = ""
+
+
+#: The rendered files of ``engineers/``. To ship another file, add an entry.
+ENGINEER_FILES: list[EngineerFile] = [
+    EngineerFile("engineers/{folder}/promptfooconfig.yaml",
+                 lambda specs: render_promptfoo_config(specs[0]),
+                 "promptfoo config: one test per case, the checks as assertions, one provider "
+                 "per target",
+                 f"`cd {{dir}} && npx --yes promptfoo@{tv.PROMPTFOO} eval -c "
+                 f"promptfooconfig.yaml` (Node.js {tv.NODE_MAJOR}+)"),
+    EngineerFile("engineers/{folder}/align_checks.py", lambda specs: assert_file_source(),
+                 "the app's own checks (refusal classes, patterns JavaScript cannot match "
+                 "alike) for the promptfoo config's `python` assertions; standard library "
+                 "only", "used by promptfoo from the same folder (`PROMPTFOO_PYTHON` picks "
+                 "the Python)"),
+    EngineerFile("engineers/model-spec.md", render_model_spec,
+                 "each behavior with its examples in the Model Spec's own format", ""),
+    *(EngineerFile(*f) for f in INSPECT_FILES),
+]
+
+#: The eval sets: member name → (row builder, README "what it is").
+EVAL_FILES: dict[str, tuple[Callable[..., list[dict[str, object]]], str]] = {
+    "engineers/evals/openai_evals.jsonl": (
+        openai_evals_rows, "samples in the legacy format of the open-source openai/evals "
+        "framework (`input`, `ideal`); OpenAI's hosted Evals product has shut down"),
+    "engineers/evals/inspect_dataset.jsonl": (
+        inspect_rows, "Inspect AI dataset: `input`, `target`, `id`, `metadata`"),
 }
 
 
@@ -70,6 +114,8 @@ class ExportResult:
     path: Path
     manifest: Manifest
     warnings: list[str] = field(default_factory=list)
+    #: One line per export that left rows out, saying how many and why.
+    left_out: list[str] = field(default_factory=list)
 
 
 def _env_secrets() -> list[str]:
@@ -106,40 +152,6 @@ def spec_bytes_for_bundle(sf: SpecFile, env_values: list[str]) -> tuple[bytes, l
         removed.append("key-like text")
         raw = masked.encode("utf-8")
     return raw, removed
-
-
-def _readme(specs: list[Spec], entries: list[SpecEntry]) -> str:
-    lines = ["# Align Studio spec bundle", "",
-             (f"Exported by Align Studio {__version__}. Open `report.html` in a browser for the "
-             "readable overview."), "", "## Specs", ""]
-    for s, e in zip(specs, entries, strict=True):
-        lines.append(f"- `{e.path}` — {s.title or s.id} (id `{s.id}`, version {s.version}, "
-                     f"{len(s.behaviors)} behaviors, {len(s.cases)} cases, "
-                     f"{s.judged_count()} judged responses)"
-                     + (" — credentials were removed from this copy" if e.redacted else ""))
-    lines += ["", "## For engineers", "",
-              "| file | what it is |", "| --- | --- |",
-              ("| `engineers/<spec-id>/promptfooconfig.yaml` | promptfoo config: run "
-              "`npx promptfoo@latest eval` in that folder (set `OPENAI_API_KEY`; see the "
-              "file's header for other providers) |"),
-              ("| `engineers/training/dpo.jsonl` | TRL conversational DPO: `prompt`, `chosen`, "
-              "`rejected` |"),
-              ("| `engineers/training/kto.jsonl` | TRL unpaired KTO: `prompt`, `completion`, "
-              "`label` |"),
-              ("| `engineers/training/openai_preference.jsonl` | OpenAI preference fine-tuning: "
-              "`input`, `preferred_output`, `non_preferred_output` |"),
-              ("| `engineers/training/sft.jsonl` | supervised fine-tuning on accepted answers: "
-              "`messages` |"),
-              "| `engineers/evals/openai_evals.jsonl` | OpenAI evals samples: `input`, `ideal` |",
-              ("| `engineers/evals/inspect_dataset.jsonl` | Inspect AI dataset: `input`, "
-              "`target`, `id`, `metadata` |"),
-              ("| `engineers/evals/batch_input.jsonl` | OpenAI Batch API input, one request per "
-              "case and target |"),
-              "| `engineers/model-spec.md` | each behavior with GOOD and BAD examples |", "",
-              ("`manifest.json` lists the sha256 of every file; `align-studio import --bundle` "
-              "checks them before writing anything."), "",
-              "No API key is included. Keys stay in each person's OS keychain.", ""]
-    return "\n".join(lines)
 
 
 def archive_names(spec_paths: list[Path]) -> list[str]:
@@ -183,11 +195,16 @@ def _engineer_folders(specs: list[Spec]) -> list[str]:
 
 
 def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = None,
-                       cancel: CancelFlag | None = None) -> tuple[dict[str, bytes], Manifest,
-                                                                   list[str]]:
-    """Every file of the bundle in memory (manifest included), and warnings."""
+                       cancel: CancelFlag | None = None, options: ExportOptions | None = None
+                       ) -> tuple[dict[str, bytes], Manifest, list[str]]:
+    """Every file of the bundle in memory (manifest included), and warnings.
+
+    The manifest's ``notes`` hold the warnings, then one line per export that left rows
+    out (stale verdicts, ties…) saying how many and why.
+    """
     if not spec_paths:
         raise ExchangeError("no spec to export")
+    options = options or ExportOptions()
     unique: dict[Path, Path] = {}  # the same file given twice (a folder and a file in it)
     for p in spec_paths:
         unique.setdefault(Path(p).resolve(), Path(p))
@@ -218,18 +235,14 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
                                  bool(removed)))
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat() \
         .replace("+00:00", "Z")
-    text_files: dict[str, str] = {}
     step(progress, cancel, len(spec_paths), total, "writing the engineers' files")
-    for s, folder in zip(specs, _engineer_folders(specs), strict=True):
-        text_files[f"engineers/{folder}/promptfooconfig.yaml"] = render_promptfoo_config(s)
-    for name, build in JSONL_EXPORTS.items():
-        rows = [row for s in specs for row in build(s)]
-        text_files[name] = jsonl(rows)
-    text_files["engineers/model-spec.md"] = render_model_spec(specs)
+    text_files, summary = render_engineers(specs, _engineer_folders(specs), ENGINEER_FILES,
+                                           EVAL_FILES, options)
     step(progress, cancel, len(spec_paths) + 1, total, "drawing the report")
     text_files["report.html"] = render_report(specs, created,
                                               [Path(p).parent for p in spec_paths])
-    text_files["README.md"] = _readme(specs, entries)
+    text_files[".env.example"] = render_env_example(specs, list(text_files.values()))
+    text_files["README.md"] = render_readme(specs, entries, summary)
     step(progress, cancel, len(spec_paths) + 2, total, "checking for keys")
     for name, text in text_files.items():
         if name in files:  # a bug, never a silent replacement of another file
@@ -237,20 +250,22 @@ def build_bundle_files(spec_paths: list[Path], *, progress: Progress | None = No
         files[name] = _mask_all(text, env_values).encode("utf-8")
     manifest = Manifest(app_version=__version__, created=created, specs=entries,
                         files={n: sha256_hex(b) for n, b in files.items()},
-                        notes=warnings)
+                        notes=warnings + left_out_notes(summary))
     files[MANIFEST_NAME] = manifest.to_json()
     return files, manifest, warnings
 
 
 def export_bundle(spec_paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
                   progress: Progress | None = None, cancel: CancelFlag | None = None,
-                  overwrite: bool = True) -> ExportResult:
+                  overwrite: bool = True, options: ExportOptions | None = None
+                  ) -> ExportResult:
     """Write the bundle zip atomically; a cancelled export leaves nothing behind."""
     out_path = Path(out)
     if out_path.exists() and not overwrite:
         raise ExchangeError(f"{out_path} already exists")
     paths = [Path(p) for p in spec_paths]
-    files, manifest, warnings = build_bundle_files(paths, progress=progress, cancel=cancel)
+    files, manifest, warnings = build_bundle_files(paths, progress=progress, cancel=cancel,
+                                                   options=options)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{out_path.name}.", suffix=".tmp",
                                dir=out_path.parent)
@@ -273,7 +288,8 @@ def export_bundle(spec_paths: Sequence[str | os.PathLike[str]], out: str | os.Pa
         Path(tmp).unlink(missing_ok=True)
         raise
     step(progress, None, total, total, "done")
-    return ExportResult(out_path, manifest, warnings)
+    return ExportResult(out_path, manifest, warnings,
+                        left_out=manifest.notes[len(warnings):])
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
@@ -290,8 +306,11 @@ def export_folder(files: dict[str, bytes], folder: Path) -> None:
 
 
 __all__ = [
-    "JSONL_EXPORTS",
+    "ENGINEER_FILES",
+    "EVAL_FILES",
     "Cancelled",
+    "EngineerFile",
+    "ExportOptions",
     "ExportResult",
     "build_bundle_files",
     "export_bundle",

@@ -1,22 +1,32 @@
-"""Evaluation sets for engineers' tools: OpenAI evals samples, Inspect AI, OpenAI Batch API.
+"""Evaluation sets for engineers' tools: legacy OpenAI evals samples and an Inspect AI dataset.
 
-- OpenAI evals samples: ``input`` (chat messages) and ``ideal`` (the accepted answers);
+- OpenAI evals samples: ``input`` (chat messages) and ``ideal`` (the accepted answers), the
+  sample format of the open-source ``openai/evals`` framework (OpenAI's hosted Evals
+  product has shut down; the format still feeds ``oaieval`` and tools that read it);
 - Inspect AI dataset: ``input`` (chat messages), ``target`` (accepted answers, or the
-  expected outcome when none is accepted), ``id`` and ``metadata``;
-- OpenAI Batch API input: ``custom_id``, ``method``, ``url``, ``body`` (a chat-completions
-  request per case and target, with the target's parameters minus any credential).
+  expected outcome when none is accepted), ``id`` and ``metadata``.
+
+The ideal/target answers are the accepted answers that still vouch for their case: a
+verdict that awaits a second look (stale) is left out unless ``include_stale``, and the
+count goes to ``left_out`` (see :mod:`align_studio.exchange.selection`). The OpenAI Batch
+API input lives in :mod:`align_studio.exchange.batchfile`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from align_studio.domain import Case, Spec, Verdict
-from align_studio.exchange.common import prompt_messages, public_params
+from align_studio.domain import Case, Spec
+from align_studio.exchange.batchfile import batch_rows
+from align_studio.exchange.common import prompt_messages
+from align_studio.exchange.selection import LeftOut, accepted_answers
 
 
-def _accepted(case: Case) -> list[str]:
-    return [r.text for r in case.responses if r.verdict == Verdict.ACCEPT and r.text.strip()]
+def reference_answers(case: Case, *, include_stale: bool = False,
+                      left_out: LeftOut | None = None) -> list[str]:
+    """The texts of the accepted answers an eval may hold up as ideal for ``case``."""
+    return [r.text for r in accepted_answers(case, include_stale=include_stale,
+                                             left_out=left_out)]
 
 
 def _metadata(spec: Spec, case: Case) -> dict[str, Any]:
@@ -26,34 +36,26 @@ def _metadata(spec: Spec, case: Case) -> dict[str, Any]:
             "expected": case.expected.value if case.expected else None}
 
 
-def openai_evals_rows(spec: Spec) -> list[dict[str, Any]]:
+def openai_evals_rows(spec: Spec, *, include_stale: bool = False,
+                      left_out: LeftOut | None = None) -> list[dict[str, Any]]:
     """OpenAI evals samples (``input`` / ``ideal``); ``ideal`` lists the accepted answers."""
-    return [{"input": prompt_messages(spec, c), "ideal": _accepted(c)} for c in spec.cases
-            if c.messages]
+    return [{"input": prompt_messages(spec, c),
+             "ideal": reference_answers(c, include_stale=include_stale, left_out=left_out)}
+            for c in spec.cases if c.messages]
 
 
-def inspect_rows(spec: Spec) -> list[dict[str, Any]]:
+def inspect_rows(spec: Spec, *, include_stale: bool = False,
+                 left_out: LeftOut | None = None) -> list[dict[str, Any]]:
     """An Inspect AI dataset (``input`` / ``target`` / ``id`` / ``metadata``)."""
     rows = []
     for c in spec.cases:
         if not c.messages:
             continue
-        target: list[str] | str = _accepted(c) or (c.expected.value if c.expected else "")
+        answers = reference_answers(c, include_stale=include_stale, left_out=left_out)
+        target: list[str] | str = answers or (c.expected.value if c.expected else "")
         rows.append({"input": prompt_messages(spec, c), "target": target,
                      "id": f"{spec.id}/{c.id}", "metadata": _metadata(spec, c)})
     return rows
 
 
-def batch_rows(spec: Spec, url: str = "/v1/chat/completions") -> list[dict[str, Any]]:
-    """OpenAI Batch API input: one chat-completions request per case and target."""
-    rows = []
-    for c in spec.cases:
-        if not c.messages:
-            continue
-        for t in spec.targets:
-            body: dict[str, Any] = {"model": t.model, "messages": prompt_messages(spec, c)}
-            for k, v in public_params(t.params).items():
-                body.setdefault(k, v)
-            rows.append({"custom_id": f"{spec.id}/{c.id}/{t.id}", "method": "POST",
-                         "url": url, "body": body})
-    return rows
+__all__ = ["batch_rows", "inspect_rows", "openai_evals_rows", "reference_answers"]

@@ -35,10 +35,20 @@ def test_manifest_lists_every_file_with_its_sha256(bundle_files: dict[str, bytes
 def test_bundle_layout(bundle_files: dict[str, bytes]) -> None:
     for name in ["README.md", "report.html", "engineers/model-spec.md",
                  "engineers/customer-support/promptfooconfig.yaml",
-                 "engineers/training/dpo.jsonl", "engineers/training/kto.jsonl",
-                 "engineers/training/openai_preference.jsonl", "engineers/training/sft.jsonl",
+                 ".env.example",
+                 "engineers/training/dpo/train.jsonl", "engineers/training/dpo/validation.jsonl",
+                 "engineers/training/kto/train.jsonl", "engineers/training/kto/validation.jsonl",
+                 "engineers/training/openai_preference/train.jsonl",
+                 "engineers/training/openai_preference/train.provenance.jsonl",
+                 "engineers/training/openai_preference/validation.jsonl",
+                 "engineers/training/openai_preference/validation.provenance.jsonl",
+                 "engineers/training/sft/train.jsonl",
+                 "engineers/training/sft/train.provenance.jsonl",
+                 "engineers/training/sft/validation.jsonl",
+                 "engineers/training/sft/validation.provenance.jsonl",
                  "engineers/evals/openai_evals.jsonl", "engineers/evals/inspect_dataset.jsonl",
-                 "engineers/evals/batch_input.jsonl"]:
+                 "engineers/customer-support/batch/t-gpt4o-mini.jsonl",
+                 "engineers/customer-support/batch/t-gpt41-mini.jsonl"]:
         assert name in bundle_files, name
     for p in SPECS:  # spec files byte for byte as on disk
         assert bundle_files[f"specs/{p.name}"] == p.read_bytes()
@@ -138,7 +148,7 @@ def test_model_spec_has_good_and_bad_examples(bundle_files: dict[str, bytes]) ->
 
 def test_readme_describes_the_bundle(bundle_files: dict[str, bytes]) -> None:
     readme = bundle_files["README.md"].decode()
-    assert "customer-support" in readme and "dpo.jsonl" in readme
+    assert "customer-support" in readme and "engineers/training/dpo/" in readme
 
 
 def _bundle_of(path: Path, specs: dict[str, bytes]) -> Path:

@@ -28,7 +28,7 @@ def test_export_single_format(tmp_path: Path) -> None:
     out = tmp_path / "dpo.jsonl"
     assert main(["export", "--format", "dpo", "-o", str(out), str(SPECS[0])]) == 0
     rows = [json.loads(x) for x in out.read_text().splitlines()]
-    assert rows and set(rows[0]) == {"prompt", "chosen", "rejected"}
+    assert rows and set(rows[0]) == {"prompt", "chosen", "rejected", "metadata"}
 
 
 def test_import_promptfoo_and_cases(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

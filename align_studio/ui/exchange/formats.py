@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from align_studio.domain import Spec
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def render_format(key: str, spec_path: Path) -> str:
         spec = SpecFile.load(spec_path).spec
     except SpecLoadError as exc:
         raise ExchangeError(str(exc)) from None
-    rows = {"dpo": training.dpo_rows, "kto": training.kto_rows,
+    rows: dict[str, Callable[[Spec], list[dict[str, Any]]]] = {
+            "dpo": training.dpo_rows, "kto": training.kto_rows,
             "openai-preference": training.openai_preference_rows, "sft": training.sft_rows,
             "openai-evals": evalsets.openai_evals_rows, "inspect": evalsets.inspect_rows,
             "batch": evalsets.batch_rows}
