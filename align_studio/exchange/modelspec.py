@@ -1,66 +1,183 @@
-"""A Model Spec–style Markdown document: each behavior with GOOD and BAD examples.
+"""A Markdown document in the OpenAI Model Spec's own example format.
 
-Examples are the judged responses of the cases that link a behavior: accepted responses
-are GOOD, rejected ones BAD (with the reviewer's reason).
+The layout follows the Model Spec's source (github.com/openai/model_spec, ``model_spec.md``):
+
+- a section per behavior, ``## Heading {#behavior-id authority=root}``, whose
+  ``authority`` is the Model Spec's chain of command: our ``platform`` is its ``root``;
+  ``developer``, ``user`` and ``guideline`` keep their names; a behavior without an
+  authority gets no attribute;
+- the statement as prose, the rationale as a ``!!! meta "Rationale"`` block;
+- every case (none is left out) as ``**Example**: title`` followed by a ``~~~xml`` block of
+  turns: the spec's system prompt as ``<developer>`` (it is the product's developer
+  message), the case's own system turns as ``<system>``, then ``<user>``, ``<assistant>`` and
+  ``<tool>`` turns; the judged answers to that prompt side by side in one
+  ``<comparison>``, each ``<assistant> <!-- GOOD: reason -->`` or ``<!-- BAD: reason -->``.
+
+A case goes under the first behavior it links (the others get a "See also" line); cases
+that link none go to a last section. Everything else the app needs to read the document
+back loss-free (ids, category, expected outcome, checks, target, reviewer, time of each
+verdict) rides in ``<!-- align-studio {json} -->`` comments, which Markdown renderers hide;
+:mod:`align_studio.exchange.modelspec_import` reads both this and hand-written documents.
 """
 
 from __future__ import annotations
 
-from align_studio.domain import Behavior, Spec, Verdict
+import json
+import re
+from typing import Any
 
-_KIND_WORDS = {"must": "MUST", "must-not": "MUST NOT", "refuse": "REFUSE", "clarify": "ASK FIRST",
-               "tone": "TONE", "style": "STYLE"}
+from align_studio.domain import Authority, Behavior, Case, Role, Spec, Verdict
+
+#: Our authority levels → the Model Spec's chain of command (root > system > developer >
+#: user > guideline). ``platform`` rules are the ones nobody below may override: root.
+AUTHORITY_WORDS = {Authority.PLATFORM: "root", Authority.DEVELOPER: "developer",
+                   Authority.USER: "user", Authority.GUIDELINE: "guideline"}
+#: The element names of a conversation block.
+TAGS = ("system", "developer", "user", "assistant", "tool", "comparison")
+MARK = "align-studio"
+UNLINKED_ANCHOR = "align-studio-unlinked"
+#: What could be taken for one of our tags inside a turn's text.
+_TAG_LIKE = re.compile(r"<(?=/?(?:" + "|".join(TAGS) + r")\b)", re.IGNORECASE)
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + line if line else ">" for line in text.strip().splitlines())
+def escape_text(text: str) -> str:
+    """A turn's text as written inside its element: ``&`` and tag-like ``<`` escaped, so
+    that :func:`unescape_text` gives back exactly ``text``."""
+    return _TAG_LIKE.sub("&lt;", text.replace("&", "&amp;"))
 
 
-def _conversation(messages: list[dict[str, str]]) -> str:
-    return "\n".join(f"**{m['role']}:** {m['content'].strip()}" for m in messages
-                     if m["role"] != "system")
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|#39);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'"}
 
 
-def behavior_section(spec: Spec, b: Behavior, max_examples: int = 3) -> str:
-    """The Markdown section of one behavior."""
-    out = [f"### {b.id} — {_KIND_WORDS.get(b.kind.value, b.kind.value.upper())}", "",
+def unescape_text(text: str) -> str:
+    """The inverse of :func:`escape_text` (also the XML entities hand-written files use)."""
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+
+
+def data_comment(data: dict[str, Any]) -> str:
+    """``<!-- align-studio {json} -->``; ``--`` never appears inside (escaped in JSON)."""
+    body = json.dumps(data, ensure_ascii=False, sort_keys=False).replace("--", "-\\u002d")
+    return f"<!-- {MARK} {body} -->"
+
+
+def one_line(text: str) -> str:
+    """Text as it can stand in an HTML comment: one line, no ``--``."""
+    return " ".join(text.split()).replace("--", "- -")
+
+
+def heading_text(b: Behavior) -> str:
+    """The section heading of a behavior: the first sentence of its statement, short."""
+    words = " ".join(b.statement.split())
+    first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0].rstrip(".") if words else b.id
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+def _fence(body: str) -> str:
+    ticks = max((len(m) for m in re.findall(r"~{3,}", body)), default=2) + 1
+    return "~" * max(3, ticks)
+
+
+def _element(tag: str, text: str, comment: str = "") -> str:
+    return f"<{tag}>{' ' + comment if comment else ''}\n{escape_text(text)}\n</{tag}>"
+
+
+def _verdict_comment(verdict: Verdict, reason: str | None) -> str:
+    label = "GOOD" if verdict == Verdict.ACCEPT else "BAD"
+    why = one_line(reason or "")
+    return f"<!-- {label}: {why} -->" if why else f"<!-- {label} -->"
+
+
+def example_block(spec: Spec, case: Case, position: int) -> str:
+    """One ``**Example**`` of a case (``position``: its place in the spec): title, notes,
+    data comment and conversation."""
+    judged = [r for r in case.responses if r.verdict is not None]
+    data: dict[str, Any] = {"case": case.id, "position": position, "title": case.title,
+                            "category": case.category.value,
+                            "expected": case.expected.value if case.expected else None,
+                            "behaviors": list(case.behaviors),
+                            "system_prompt": bool(spec.system_prompt)}
+    if case.notes:
+        data["notes"] = case.notes
+    if case.checks:
+        data["checks"] = [c.to_data() for c in case.checks]
+    data["responses"] = [
+        {k: v for k, v in r.to_data().items() if k not in ("text", "verdict")}
+        for r in judged]
+    turns: list[str] = []
+    if spec.system_prompt:
+        turns.append(_element("developer", spec.system_prompt))
+    for m in case.messages:
+        role = m.role.value if isinstance(m.role, Role) else str(m.role)
+        turns.append(_element(role, m.content))
+    if judged:
+        turns.append("<comparison>")
+        turns += [_element("assistant", r.text, _verdict_comment(r.verdict, r.reason))
+                  for r in judged if r.verdict is not None]
+        turns.append("</comparison>")
+    body = "\n".join(turns)
+    fence = _fence(body)
+    out = [f"**Example**: {one_line(case.title or case.id)}", "", data_comment(data), ""]
+    if case.notes and case.notes.strip():
+        out += [case.notes.strip(), ""]
+    out += [f"{fence}xml", body, fence, ""]
+    return "\n".join(out)
+
+
+def _home(spec: Spec, case: Case) -> str | None:
+    """The behavior a case is filed under: the first it links that the spec has."""
+    known = {b.id for b in spec.behaviors}
+    return next((bid for bid in case.behaviors if bid in known), None)
+
+
+def behavior_section(spec: Spec, b: Behavior) -> str:
+    """The Markdown section of one behavior, with every case filed under it."""
+    attrs = f"#{b.id}" + (f" authority={AUTHORITY_WORDS[b.authority]}" if b.authority else "")
+    out = [f"## {heading_text(b)} {{{attrs}}}", "",
+           data_comment({"behavior": b.id, "kind": b.kind.value,
+                         "severity": b.severity.value, "statement": b.statement,
+                         "rationale": b.rationale}), "",
            b.statement.strip() or "_(no statement)_", ""]
-    meta = [f"severity: **{b.severity.value}**"]
-    if b.authority:
-        meta.append(f"authority: **{b.authority.value}**")
-    out += [" · ".join(meta), ""]
-    if b.rationale:
-        out += [f"*Why:* {b.rationale.strip()}", ""]
-    good, bad = [], []
-    for c in spec.cases:
-        if b.id not in c.behaviors:
-            continue
-        convo = [{"role": m.role.value, "content": m.content} for m in c.messages]
-        for r in c.responses:
-            if r.verdict == Verdict.ACCEPT:
-                good.append((c, convo, r))
-            elif r.verdict == Verdict.REJECT:
-                bad.append((c, convo, r))
-    for label, items in (("GOOD", good), ("BAD", bad)):
-        for c, convo, r in items[:max_examples]:
-            out += [f"**{label}** — case `{c.id}`" + (f" ({c.title})" if c.title else ""), "",
-                    _conversation(convo), "", _quote(r.text or "(empty)"), ""]
-            if r.reason:
-                out += [f"*Reviewer:* {r.reason.strip()}", ""]
-    if not good and not bad:
-        out += ["_No judged examples yet._", ""]
+    if b.rationale and b.rationale.strip():
+        out += ['!!! meta "Rationale"',
+                *("    " + line if line else "" for line in b.rationale.strip().splitlines()),
+                ""]
+    here = [c for c in spec.cases if _home(spec, c) == b.id]
+    elsewhere = [c for c in spec.cases if b.id in c.behaviors and _home(spec, c) != b.id]
+    if elsewhere:
+        links = ", ".join(f"[{one_line(c.title or c.id)}](#{_home(spec, c)})" for c in elsewhere)
+        out += [f"See also: {links}", ""]
+    out += [example_block(spec, c, spec.cases.index(c)) for c in here]
+    return "\n".join(out)
+
+
+def spec_section(spec: Spec) -> str:
+    """One spec: its heading, summary, developer message, behaviors and examples."""
+    data: dict[str, Any] = {"spec": spec.id, "title": spec.title, "version": spec.version,
+                            "targets": [{"id": t.id, "provider": t.provider,
+                                         "model": t.model, "label": t.label}
+                                        for t in spec.targets]}
+    out = [f"# {one_line(spec.title or spec.id)} {{#{spec.id}}}", "", data_comment(data), "",
+           f"Spec `{spec.id}`, version {spec.version}. Examples are real answers that "
+           "reviewers accepted (GOOD) or rejected (BAD), with their reasons.", ""]
+    if spec.summary and spec.summary.strip():
+        out += [spec.summary.strip(), ""]
+    if spec.system_prompt:
+        fence = _fence(spec.system_prompt)
+        out += ["Every example runs under this developer message:", "", f"{fence}xml",
+                _element("developer", spec.system_prompt), fence, ""]
+    out += [behavior_section(spec, b) for b in spec.behaviors]
+    loose = [c for c in spec.cases if _home(spec, c) is None]
+    if loose:
+        out += [f"## Examples without a behavior {{#{UNLINKED_ANCHOR}}}", "",
+                data_comment({"unlinked": True}), ""]
+        out += [example_block(spec, c, spec.cases.index(c)) for c in loose]
     return "\n".join(out)
 
 
 def render_model_spec(specs: list[Spec]) -> str:
     """The whole document for one or several specs."""
-    out = ["# Model behavior specification", "",
-           "Generated by Align Studio from the specs below. GOOD and BAD examples are real "
-           "responses that reviewers accepted or rejected.", ""]
-    for spec in specs:
-        out += [f"## {spec.title or spec.id} (`{spec.id}`, version {spec.version})", ""]
-        if spec.summary:
-            out += [spec.summary.strip(), ""]
-        for b in spec.behaviors:
-            out.append(behavior_section(spec, b))
+    out = ["<!-- Model behavior specification in the OpenAI Model Spec's example format, "
+           "generated by Align Studio. -->", ""]
+    out += [spec_section(s) for s in specs]
     return "\n".join(out).rstrip() + "\n"
