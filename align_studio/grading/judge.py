@@ -122,21 +122,50 @@ def render_conversation(spec: Spec, case: Case) -> str:
     return "\n\n".join(parts)
 
 
-def judge_prompt(spec: Spec, case: Case, response: str) -> str:
-    """The judge prompt for one response (the spec's own prompt if it has one)."""
-    template = (spec.judge.prompt if spec.judge and spec.judge.prompt else DEFAULT_JUDGE_PROMPT)
-    values = {
+#: The placeholders a judge prompt may hold, each filled by :func:`judge_values`.
+JUDGE_PLACEHOLDERS = ("behaviors", "expected", "conversation", "response", "case_id", "notes")
+_ANY_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def judge_template(spec: Spec) -> str:
+    """The judge prompt template a spec grades with: its own, else the built-in one."""
+    return spec.judge.prompt if spec.judge and spec.judge.prompt else DEFAULT_JUDGE_PROMPT
+
+
+def expected_words(case: Case) -> str:
+    """The case's expected outcome as the judge reads it."""
+    return _OUTCOME_WORDS.get(case.expected, "not stated") if case.expected else "not stated"
+
+
+def judge_values(spec: Spec, case: Case, response: str) -> dict[str, str]:
+    """What each placeholder of a judge prompt stands for, for one response."""
+    return {
         "behaviors": render_behaviors(spec, case),
-        "expected": _OUTCOME_WORDS.get(case.expected, "not stated") if case.expected else
-        "not stated",
+        "expected": expected_words(case),
         "conversation": render_conversation(spec, case),
         "response": response,
         "case_id": case.id,
         "notes": (case.notes or "").strip(),
     }
-    # Only the known placeholders are replaced, in one pass: other braces (a JSON example
-    # in the prompt, braces inside the response) stay exactly as written.
+
+
+def fill_template(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with its known placeholders replaced in one pass: other braces (a JSON
+    example in the prompt, braces inside the response) stay exactly as written."""
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """``{name}`` tokens in a judge prompt that are not placeholders the app fills (typos
+    such as ``{answer}`` would reach the judge as written)."""
+    known = set(JUDGE_PLACEHOLDERS)
+    return sorted({m.group(1) for m in _ANY_PLACEHOLDER.finditer(template)
+                   if m.group(1) not in known and m.group(1) not in ("verdict", "rationale")})
+
+
+def judge_prompt(spec: Spec, case: Case, response: str) -> str:
+    """The judge prompt for one response (the spec's own prompt if it has one)."""
+    return fill_template(judge_template(spec), judge_values(spec, case, response))
 
 
 def judge_target_id(spec: Spec, override: str | None = None) -> str:

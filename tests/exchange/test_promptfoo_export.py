@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,16 +19,19 @@ import jsonschema
 import pytest
 import yaml
 
-from align_studio.domain import Check
+from align_studio.domain import Check, JudgeSettings, Spec
 from align_studio.exchange.promptfoo_export import (
+    PROMPTFOO_VERSION,
     check_to_assertion,
     promptfoo_config,
+    provider_entry,
     render_promptfoo_config,
 )
+from align_studio.grading.judge import judge_prompt
 from align_studio.exchange.promptfoo_import import import_promptfoo
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import ROOT, SCHEMA, SPECS
-from tests.tools import promptfoo_command
+from tests.tools import PROMPTFOO_HOME, promptfoo_command
 
 
 @pytest.fixture(scope="module")
@@ -46,37 +50,141 @@ def test_config_validates_against_promptfoo_schema(
     assert len(config["tests"]) == len([c for c in spec.cases if c.messages])
 
 
-def test_config_with_judge_validates(validator: jsonschema.Draft7Validator) -> None:
-    spec = SpecFile.load(SPECS[0]).spec
-    spec.judge = spec.judge or type(spec).model_fields["judge"].annotation.__args__[0](  # type: ignore
-        target=spec.targets[0].id, prompt="Grade strictly.")
+def _with_judge(spec: Spec, prompt: str | None) -> Spec:
+    spec.judge = JudgeSettings(target=spec.targets[-1].id, prompt=prompt)
+    return spec
+
+
+CUSTOM_JUDGE = ("Case {case_id}. Rules:\n{behaviors}\nExpected: {expected}\n"
+                "Conversation:\n{conversation}\nAnswer:\n{response}\nNotes: {notes}\n"
+                'Say {"verdict": "pass"} or fail. Keep {{ braces }} and {% tags %} as text.')
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("prompt", [None, CUSTOM_JUDGE], ids=["default", "custom"])
+def test_judge_prompt_is_filled_for_every_case(spec_path: Path, prompt: str | None,
+                                               validator: jsonschema.Draft7Validator) -> None:
+    """0 unfilled placeholders: the rubricPrompt, rendered with each test's variables the
+    way promptfoo does, is the app's own judge prompt for that case."""
+    spec = _with_judge(SpecFile.load(spec_path).spec, prompt)
     config = promptfoo_config(spec)
-    rubrics = [a for t in config["tests"] for a in t.get("assert", [])
-               if a["type"] == "llm-rubric"]
-    assert rubrics and all(a["provider"].startswith("openai:chat:") for a in rubrics)
-    assert config["defaultTest"]["options"]["rubricPrompt"] == "Grade strictly."
     assert not list(validator.iter_errors(config))
+    options = config["defaultTest"]["options"]
+    judge = spec.target(spec.judge.target)  # type: ignore[union-attr]
+    # the grader is the spec's judge target, with its own base URL: never a default grader
+    assert options["provider"]["id"] == f"openai:chat:{judge.model}"  # type: ignore[union-attr]
+    assert options["provider"]["config"]["apiBaseUrl"].startswith("{{ env.ALIGN_STUDIO_")
+    template = options["rubricPrompt"]
+    checked = 0
+    for case, test in zip([c for c in spec.cases if c.messages], config["tests"], strict=True):
+        rubric = [a for a in test["assert"] if a["type"] == "llm-rubric"]
+        assert len(rubric) == 1 and "provider" not in rubric[0]
+        answer = "ANSWER {with} {{braces}}"
+        rendered = render_nunjucks_like(template, {**test["vars"], "output": answer})
+        app = judge_prompt(spec, case, answer)
+        assert rendered.startswith(app), (rendered[:300], app[:300])
+        assert not re.search(r"\{(behaviors|expected|conversation|response|case_id|notes)\}",
+                             rendered.replace(answer, ""))
+        checked += 1
+    assert checked == len(config["tests"])
+
+
+def render_nunjucks_like(template: str, variables: dict[str, str]) -> str:
+    """``{{ name }}`` filled and ``{% raw %}`` blocks kept as text: what Nunjucks does with
+    the templates the export writes (test_rubric_prompt_renders_in_nunjucks runs the real
+    one)."""
+    out, pos = [], 0
+    for m in re.finditer(r"\{% raw %\}(.*?)\{% endraw %\}|\{\{ (\w+) \}\}", template, re.S):
+        out.append(template[pos:m.start()])
+        out.append(m.group(1) if m.group(1) is not None else variables[m.group(2)])
+        pos = m.end()
+    out.append(template[pos:])
+    return "".join(out)
+
+
+def test_rubric_prompt_renders_in_nunjucks() -> None:
+    node = promptfoo_command()[0]
+    spec = _with_judge(SpecFile.load(SPECS[0]).spec, CUSTOM_JUDGE)
+    config = promptfoo_config(spec)
+    test = config["tests"][0]
+    variables = {**test["vars"], "output": "the answer"}
+    # configured as promptfoo's getNunjucksEngine does (autoescape off)
+    script = ('const n=require("nunjucks").configure({autoescape:false});'
+              'const a=JSON.parse(require("fs").readFileSync(0,'
+              '"utf8"));console.log(JSON.stringify(n.renderString(a[0],a[1])))')
+    run = subprocess.run([node, "-e", script], cwd=PROMPTFOO_HOME / "promptfoo",
+                         input=json.dumps([config["defaultTest"]["options"]["rubricPrompt"],
+                                           variables]),
+                         capture_output=True, text=True, timeout=60, check=True)
+    rendered = json.loads(run.stdout)
+    case = next(c for c in spec.cases if c.messages)
+    assert rendered.startswith(judge_prompt(spec, case, "the answer"))
+    assert "{{ braces }} and {% tags %}" in rendered
+
+
+def test_no_judge_target_means_no_model_graded_assertion() -> None:
+    spec = SpecFile.load(SPECS[0]).spec
+    spec.judge = JudgeSettings(prompt="Grade {response}.")
+    text = render_promptfoo_config(spec)
+    config = yaml.safe_load(text)
+    kinds = {a["type"] for t in config["tests"] for a in t.get("assert", [])}
+    assert "llm-rubric" not in kinds and "defaultTest" not in config
+    assert "no model-graded assertion is exported" in text
+    # refusal checks, partial included, are the app's classifier: no grader at all
+    partial = check_to_assertion(Check.model_validate({"type": "refusal", "value": "partial"}))
+    assert partial["type"] == "python" and partial["config"]["check"]["value"] == "partial"
+
+
+def test_local_targets_get_a_default_url_and_no_key() -> None:
+    ollama = provider_entry("t", "ollama", "llama3.1:8b", None, {"temperature": 0.2})
+    assert ollama["config"]["apiBaseUrl"] == (
+        "{{ env.ALIGN_STUDIO_OLLAMA_BASE_URL | default('http://localhost:11434/v1') }}")
+    assert ollama["config"]["apiKeyRequired"] is False
+    lms = provider_entry("t", "LM Studio", "qwen", None, {})
+    assert "http://localhost:1234/v1" in lms["config"]["apiBaseUrl"]
+    odd = provider_entry("t", "acme-gateway", "m", None, {})
+    assert odd["config"]["apiBaseUrl"] == (
+        "{{ env.ALIGN_STUDIO_ACME_GATEWAY_BASE_URL | "
+        "default('http://set-ALIGN_STUDIO_ACME_GATEWAY_BASE_URL.invalid/v1') }}")
+    assert "apiKeyRequired" not in odd["config"]
+    assert "apiKeyRequired" not in provider_entry("t", "openai", "gpt-4o", None, {}).get(
+        "config", {})
+
+
+def test_header_pins_the_verified_promptfoo_version() -> None:
+    pinned = re.search(r'PROMPTFOO_VERSION = "([^"]+)"', (ROOT / "dev.py").read_text())
+    assert pinned and pinned.group(1) == PROMPTFOO_VERSION
+    text = render_promptfoo_config(SpecFile.load(SPECS[0]).spec)
+    assert f"npx promptfoo@{PROMPTFOO_VERSION} eval" in text and "@latest" not in text
 
 
 @pytest.mark.parametrize("check, expected", [
     ({"type": "contains", "value": "x"}, {"type": "icontains", "value": "x"}),
     ({"type": "contains", "value": "x", "case_sensitive": True}, {"type": "contains"}),
+    ({"type": "contains", "value": "{{ x }}"},
+     {"type": "icontains", "value": "{% raw %}{{ x }}{% endraw %}"}),
+    ({"type": "contains", "value": "file://a"}, {"value": "{% raw %}file://a{% endraw %}"}),
     ({"type": "not-contains", "value": "x"}, {"type": "not-icontains"}),
     ({"type": "contains-any", "values": ["a"]}, {"type": "icontains-any", "value": ["a"]}),
     ({"type": "contains-all", "values": ["a"]}, {"type": "icontains-all"}),
-    ({"type": "regex", "value": "a+"}, {"type": "regex", "value": "a+"}),
-    ({"type": "regex", "value": "a+", "negate": True}, {"type": "not-regex"}),
-    ({"type": "regex", "value": "(?i)a+"}, {"type": "javascript"}),
-    ({"type": "equals", "value": "x", "case_sensitive": True}, {"type": "equals"}),
+    ({"type": "regex", "value": "a+"},
+     {"type": "javascript", "value": 'new RegExp("a+", "u").test(String(output))'}),
+    ({"type": "regex", "value": "a+", "negate": True},
+     {"value": '!(new RegExp("a+", "u").test(String(output)))'}),
+    ({"type": "regex", "value": "(a)?\\1"}, {"type": "python", "value": "file://align_checks.py"}),
+    ({"type": "regex", "value": "[broken"}, {"type": "python"}),
+    ({"type": "equals", "value": "x", "case_sensitive": True}, {"type": "javascript"}),
     ({"type": "is-json"}, {"type": "is-json"}),
     ({"type": "is-json", "negate": True}, {"type": "not-is-json"}),
     ({"type": "json-schema", "schema": {"type": "object"}},
      {"type": "is-json", "value": {"type": "object"}}),
+    ({"type": "json-schema", "schema": {"type": "string", "format": "email"}},
+     {"type": "python"}),
     ({"type": "max-words", "value": 5}, {"type": "javascript"}),
-    ({"type": "refusal", "value": "refuse"}, {"type": "is-refusal"}),
-    ({"type": "refusal", "value": "comply"}, {"type": "not-is-refusal"}),
-    ({"type": "refusal", "value": "refuse", "negate": True}, {"type": "not-is-refusal"}),
-    ({"type": "refusal", "value": "partial"}, {"type": "llm-rubric"}),
+    ({"type": "refusal", "value": "refuse"}, {"type": "python"}),
+    ({"type": "refusal", "value": "comply", "negate": True},
+     {"type": "python", "config": {"check": {"type": "refusal", "value": "comply",
+                                             "negate": True}}}),
 ])
 def test_check_mapping(check: dict, expected: dict) -> None:
     a = check_to_assertion(Check.model_validate(check))
