@@ -40,7 +40,11 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
     g.add_argument("--bundle", metavar="OUT.zip", help="write the spec bundle (zip)")
     g.add_argument("--format", choices=["promptfoo", "dpo", "kto", "openai-preference", "sft",
                                         "openai-evals", "inspect", "batch", "model-spec",
-                                        "report"], help="write one file in this format")
+                                        "report"],
+                   help="write one file in this format (openai-evals: samples in the legacy "
+                   "JSONL format of the open-source openai/evals framework; OpenAI's hosted "
+                   "Evals product has shut down; model-spec: the OpenAI Model Spec's example "
+                   "format)")
     p.add_argument("-o", "--out", metavar="PATH", help="where --format writes (default stdout)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     # Training and eval data (issue 15): what is left out, the split, the batch target.
@@ -181,16 +185,20 @@ def _render_format(fmt: str, paths: list[Path], args: argparse.Namespace
     return scrub(text), sidecar, notes
 
 
-@command("import", "import a bundle, a promptfoo config, a CSV/JSONL of cases, or logs")
+@command("import", "import a bundle, a promptfoo config, a CSV/JSONL of cases, a Model "
+         "Spec document, or logs")
 def _configure_import(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--bundle", metavar="BUNDLE.zip", help="a spec bundle")
     g.add_argument("--promptfoo", metavar="CONFIG", help="a promptfoo configuration")
     g.add_argument("--cases", metavar="FILE", help="a CSV or JSONL file of cases")
+    g.add_argument("--modelspec", metavar="FILE", help="Model-Spec-style Markdown: each "
+                   "**Example** becomes a case, its GOOD/BAD answers accepted/rejected "
+                   "responses (into a new spec, or added to an existing one)")
     g.add_argument("--logs", metavar="FILE", help="production logs (JSONL of messages) "
                    "into the workspace's review inbox")
     p.add_argument("--into", metavar="PATH", help="the workspace folder (bundle, logs) or the "
-                   "spec file to create (promptfoo) or extend (cases)")
+                   "spec file to create (promptfoo) or extend (cases), or either (modelspec)")
     p.add_argument("--overwrite", action="store_true", help="replace existing files")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="--cases: which column feeds which field (user, messages, system, id, "
@@ -210,6 +218,8 @@ def _import(args: argparse.Namespace) -> int:
             return _import_promptfoo(args)
         if args.cases:
             return _import_cases(args)
+        if args.modelspec:
+            return _import_modelspec(args)
         return _import_logs(args)
     except ExchangeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -310,6 +320,49 @@ def _import_cases(args: argparse.Namespace) -> int:
         print(f"error: {args.into} was not changed: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(f"added {len(cases)} cases to {args.into}")
+    return EXIT_OK
+
+
+def _import_modelspec(args: argparse.Namespace) -> int:
+    import os
+
+    from align_studio.exchange.common import ExchangeError
+    from align_studio.exchange.modelspec_import import add_to_spec, import_model_spec
+    from align_studio.storage import SpecFile, SpecLoadError
+    from align_studio.storage.atomic import TEMP_PREFIX
+
+    source = Path(args.modelspec)
+    out = Path(args.into or f"{source.stem}.spec.yaml")
+    if out.exists() and source.exists() and out.samefile(source):
+        raise ExchangeError(f"{out} is the document being imported; choose another --into")
+    if not out.parent.is_dir():
+        raise ExchangeError(f"the folder {out.parent} does not exist; nothing was written")
+    result = import_model_spec(source)  # every error is raised before anything is written
+    print(result.summary())
+    for note in result.notes:
+        print(f"  note: {note}")
+    header = f"Imported from the Model Spec document {source.name} by Align Studio."
+    try:
+        if not out.exists():
+            SpecFile.create(out, result.spec, header=header)
+            print(f"wrote {out} ({len(result.spec.cases)} cases)")
+        elif args.overwrite:  # replaced whole: written beside it, then renamed
+            tmp = out.with_name(f"{TEMP_PREFIX}{out.name}.{os.getpid()}.tmp")
+            try:
+                SpecFile.create(tmp, result.spec, header=header)
+                os.replace(tmp, out)
+            finally:
+                tmp.unlink(missing_ok=True)
+            print(f"replaced {out} ({len(result.spec.cases)} cases)")
+        else:
+            renamed = SpecFile.load(out).update(lambda spec: add_to_spec(spec, result.spec))
+            for r in renamed:
+                print(f"  renamed {r} (the id was taken)")
+            print(f"added {len(result.spec.cases)} cases to {out}")
+    except SpecLoadError as exc:
+        raise ExchangeError(str(exc)) from None
+    except OSError as exc:
+        raise ExchangeError(f"{out} was not written: {exc.strerror or exc}") from None
     return EXIT_OK
 
 

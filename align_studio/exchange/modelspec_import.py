@@ -117,12 +117,15 @@ def _behavior(sec: Section, taken: set[str], where: str) -> Behavior:
     authority = None
     if sec.authority is not None:
         authority = AUTHORITY_FROM.get(sec.authority.lower())
+    extra: dict[str, Any] = {}  # only what the document says, so defaults stay unwritten
+    if data.get("severity") is not None:
+        extra["severity"] = _enum(Severity, data.get("severity"), Severity.MEDIUM)
+    if sec.rationale:
+        extra["rationale"] = _prefer(sec.rationale, data.get("rationale"))
+    if authority is not None:
+        extra["authority"] = authority
     return Behavior(id=bid, kind=_enum(BehaviorKind, data.get("kind"), _guess_kind(statement)),
-                    statement=statement,
-                    rationale=_prefer(sec.rationale, data.get("rationale"))
-                    if sec.rationale else None,
-                    severity=_enum(Severity, data.get("severity"), Severity.MEDIUM),
-                    authority=authority)
+                    statement=statement, **extra)
 
 
 def _responses(ex: Example, case_id: str, notes: list[str], where: str
@@ -192,12 +195,17 @@ def _case(ex: Example, home: str | None, taken: set[str], notes: list[str], wher
             checks.append(Check.model_validate(c))
         except ValueError:
             notes.append(f"{where}:{ex.line}: a check in the data comment was not read")
-    return Case(id=cid, title=title,
-                category=_enum(Category, d.get("category"), Category.EXPECTED),
-                behaviors=[str(b) for b in behaviors or []],
-                expected=_enum(Outcome, d.get("expected"), None),
-                notes=notes_text or None, checks=checks,
-                **({"x-position": d["position"]} if isinstance(d.get("position"), int) else {}))
+    extra: dict[str, Any] = {}  # only what the document says, so defaults stay unwritten
+    if d.get("category") is not None:
+        extra["category"] = _enum(Category, d.get("category"), Category.EXPECTED)
+    if behaviors:
+        extra["behaviors"] = [str(b) for b in behaviors]
+    if checks:
+        extra["checks"] = checks
+    if isinstance(d.get("position"), int):
+        extra["x-position"] = d["position"]
+    return Case(id=cid, title=title, expected=_enum(Outcome, d.get("expected"), None),
+                notes=notes_text or None, **extra)
 
 
 def build_spec(sections: list[Section], intro: list[Block], source: str,
@@ -227,10 +235,15 @@ def build_spec(sections: list[Section], intro: list[Block], source: str,
         for ex in sec.examples:
             where = source
             case = _case(ex, home, c_ids, notes, where)
-            case.messages, found = _messages(ex, system_prompt, notes, where)
+            messages, found = _messages(ex, system_prompt, notes, where)
             if found is not None and system_prompt is None:
                 system_prompt = found
-            case.responses = _responses(ex, case.id, notes, where)
+            responses = _responses(ex, case.id, notes, where)
+            # only what the document holds is set: an empty list would be written out
+            if messages:
+                case.messages = messages
+            if responses:
+                case.responses = responses
             spec.cases.append(case)
     spec.system_prompt = system_prompt
     order = [c.model_extra.pop("x-position", None) if c.model_extra else None

@@ -28,7 +28,7 @@ FORMATS = [
     Format("openai-preference", "OpenAI &Preference Fine-tuning…",
            "{id}-openai-preference.jsonl", "JSON Lines (*.jsonl)"),
     Format("sft", "&SFT Conversations…", "{id}-sft.jsonl", "JSON Lines (*.jsonl)"),
-    Format("openai-evals", "OpenAI &Evals Samples…", "{id}-openai-evals.jsonl",
+    Format("openai-evals", "OpenAI Evals (&Legacy Samples JSONL)…", "{id}-openai-evals.jsonl",
            "JSON Lines (*.jsonl)"),
     Format("inspect", "&Inspect AI Dataset…", "{id}-inspect.jsonl", "JSON Lines (*.jsonl)"),
     Format("batch", "OpenAI &Batch Input…", "{id}-batch.jsonl", "JSON Lines (*.jsonl)"),
