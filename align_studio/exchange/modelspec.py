@@ -121,14 +121,17 @@ def example_block(spec: Spec, case: Case, position: int) -> str:
     return "\n".join(out)
 
 
-def _home(spec: Spec, case: Case) -> str | None:
-    """The behavior a case is filed under: the first it links that the spec has."""
+def _homes(spec: Spec) -> dict[str, str | None]:
+    """Case id → the behavior it is filed under: the first it links that the spec has."""
     known = {b.id for b in spec.behaviors}
-    return next((bid for bid in case.behaviors if bid in known), None)
+    return {c.id: next((bid for bid in c.behaviors if bid in known), None)
+            for c in spec.cases}
 
 
-def behavior_section(spec: Spec, b: Behavior) -> str:
+def behavior_section(spec: Spec, b: Behavior, homes: dict[str, str | None] | None = None
+                     ) -> str:
     """The Markdown section of one behavior, with every case filed under it."""
+    homes = _homes(spec) if homes is None else homes
     attrs = f"#{b.id}" + (f" authority={AUTHORITY_WORDS[b.authority]}" if b.authority else "")
     out = [f"## {heading_text(b)} {{{attrs}}}", "",
            data_comment({k: v for k, v in b.to_data().items() if k not in ("id", "authority")}
@@ -138,12 +141,13 @@ def behavior_section(spec: Spec, b: Behavior) -> str:
         out += ['!!! meta "Rationale"',
                 *("    " + line if line else "" for line in b.rationale.strip().splitlines()),
                 ""]
-    here = [c for c in spec.cases if _home(spec, c) == b.id]
-    elsewhere = [c for c in spec.cases if b.id in c.behaviors and _home(spec, c) != b.id]
+    elsewhere = [c for c in spec.cases if b.id in c.behaviors and homes.get(c.id) != b.id]
     if elsewhere:
-        links = ", ".join(f"[{one_line(c.title or c.id)}](#{_home(spec, c)})" for c in elsewhere)
+        links = ", ".join(f"[{one_line(c.title or c.id)}](#{homes.get(c.id)})"
+                          for c in elsewhere)
         out += [f"See also: {links}", ""]
-    out += [example_block(spec, c, spec.cases.index(c)) for c in here]
+    out += [example_block(spec, c, i) for i, c in enumerate(spec.cases)
+            if homes.get(c.id) == b.id]
     return "\n".join(out)
 
 
@@ -162,12 +166,13 @@ def spec_section(spec: Spec) -> str:
         fence = _fence(spec.system_prompt)
         out += ["Every example runs under this developer message:", "", f"{fence}xml",
                 _element("developer", spec.system_prompt), fence, ""]
-    out += [behavior_section(spec, b) for b in spec.behaviors]
-    loose = [c for c in spec.cases if _home(spec, c) is None]
+    homes = _homes(spec)
+    out += [behavior_section(spec, b, homes) for b in spec.behaviors]
+    loose = [(i, c) for i, c in enumerate(spec.cases) if homes.get(c.id) is None]
     if loose:
         out += [f"## Examples without a behavior {{#{UNLINKED_ANCHOR}}}", "",
                 data_comment({"unlinked": True}), ""]
-        out += [example_block(spec, c, spec.cases.index(c)) for c in loose]
+        out += [example_block(spec, c, i) for i, c in loose]
     return "\n".join(out)
 
 
