@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from align_studio.domain import Check, CheckType
+from align_studio.exchange.promptfoo_checks import unwrap_raw
 
 _TEXT = {"contains": CheckType.CONTAINS, "icontains": CheckType.CONTAINS,
          "contains-any": CheckType.CONTAINS_ANY, "icontains-any": CheckType.CONTAINS_ANY,
@@ -58,12 +59,37 @@ def _from_javascript(code: str) -> Check | None:
     return None
 
 
+def _exported_check(a: dict[str, Any]) -> Check | None:
+    """The check Align Studio's export carried in a ``javascript``/``python`` assertion's
+    ``config.check`` (the JavaScript spells out its meaning; the original is the check)."""
+    config = a.get("config")
+    data = config.get("check") if isinstance(config, dict) else None
+    if a["type"] not in ("javascript", "python") or not isinstance(data, dict):
+        return None
+    if a["type"] == "python" and not str(a.get("value", "")).endswith("align_checks.py"):
+        return None
+    try:
+        check = Check.model_validate(data)
+    except ValueError:
+        return None
+    if isinstance(a.get("metric"), str) and a["metric"] != check.type.value:
+        check.description = a["metric"]
+    return check
+
+
 def assertion_to_check(a: Any) -> Check | None:
     """The check an assertion maps to, or None when it has no deterministic equivalent."""
     if not isinstance(a, dict) or not isinstance(a.get("type"), str):
         return None
     if "transform" in a or "contextTransform" in a:
         return None  # the assertion looks at something other than the raw output
+    exported = _exported_check(a)
+    if exported is not None:
+        return exported
+    if isinstance(a.get("value"), str):  # text the export kept from promptfoo's templating
+        a = dict(a, value=unwrap_raw(a["value"]))
+    elif isinstance(a.get("value"), list):
+        a = dict(a, value=[unwrap_raw(v) if isinstance(v, str) else v for v in a["value"]])
     kind = a["type"]
     neg = kind.startswith("not-")
     base = kind[4:] if neg else kind

@@ -40,6 +40,12 @@ from align_studio.exchange.common import (
     step,
 )
 from align_studio.exchange.promptfoo_assert import assertion_to_check, parse_expected
+from align_studio.exchange.promptfoo_restore import (
+    app_metadata,
+    restored_case,
+    restored_spec_fields,
+    restored_targets,
+)
 from align_studio.safetext import json_loads, storable_tree
 from align_studio.storage.yamlread import MAX_BYTES as SPEC_MAX_BYTES
 
@@ -94,8 +100,64 @@ class PromptfooImport:
     report: ImportReport
 
 
-_VAR = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(\|\s*(?:dump|safe|trim)\s*)*\}\}")
+_VAR = re.compile(r"\{\{-?\s*([A-Za-z_][\w.]*)\s*((?:\|\s*(?:dump|safe|trim)\s*)*)-?\}\}")
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _MAX_CASES = 20000
+
+
+def _lookup(variables: dict[str, Any], name: str) -> tuple[bool, Any]:
+    value: Any = variables
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False, None
+        value = value[part]
+    return True, value
+
+
+def render_checked(template: str, variables: dict[str, Any]) -> tuple[str, list[str]]:
+    """A small subset of Nunjucks: ``{{ name }}`` (dotted, with ``| dump``/``| safe``/
+    ``| trim``), ``{% raw %}`` and comments. Returns the text and the expressions it could
+    not fill (unknown names, other tags), which are left as written."""
+    unresolved: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        found, v = _lookup(variables, m.group(1))
+        if not found:
+            unresolved.append(m.group(0))
+            return m.group(0)
+        filters = m.group(2) or ""
+        if "dump" in filters or not isinstance(v, (str, int, float, bool)):
+            text = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) or \
+                "dump" in filters else v
+        else:
+            text = str(v)
+        return text.strip() if "trim" in filters else text
+
+    out, pos = [], 0
+    for raw in _RAW.finditer(template):  # raw blocks are text, never rendered
+        out.append(_render_part(template[pos:raw.start()], sub, unresolved))
+        out.append(raw.group(1))
+        pos = raw.end()
+    out.append(_render_part(template[pos:], sub, unresolved))
+    return "".join(out), unresolved
+
+
+def _render_part(part: str, sub: Any, unresolved: list[str]) -> str:
+    part = _COMMENT.sub("", part)
+    pieces, pos = [], 0
+    for m in _LEFT.finditer(part):
+        pieces.append(part[pos:m.start()])
+        vm = _VAR.fullmatch(m.group(0))
+        if vm:
+            pieces.append(sub(vm))
+        else:
+            unresolved.append(m.group(0))
+            pieces.append(m.group(0))
+        pos = m.end()
+    pieces.append(part[pos:])
+    return "".join(pieces)
 
 
 def render(template: str, variables: dict[str, Any]) -> str:
@@ -103,16 +165,7 @@ def render(template: str, variables: dict[str, Any]) -> str:
 
     A small subset of Nunjucks: unknown names and other expressions are left as written.
     """
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in variables:
-            return m.group(0)
-        v = variables[name]
-        if "dump" in (m.group(0) or "") or not isinstance(v, (str, int, float, bool)):
-            return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) or \
-                "dump" in m.group(0) else v
-        return str(v)
-    return _VAR.sub(sub, template)
+    return render_checked(template, variables)[0]
 
 
 def _chat(value: Any) -> list[Message] | None:
@@ -138,20 +191,31 @@ def _chat(value: Any) -> list[Message] | None:
     return out
 
 
-def messages_for(prompt: str, variables: dict[str, Any]) -> list[Message]:
-    """The conversation of a case: the prompt rendered with the test's variables."""
+def messages_checked(prompt: str, variables: dict[str, Any]
+                     ) -> tuple[list[Message], list[str]]:
+    """The conversation of a case (the prompt rendered with the test's variables) and the
+    template expressions that could not be filled (then the case would hold placeholders)."""
     whole = re.fullmatch(r"\s*\{\{\s*(\w+)\s*(\|\s*\w+\s*)*\}\}\s*", prompt)
     if whole and whole.group(1) in variables:
         chat = _chat(variables[whole.group(1)])
         if chat:
-            return chat
+            return chat, []
     chat_template = _chat(prompt)
     if chat_template:
-        return [Message(role=m.role, content=render(m.content, variables))
-                for m in chat_template]
-    rendered = render(prompt, variables)
+        out, missing = [], []
+        for m in chat_template:
+            text, left = render_checked(m.content, variables)
+            out.append(Message(role=m.role, content=text))
+            missing += left
+        return out, missing
+    rendered, missing = render_checked(prompt, variables)
     chat = _chat(rendered)
-    return chat or [Message(role=Role.USER, content=rendered)]
+    return chat or [Message(role=Role.USER, content=rendered)], missing
+
+
+def messages_for(prompt: str, variables: dict[str, Any]) -> list[Message]:
+    """The conversation of a case: the prompt rendered with the test's variables."""
+    return messages_checked(prompt, variables)[0]
 
 
 class _Importer:
@@ -163,6 +227,12 @@ class _Importer:
         self.cases: list[Case] = []
         self.ids: set[str] = set()
         self.spec_extra: dict[str, Any] = {}
+        self.config: dict[str, Any] = {}
+        self.prompts: list[PromptText] = []
+        #: why no prompt could be read, when prompts were given and none was
+        self.no_prompt: str | None = None
+        #: the spec data an Align Studio export carries (None for other configs)
+        self.app: dict[str, Any] | None = None
 
     # ---- files ----------------------------------------------------------------------
     def _local(self, ref: str, where: str) -> list[Path] | None:
@@ -258,28 +328,57 @@ class _Importer:
         return out
 
     # ---- assertions -----------------------------------------------------------------
-    def assertions(self, raw: Any, where: str, variables: dict[str, Any]
-                   ) -> tuple[list[Check], list[Any]]:
+    def resolve_ref(self, a: Any, where: str) -> Any:
+        """An assertion ``{"$ref": "#/assertionTemplates/name"}`` replaced by its target
+        (a JSON pointer into the configuration); None when it does not resolve."""
+        if not (isinstance(a, dict) and isinstance(a.get("$ref"), str)):
+            return a
+        ref = a["$ref"]
+        target: Any = self.config
+        if not ref.startswith("#/"):
+            target = None
+        for part in ref[2:].split("/") if target is not None else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        if not isinstance(target, dict):
+            self.report.add("assertion", UNSUPPORTED, where,
+                            f"$ref {ref} does not resolve in this configuration; kept")
+            return None
+        return {**target, **{k: v for k, v in a.items() if k != "$ref"}}
+
+    def assertions(self, raw: Any, where: str, variables: dict[str, Any],
+                   transform: str | None = None) -> tuple[list[Check], list[Any]]:
         if raw is None:
             return [], []
         if not isinstance(raw, list):
             raw = [raw]
         checks: list[Check] = []
         kept: list[Any] = []
-        for i, a in enumerate(raw):
+        for i, a0 in enumerate(raw):
             here = f"{where} assert[{i}]"
+            a = self.resolve_ref(a0, here)
+            if a is None:
+                kept.append(a0)
+                continue
             if isinstance(a, dict) and isinstance(a.get("value"), str):
                 a_r = dict(a, value=render(a["value"], variables))
             else:
                 a_r = a
-            check = assertion_to_check(a_r)
+            if self.app is not None and isinstance(a, dict) and a.get("type") == "llm-rubric" \
+                    and a.get("metric") == "judge":
+                self.report.add("assertion", MAPPED, here, "llm-rubric → the spec's judge")
+                continue
+            check = None if transform else assertion_to_check(a_r)
             if check is not None:
                 checks.append(check)
                 self.report.add("assertion", MAPPED, here,
                                 f"{a['type']} → {check.type.value}")
             elif isinstance(a, dict) and isinstance(a.get("type"), str):
                 kept.append(a)
-                self.report.add("assertion", KEPT, here, f"{a['type']} kept in x-promptfoo-assert")
+                why = (f"not mapped: the test's {transform} changes the output first"
+                       if transform else "kept")
+                self.report.add("assertion", KEPT, here,
+                                f"{a['type']} {why}; kept in x-promptfoo-assert")
             else:
                 kept.append(a)
                 self.report.add("assertion", UNSUPPORTED, here,
@@ -343,41 +442,100 @@ class _Importer:
                 self.report.add("test", UNSUPPORTED, here, "not a test object")
         return out
 
-    def add_cases(self, test: dict[str, Any], where: str, prompt: str,
-                  default_vars: dict[str, Any], default_checks: list[Check]) -> None:
-        variables = {**default_vars, **self._vars(test.get("vars"), where)}
+    def _skip(self, test: dict[str, Any], where: str, why: str) -> None:
+        """A test that cannot become a case: reported, and kept verbatim in the spec."""
+        self.report.add("test", UNSUPPORTED, where, f"{why}; no case written, test kept in "
+                        "x-promptfoo-tests-unmapped")
+        self.spec_extra.setdefault("x-promptfoo-tests-unmapped", []).append(
+            _strip_secrets(test))
+
+    def _candidates(self, test: dict[str, Any], where: str) -> list[PromptText]:
+        wanted = test.get("prompts")
+        if not isinstance(wanted, list) or not wanted:
+            return self.prompts
+        names = {str(w) for w in wanted}
+        chosen = [p for p in self.prompts
+                  if names & {p.id, p.label, p.text} or any(
+                      n.endswith("*") and (p.label or "").startswith(n[:-1]) for n in names)]
+        if not chosen:
+            self.report.add("option", UNSUPPORTED, f"{where}.prompts",
+                            f"{sorted(names)} names no prompt of this configuration")
+        return chosen
+
+    def add_cases(self, test: dict[str, Any], where: str, default: DefaultTest) -> None:
+        variables = {**default.vars, **self._vars(test.get("vars"), where)}
+        transform = _transform_of(test, "test options") or default.transform
+        candidates = self._candidates(test, where)
+        if not candidates:
+            self._skip(test, where, self.no_prompt or "no prompt applies to it")
+            return
         combos = _combinations(variables)
+        chosen: PromptText | None = None
+        needs: list[str] = []
+        for pt in candidates:  # promptfoo runs it on each; the first it has variables for
+            _, missing = messages_checked(pt.text, combos[0])
+            if not missing:
+                chosen = pt
+                break
+            needs += [m for m in missing if m not in needs]
+        if chosen is None:
+            self._skip(test, where, "its prompt needs " + ", ".join(needs[:4])
+                       + ", which the test does not give")
+            return
         checks_cache: tuple[list[Check], list[Any]] | None = None
+        default_checks, default_kept = default.checks, []
+        if transform and not default.transform and (default.checks or default.kept):
+            # defaultTest's assertions were mapped on the raw output; this test changes it
+            default_checks, default_kept = [], list(default.raw)
+            self.report.add("assertion", KEPT, where, f"defaultTest assertions not mapped "
+                            f"here: the test's {transform} changes the output first")
+        meta: dict[str, Any] = test["metadata"] if isinstance(test.get("metadata"), dict) \
+            else {}
+        made = 0
         for n, v in enumerate(combos):
             step(self.progress, self.cancel, len(self.cases), 0, "importing tests")
-            checks, kept = self.assertions(test.get("assert"), where, v) \
+            messages, missing = messages_checked(chosen.text, v)
+            if missing:
+                self.report.add("test", UNSUPPORTED, f"{where} ({n + 1})",
+                                f"its prompt needs {', '.join(missing[:4])}; no case written")
+                continue
+            checks, kept = self.assertions(test.get("assert"), where, v, transform) \
                 if checks_cache is None else checks_cache
             if len(combos) > 1 and checks_cache is None:
                 checks_cache = ([c.model_copy(deep=True) for c in checks], kept)
             desc = test.get("description")
             title = str(desc) if desc else None
-            case_id = self._case_id(title or f"test-{len(self.cases) + 1}")
             data: dict[str, Any] = {
-                "id": case_id,
-                "messages": [m.to_data() for m in messages_for(prompt, v)],
+                "messages": [m.to_data() for m in messages],
                 "checks": [c.to_data() for c in checks + [c.model_copy(deep=True)
                                                           for c in default_checks]],
             }
-            if title:
-                data["title"] = title + (f" ({n + 1})" if len(combos) > 1 else "")
-            if v:
-                data["x-promptfoo-vars"] = v
-            if kept:
-                data["x-promptfoo-assert"] = kept
+            if self.app is not None and isinstance(meta.get("case"), str):
+                data.update(restored_case(meta))
+                self.ids.add(data["id"])
+            else:
+                data["id"] = self._case_id(title or f"test-{len(self.cases) + 1}")
+                if title:
+                    data["title"] = title + (f" ({n + 1})" if len(combos) > 1 else "")
+                if v:
+                    data["x-promptfoo-vars"] = v
+            if len(self.prompts) > 1:
+                data["x-promptfoo-prompt"] = chosen.name
+            if kept or default_kept:
+                data["x-promptfoo-assert"] = kept + default_kept
             extra = {k: val for k, val in test.items()
-                     if k not in ("vars", "assert", "description")}
+                     if k not in ("vars", "assert", "description")
+                     and not (self.app is not None and k == "metadata")}
             if extra:
                 data["x-promptfoo-test"] = _strip_secrets(extra)
             self.cases.append(Case.model_validate(data))
+            made += 1
             if len(self.cases) > _MAX_CASES:
                 raise ExchangeError(f"the configuration expands to more than {_MAX_CASES} "
                                     "cases; split it")
-        detail = f"→ {len(combos)} cases" if len(combos) > 1 else "→ 1 case"
+        detail = f"→ {made} cases" if len(combos) > 1 else "→ 1 case"
+        if len(self.prompts) > 1:
+            detail += f" with prompt {chosen.name}"
         self.report.add("test", MAPPED, where, detail)
 
     def _case_id(self, text: str) -> str:
@@ -459,19 +617,64 @@ def provider_target(entry: Any, index: int, report: ImportReport) -> Target | No
     return Target.model_validate(data)
 
 
-def _prompt_texts(imp: _Importer, raw: Any) -> list[str]:
+@dataclass(frozen=True)
+class PromptText:
+    """One prompt of the configuration, read."""
+
+    text: str
+    index: int
+    id: str | None = None
+    label: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How the report and the case name it: label, id, or ``prompts[i]``."""
+        return self.label or self.id or f"prompts[{self.index}]"
+
+
+@dataclass
+class DefaultTest:
+    """``defaultTest``: what every test inherits."""
+
+    vars: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    kept: list[Any] = field(default_factory=list)
+    raw: list[Any] = field(default_factory=list)
+    transform: str | None = None
+
+
+def _transform_of(test: Any, what: str) -> str | None:
+    """``options.transform`` (or the older ``postprocess``) of a test: its assertions then
+    look at a changed output, so none can be mapped onto the app's checks."""
+    options = test.get("options") if isinstance(test, dict) else None
+    if isinstance(options, dict):
+        for key in ("transform", "postprocess"):
+            if options.get(key):
+                return f"{what}.{key}"
+    return None
+
+
+def _prompt_texts(imp: _Importer, raw: Any) -> list[PromptText]:
     if raw is None:
         return []
     items = raw if isinstance(raw, list) else [raw]
+    labels: dict[int, str] = {}
     if isinstance(raw, dict) and "raw" not in raw and "id" not in raw:
         items = list(raw.keys())  # {"file://a.txt": "label"}
-    out: list[str] = []
+        labels = {i: str(v) for i, v in enumerate(raw.values())}
+    out: list[PromptText] = []
+    problems: list[str] = []
     for i, p in enumerate(items):
         where = f"prompts[{i}]"
         text: str | None = None
+        pid: str | None = None
+        label = labels.get(i)
         if isinstance(p, dict):
+            pid = p.get("id") if isinstance(p.get("id"), str) else None
+            label = p.get("label") if isinstance(p.get("label"), str) else label
             p = p.get("raw") or p.get("id") or p.get("file")
         if isinstance(p, str) and p.startswith("file://"):
+            n0 = len(imp.report.items)
             files = imp._local(p, where)
             if files and files[0].suffix.lower() in (".txt", ".md", ".json", ".j2", ".yaml",
                                                       ".yml", ".jsonl"):
@@ -482,24 +685,31 @@ def _prompt_texts(imp: _Importer, raw: Any) -> list[str]:
                 imp.report.add("prompt", UNSUPPORTED, where,
                                f"{p}: prompt functions cannot be run; kept")
                 imp.spec_extra.setdefault("x-promptfoo-prompts-unread", []).append(p)
+                problems.append(f"{where} ({p}) is a prompt function")
                 continue
             else:
+                detail = imp.report.items[-1].detail if len(imp.report.items) > n0 else p
+                imp.report.add("prompt", UNSUPPORTED, where, f"{detail}; kept")
+                imp.spec_extra.setdefault("x-promptfoo-prompts-unread", []).append(p)
+                problems.append(f"{where}: {detail}")
                 continue
         elif isinstance(p, str):
             text = p
         if text is None:
             imp.report.add("prompt", UNSUPPORTED, where, "not a prompt; kept")
             imp.spec_extra.setdefault("x-promptfoo-prompts-unread", []).append(p)
+            problems.append(f"{where} is not a prompt")
             continue
-        imp.report.add("prompt", MAPPED if not out else KEPT, where,
-                       "used for the cases' conversations" if not out
-                       else "kept in x-promptfoo-prompts")
-        out.append(text)
+        imp.report.add("prompt", MAPPED, where, "used for the cases' conversations" if not out
+                       else "used for the tests written for it (and kept)")
+        out.append(PromptText(text, i, pid if pid != text else None, label))
+    if items and not out:
+        imp.no_prompt = "no prompt could be read (" + "; ".join(problems[:3]) + ")"
     return out
 
 
 _KNOWN_TOP = {"description", "prompts", "providers", "targets", "tests", "defaultTest",
-              "scenarios"}
+              "scenarios", "assertionTemplates"}
 
 
 #: A promptfoo file larger than this is refused (the spec reader's own limit).
@@ -625,26 +835,41 @@ def write_spec(out: Path, spec: Spec, config: str | os.PathLike[str], *,
     return out
 
 
-def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None,
-                     progress: Progress | None = None, cancel: CancelFlag | None = None
-                     ) -> PromptfooImport:
-    """Build a spec from a promptfoo configuration file; nothing is written."""
-    p = Path(path)
-    text = read_text_file(p)
-    config = parse_config_text(text, p)
-    if not isinstance(config, dict):
-        raise ExchangeError(f"{p}: a promptfoo configuration is a mapping of keys")
-    imp = _Importer(p, progress, cancel)
-    prompts = _prompt_texts(imp, config.get("prompts"))
-    prompt = prompts[0] if prompts else "{{prompt}}"
-    if not prompts:
-        imp.report.add("prompt", MAPPED, "prompts", "none given: each test's 'prompt' variable "
-                       "(or its vars) is the user message")
+def _read_default(imp: _Importer, config: dict[str, Any]) -> tuple[DefaultTest, dict[str, Any]]:
+    default = config.get("defaultTest") or {}
+    if isinstance(default, str):
+        loaded = imp._load_tests_file(default, "defaultTest")
+        default = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
+    if not isinstance(default, dict):
+        return DefaultTest(), {}
+    transform = _transform_of(default, "defaultTest options")
+    raw = default.get("assert")
+    checks, kept = imp.assertions(raw, "defaultTest", {}, transform)
+    rest = {k: v for k, v in default.items() if k not in ("vars", "assert")}
+    if imp.app is not None and set(rest) == {"options"} and \
+            set(rest["options"]) <= {"provider", "rubricPrompt"}:
+        imp.report.add("option", MAPPED, "defaultTest", "the spec's judge (provider and "
+                       "prompt)")
+        rest = {}
+    return DefaultTest(imp._vars(default.get("vars"), "defaultTest"), checks, kept,
+                       raw if isinstance(raw, list) else ([raw] if raw else []),
+                       transform), rest
+
+
+def _read_targets(imp: _Importer, config: dict[str, Any]) -> tuple[list[Target], list[Any]]:
     targets: list[Target] = []
     kept_providers: list[Any] = []
     providers = config.get("providers", config.get("targets"))
-    for i, entry in enumerate(providers if isinstance(providers, list) else
-                              ([providers] if providers is not None else [])):
+    entries = providers if isinstance(providers, list) else \
+        ([providers] if providers is not None else [])
+    restored = restored_targets(imp.app) if imp.app is not None else None
+    if restored is not None:
+        for i, entry in enumerate(entries):
+            imp.report.add("provider", MAPPED, f"providers[{i}]",
+                           f"{entry.get('label') if isinstance(entry, dict) else entry}: "
+                           "target restored from the export's metadata")
+        return restored, []
+    for i, entry in enumerate(entries):
         t = provider_target(entry, i, imp.report)
         if t is None:
             kept_providers.append(_strip_secrets(entry))
@@ -653,18 +878,10 @@ def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None
         else:
             t.id = f"{t.id}-{i}"
             targets.append(t)
-    default = config.get("defaultTest") or {}
-    if isinstance(default, str):
-        loaded = imp._load_tests_file(default, "defaultTest")
-        default = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
-    default_vars = imp._vars(default.get("vars"), "defaultTest") if isinstance(default, dict) \
-        else {}
-    default_checks, default_kept = imp.assertions(
-        default.get("assert") if isinstance(default, dict) else None, "defaultTest", {})
-    default_rest = {k: v for k, v in default.items() if k not in ("vars", "assert")} \
-        if isinstance(default, dict) else {}
-    for entry, where in imp.expand(config.get("tests"), "tests"):
-        imp.add_cases(entry, where, prompt, default_vars, default_checks)
+    return targets, kept_providers
+
+
+def _read_scenarios(imp: _Importer, config: dict[str, Any], default: DefaultTest) -> None:
     for s_i, scen in enumerate(config.get("scenarios") or []):
         where = f"scenarios[{s_i}]"
         if isinstance(scen, str):
@@ -684,25 +901,49 @@ def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None
                 merged = dict(test, vars={**vars_row, **imp._vars(test.get("vars"), t_where)})
                 if scen.get("description") and not test.get("description"):
                     merged["description"] = scen["description"]
-                imp.add_cases(merged, t_where, prompt, default_vars, default_checks)
+                imp.add_cases(merged, t_where, default)
             # the test (and its assertions) were written once: report them once
             first = imp.report.items[n0:]
             per_row = len(first) // max(len(rows), 1)
             del imp.report.items[n0 + per_row:]
         imp.report.add("scenario", MAPPED, where,
                        f"{len(rows)} × {len(tests)} → {len(imp.cases) - before} cases")
+
+
+def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None,
+                     progress: Progress | None = None, cancel: CancelFlag | None = None
+                     ) -> PromptfooImport:
+    """Build a spec from a promptfoo configuration file; nothing is written."""
+    p = Path(path)
+    text = read_text_file(p)
+    config = parse_config_text(text, p)
+    if not isinstance(config, dict):
+        raise ExchangeError(f"{p}: a promptfoo configuration is a mapping of keys")
+    imp = _Importer(p, progress, cancel)
+    imp.config = config
+    imp.app = app_metadata(config)
+    imp.prompts = _prompt_texts(imp, config.get("prompts"))
+    if config.get("prompts") is None:
+        imp.prompts = [PromptText("{{prompt}}", 0)]
+        imp.report.add("prompt", MAPPED, "prompts", "none given: each test's 'prompt' variable "
+                       "is the user message")
+    targets, kept_providers = _read_targets(imp, config)
+    default, default_rest = _read_default(imp, config)
+    for entry, where in imp.expand(config.get("tests"), "tests"):
+        imp.add_cases(entry, where, default)
+    _read_scenarios(imp, config, default)
     extra: dict[str, Any] = dict(imp.spec_extra)
-    if len(prompts) > 1:
-        extra["x-promptfoo-prompts"] = prompts
+    if len(imp.prompts) > 1:
+        extra["x-promptfoo-prompts"] = [pt.text for pt in imp.prompts]
     if kept_providers:
         extra["x-promptfoo-providers"] = kept_providers
-    if default_kept:
-        extra["x-promptfoo-default-assert"] = default_kept
+    if default.kept:
+        extra["x-promptfoo-default-assert"] = default.kept
     if default_rest:
         extra["x-promptfoo-defaultTest"] = _strip_secrets(default_rest)
         imp.report.add("option", KEPT, "defaultTest", ", ".join(default_rest))
     for key, value in config.items():
-        if key in _KNOWN_TOP:
+        if key in _KNOWN_TOP or (key == "metadata" and imp.app is not None):
             continue
         if key == "env" and isinstance(value, dict):
             secret = [k for k in value if SECRET_PARAM.search(str(k))]
@@ -712,16 +953,36 @@ def import_promptfoo(path: str | os.PathLike[str], *, spec_id: str | None = None
             value = _strip_secrets(value)
         extra[f"x-promptfoo-{key}"] = value
         imp.report.add("option", KEPT, key, f"kept in x-promptfoo-{key}")
-    system = _hoist_system(imp.cases)
+    if "assertionTemplates" in config:
+        extra["x-promptfoo-assertionTemplates"] = _strip_secrets(config["assertionTemplates"])
+        imp.report.add("option", KEPT, "assertionTemplates", "resolved into the assertions "
+                       "that use them; kept in x-promptfoo-assertionTemplates")
     desc = config.get("description")
     sid = spec_id or re.sub(r"[^a-z0-9]+", "-", p.stem.lower()).strip("-") or "imported"
     data: dict[str, Any] = {"id": sid, "title": str(desc) if desc else p.stem,
                             "targets": [t.to_data() for t in targets],
-                            "cases": [c.to_data() for c in imp.cases],
                             "x-promptfoo-source": p.name, **extra}
-    if system:
-        data["system_prompt"] = system
+    if imp.app is not None:
+        data.update(restored_spec_fields(imp.app))
+        if spec_id:
+            data["id"] = spec_id
+        system = imp.app.get("system_prompt")
+        if system:
+            _drop_system(imp.cases, system)
+    else:
+        system = _hoist_system(imp.cases)
+        if system:
+            data["system_prompt"] = system
+    data["cases"] = [c.to_data() for c in imp.cases]
     return PromptfooImport(Spec.model_validate(data), imp.report)
+
+
+def _drop_system(cases: list[Case], system: str) -> None:
+    """The spec's system prompt, which the export put first in every conversation."""
+    for c in cases:
+        if c.messages and c.messages[0].role == Role.SYSTEM and \
+                c.messages[0].content.strip() == system.strip():
+            c.messages = c.messages[1:]
 
 
 def _hoist_system(cases: list[Case]) -> str | None:

@@ -27,8 +27,8 @@ from align_studio.exchange.promptfoo_export import (
     provider_entry,
     render_promptfoo_config,
 )
-from align_studio.grading.judge import judge_prompt
 from align_studio.exchange.promptfoo_import import import_promptfoo
+from align_studio.grading.judge import judge_prompt
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import ROOT, SCHEMA, SPECS
 from tests.tools import PROMPTFOO_HOME, promptfoo_command
@@ -239,3 +239,51 @@ def test_promptfoo_eval_against_loopback(tmp_path: Path,
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# ---- the app's own export, imported back (issue 15) --------------------------------------
+@pytest.mark.parametrize("spec_path", SPECS, ids=lambda p: p.stem)
+def test_import_of_the_export_gives_the_spec_back(spec_path: Path, tmp_path: Path) -> None:
+    spec = SpecFile.load(spec_path).spec
+    spec.judge = JudgeSettings(target=spec.targets[-1].id, prompt=CUSTOM_JUDGE)
+    cfg = tmp_path / "promptfooconfig.yaml"
+    cfg.write_text(render_promptfoo_config(spec), encoding="utf-8")
+    result = import_promptfoo(cfg)
+    back = result.spec
+    assert back.id == spec.id and back.title == spec.title and back.version == spec.version
+    assert [b.to_data() for b in back.behaviors] == [b.to_data() for b in spec.behaviors]
+    # targets keep their profile: the Ollama target stays an Ollama target
+    assert [t.to_data() for t in back.targets] == [t.to_data() for t in spec.targets]
+    assert any(t.provider == "ollama" for t in back.targets) == \
+        any(t.provider == "ollama" for t in spec.targets)
+    assert back.judge == spec.judge
+    cases = [c for c in spec.cases if c.messages]
+    assert [c.id for c in back.cases] == [c.id for c in cases]
+    for a, b in zip(cases, back.cases, strict=True):
+        assert (b.category, b.behaviors, b.expected, b.title) == \
+            (a.category, a.behaviors, a.expected, a.title)
+        assert [c.to_data() for c in b.checks] == [c.to_data() for c in a.checks]
+        assert getattr(b, "x-promptfoo-assert", None) is None  # the judge is the spec's
+    assert result.report.total("assertion", "kept") == 0
+    assert result.report.total("assertion", "unsupported") == 0
+
+
+def test_align_checks_runs_without_align_studio(tmp_path: Path) -> None:
+    """The shipped file is standard-library Python: it loads and grades in a bare
+    interpreter that cannot import align_studio."""
+    from align_studio.exchange.promptfoo_python import assert_file_source
+
+    (tmp_path / "align_checks.py").write_text(assert_file_source(), encoding="utf-8")
+    code = ("import importlib.util,json,sys;"
+            "sys.modules['align_studio']=None;"
+            "s=importlib.util.spec_from_file_location('x','align_checks.py');"
+            "m=importlib.util.module_from_spec(s);s.loader.exec_module(m);"
+            "print(json.dumps([m.get_assert(\"I can't help with that.\","
+            "{'config':{'check':{'type':'refusal','value':'refuse'}}}),"
+            "m.get_assert('ok',{'config':{'check':{'type':'regex','value':'(a)?b\\\\1'}}})]))")
+    run = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    refusal, regex = json.loads(run.stdout)
+    assert refusal["pass"] is True and "classified refuse" in refusal["reason"]
+    assert regex["pass"] is False
