@@ -18,6 +18,7 @@ from align_studio.editing.session import EditSession
 from align_studio.ui.cases.bindings import compact_combo, set_combo_data
 from align_studio.ui.cases.detail_form import CATEGORY_LABELS
 from align_studio.ui.cases.filter_proxy import OUTCOME_NOT_SET, CasesFilterProxy, VerdictFilter
+from align_studio.ui.flow_layout import FlowLayout
 
 _TIP = Qt.ItemDataRole.ToolTipRole
 #: The item data of each filter's "All …" entry. Never None: PySide6 6.12.0 dropped a
@@ -86,11 +87,11 @@ class CasesFilterBar(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
-        filters = QHBoxLayout()
+        # The filters wrap onto another line rather than widen the window (issue 16).
+        filters = FlowLayout(spacing=4)
         for w in (self.category_combo, self.behavior_combo, self.outcome_combo,
-                  self.verdict_combo):
-            filters.addWidget(w, 1)
-        filters.addWidget(self.clear_button)
+                  self.verdict_combo, self.clear_button):
+            filters.add_widget(w)
         lay.addLayout(top)
         lay.addLayout(filters)
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from align_studio.domain import Better
+from align_studio.ui.flow_layout import FlowLayout
 
 
 class JudgeBar(QFrame):
@@ -71,20 +71,14 @@ class JudgeBar(QFrame):
             # Clipped rather than widening the window; the full text is in the tooltip.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(60)
-        layout = QHBoxLayout(self)
+        # Wraps onto a second line in a narrow window instead of widening it (issue 16).
+        layout = FlowLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addWidget(self.subject, 1)  # takes the free width, clipped when there is none
-        layout.addWidget(self.accept)
-        layout.addWidget(self.reject)
-        layout.addWidget(self.confirm)
-        layout.addWidget(QLabel("Prefer:"))
-        layout.addWidget(self.left)
-        layout.addWidget(QLabel("vs"))
-        layout.addWidget(self.right)
-        layout.addWidget(self.a_better)
-        layout.addWidget(self.b_better)
-        layout.addWidget(self.tie)
-        layout.addWidget(self.recorded)
+        layout.add_widget(self.subject, stretch=True)  # the free width, clipped if none
+        for w in (self.accept, self.reject, self.confirm, QLabel("Prefer:"), self.left,
+                  QLabel("vs"), self.right, self.a_better, self.b_better, self.tie,
+                  self.recorded):
+            layout.add_widget(w)
 
     def set_columns(self, labels: list[str]) -> None:
         """The columns that can be compared (their header texts)."""

@@ -48,6 +48,7 @@ class MatrixPanel(QWidget):
         bar.addStretch(1)
         self.summary = QLabel()
         self.summary.setObjectName("matrix-summary")
+        self.summary.setWordWrap(True)  # one long line must not widen the window (issue 16)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -65,6 +66,9 @@ class PreviewPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.case_label.setFont(font)
+        # Clipped rather than widening the window (issue 16); the full text is its tooltip.
+        self.case_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.case_label.setMinimumWidth(80)
         self.prompt = QLabel()
         self.prompt.setObjectName("preview-prompt")
         self.prompt.setWordWrap(True)
@@ -184,7 +188,7 @@ class PreviewPanel(QWidget):
         title = f" · {case.title}" if case.title else ""
         expected = f"   expected: {case.expected}" if case.expected else ""
         self.case_label.setText(f"{case.id}{title}")
-        self.case_label.setToolTip(f"{case.category}{expected}")
+        self.case_label.setToolTip(f"{case.id}{title}\n{case.category}{expected}")
         turns = [f"{str(m.role).capitalize()}: {m.content}" for m in case.messages]
         text = "\n".join(turns[-3:])
         self.prompt.setText(text if len(text) < 600 else text[:600] + "…")

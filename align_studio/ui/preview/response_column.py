@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -98,6 +99,11 @@ class ResponseColumn(QFrame):
         self.meta = QLabel()
         self.meta.setObjectName("column-figures")
         self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # A long target name or many figures are clipped (tooltip in full), never widening
+        # the column: six columns must fit a laptop's window side by side (issue 16).
+        for label, least in ((self.title, 40), (self.meta, 30)):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(least)
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.number)
@@ -159,6 +165,7 @@ class ResponseColumn(QFrame):
     def set_title(self, label: str) -> None:
         """The header: a target's name, or "Model A" in blind mode."""
         self.title.setText(label)
+        self.title.setToolTip(label)
         self.setAccessibleName(f"Answer {self.position + 1}: {label}")
 
     def set_raw(self, raw: bool) -> None:
@@ -173,6 +180,7 @@ class ResponseColumn(QFrame):
         status = live.status if live is not None else None
         text = live.text if live is not None else (cell.text if cell else "")
         self.meta.setText(figures(live) if status not in (WAITING, STREAMING) else "")
+        self.meta.setToolTip(self.meta.text())
         self.state.setText({WAITING: "waiting…", STREAMING: "streaming…",
                             CANCELLED: "cancelled"}.get(status or "", ""))
         if status in (ERROR, UNAVAILABLE) and live is not None:
