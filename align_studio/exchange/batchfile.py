@@ -130,14 +130,17 @@ def request_params(target: Target, service: BatchService) -> tuple[dict[str, Any
     keep: dict[str, Any] = {}
     dropped: list[str] = []
     public = public_params(target.params)
+    renamed = service.max_tokens_param != "max_tokens"
     for k, v in target.params.items():
         if k not in public or k not in service.params or k in ("model", "messages"):
             dropped.append(k if k in public else f"{k} (credential)")
-            continue
-        name = service.max_tokens_param if k == "max_tokens" else k
-        if name in keep:  # both max_tokens and max_completion_tokens: the explicit one wins
-            continue
-        keep[name] = v
+        elif renamed and k == "max_tokens":
+            if service.max_tokens_param in target.params:  # the explicit one wins
+                dropped.append(k)
+            else:
+                keep[service.max_tokens_param] = v
+        else:
+            keep[k] = v
     return keep, dropped
 
 

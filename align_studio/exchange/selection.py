@@ -57,11 +57,11 @@ class LeftOut:
         return {k: self.counts[k] for k in REASONS if self.counts[k]}
 
     def describe(self, unit: str = "rows") -> str:
-        """``"3 pairs left out: 2 because …; 1 because …"``, or ``"no pairs left out"``."""
+        """``"pairs left out: 3 (2 because …; 1 because …)"``, or ``"no pairs left out"``."""
         if not self.total():
             return f"no {unit} left out"
         parts = [f"{n} because {REASONS[k]}" for k, n in self.as_dict().items()]
-        return f"{self.total()} {unit} left out: " + "; ".join(parts)
+        return f"{unit} left out: {self.total()} ({'; '.join(parts)})"
 
 
 def usable(r: JudgedResponse, include_stale: bool = False) -> bool:

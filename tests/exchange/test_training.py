@@ -164,9 +164,9 @@ def test_dpo_rows_by_hand(spec: Spec) -> None:
     # the tie (accepted vs rejected!), the stale pair and the disagreement are left out
     assert export.left_out.as_dict() == {"stale": 1, "tie": 1, "conflict": 1}
     assert export.left_out.describe("pairs") == (
-        "3 pairs left out: 1 because the verdict awaits a second look (stale); 1 because a "
+        "pairs left out: 3 (1 because the verdict awaits a second look (stale); 1 because a "
         "reviewer judged the two answers a tie; 1 because reviewers disagree about which "
-        "answer is better")
+        "answer is better)")
 
 
 def test_dpo_with_stale_verdicts_on_request(spec: Spec) -> None:
