@@ -375,8 +375,8 @@ class _Importer:
                                 f"{a['type']} → {check.type.value}")
             elif isinstance(a, dict) and isinstance(a.get("type"), str):
                 kept.append(a)
-                why = (f"not mapped: the test's {transform} changes the output first"
-                       if transform else "kept")
+                why = (f"not mapped: {transform} changes the output first"
+                       if transform else "has no check equivalent")
                 self.report.add("assertion", KEPT, here,
                                 f"{a['type']} {why}; kept in x-promptfoo-assert")
             else:
@@ -418,7 +418,12 @@ class _Importer:
         out: list[tuple[dict[str, Any], str]] = []
         for i, t in enumerate(tests if isinstance(tests, list) else [tests]):
             here = f"{where}[{i}]"
-            if isinstance(t, str):
+            if isinstance(t, str) and re.match(r"[a-z][a-z0-9+.-]*://", t) and \
+                    not t.startswith("file://"):
+                self.report.add("test", UNSUPPORTED, here, f"{t!r}: tests from a remote "
+                                "source are not downloaded; kept in x-promptfoo-tests-unread")
+                self.spec_extra.setdefault("x-promptfoo-tests-unread", []).append(t)
+            elif isinstance(t, str):
                 if t.startswith(("file://",)) or re.search(r"\.(csv|tsv|jsonl|json|ya?ml)$", t):
                     loaded = self._load_tests_file(t if t.startswith("file://") else
                                                    "file://" + t, here)
@@ -446,6 +451,12 @@ class _Importer:
         """A test that cannot become a case: reported, and kept verbatim in the spec."""
         self.report.add("test", UNSUPPORTED, where, f"{why}; no case written, test kept in "
                         "x-promptfoo-tests-unmapped")
+        raw = test.get("assert")
+        for i, a in enumerate(raw if isinstance(raw, list) else ([raw] if raw else [])):
+            kind = a.get("type") if isinstance(a, dict) else None
+            self.report.add("assertion", KEPT, f"{where} assert[{i}]",
+                            f"{kind or 'assertion'} kept with its test in "
+                            "x-promptfoo-tests-unmapped")
         self.spec_extra.setdefault("x-promptfoo-tests-unmapped", []).append(
             _strip_secrets(test))
 
@@ -487,8 +498,9 @@ class _Importer:
         if transform and not default.transform and (default.checks or default.kept):
             # defaultTest's assertions were mapped on the raw output; this test changes it
             default_checks, default_kept = [], list(default.raw)
-            self.report.add("assertion", KEPT, where, f"defaultTest assertions not mapped "
-                            f"here: the test's {transform} changes the output first")
+            self.report.add("option", KEPT, where, f"defaultTest assertions not mapped "
+                            f"here: {transform} changes the output first; kept in "
+                            "x-promptfoo-assert")
         meta: dict[str, Any] = test["metadata"] if isinstance(test.get("metadata"), dict) \
             else {}
         made = 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from align_studio.domain import Case
 from align_studio.exchange.promptfoo_import import import_promptfoo
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import CORPUS
@@ -17,7 +18,7 @@ CONFIGS = sorted(p for p in CORPUS.iterdir() if re.match(r"\d\d-", p.name))
 
 
 def test_corpus_size_and_variety() -> None:
-    assert len(CONFIGS) >= 25
+    assert len(CONFIGS) >= 60
     types: set[str] = set()
     for p in CONFIGS:
         text = p.read_text()
@@ -27,6 +28,33 @@ def test_corpus_size_and_variety() -> None:
         types |= {m.split(":")[0] for m in re.findall(r"(?:^|,)([a-z-]+:)", csv_path.read_text(),
                                                       re.MULTILINE)}
     assert len(types) >= 20, sorted(types)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def placeholders(case: Case, config_text: str) -> list[str]:
+    """Template expressions in a case's conversation that no variable value and no
+    ``{% raw %}`` block of the configuration put there: a prompt rendered with holes."""
+    literal = sorted(_strings(getattr(case, "x-promptfoo-vars", None) or {}) +
+                     re.findall(r"\{% raw %\}(.*?)\{% endraw %\}", config_text, re.S) +
+                     [p.read_text() for p in (CORPUS / "prompts").glob("*.txt")],
+                     key=len, reverse=True)
+    found = []
+    for m in case.messages:
+        text = m.content
+        for lit in literal:
+            if lit:
+                text = text.replace(lit, "")
+        found += re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text)
+    return found
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
@@ -41,6 +69,9 @@ def test_corpus_config_imports_and_accounts_for_everything(path: Path, tmp_path:
     assert report.total("assertion") == asserts
     for kind, counts in report.counts().items():
         assert set(counts) <= {"mapped", "kept", "unsupported"}, kind
+    # no placeholder cases: never the literal {{prompt}}, never a prompt with holes
+    for case in result.spec.cases:
+        assert not placeholders(case, path.read_text()), (case.id, case.messages)
     # kept assertions are in the spec, and the spec survives a save and a load
     out = tmp_path / "imported.yaml"
     SpecFile.create(out, result.spec)
@@ -71,6 +102,49 @@ def test_csv_expected_shorthand_and_scenarios() -> None:
     texts = [c.messages[0].content for c in scen.cases]
     assert "Translate 'Hello' into Spanish" in texts
     assert scen.cases[1].checks[0].value == "Hola"
+
+
+def test_missing_prompt_file_writes_no_placeholder_case() -> None:
+    result = import_promptfoo(CORPUS / "29-missing-prompt-file.yaml")
+    assert result.spec.cases == []
+    problems = [it for it in result.report.items if it.status == "unsupported"]
+    assert any("does-not-exist.txt does not exist" in it.detail for it in problems)
+    assert result.report.total("test", "unsupported") == 2
+    kept = getattr(result.spec, "x-promptfoo-tests-unmapped")
+    assert [t["vars"]["topic"] for t in kept] == ["bananas", "apples"]
+
+
+def test_tests_written_for_another_prompt_get_that_prompt() -> None:
+    spec = import_promptfoo(CORPUS / "30-second-prompt.yaml").spec
+    assert [c.messages[0].content for c in spec.cases] == [
+        "Write a haiku about autumn leaves", "Translate into Italian: Good evening",
+        "Review this python code:\nprint(1)"]
+    assert [getattr(c, "x-promptfoo-prompt") for c in spec.cases] == [
+        "prompts[0]", "prompts[1]", "code review"]
+    filtered = import_promptfoo(CORPUS / "31-prompts-filter.yaml").spec
+    assert filtered.cases[0].messages[0].content == "Reply casually to: hey, can we meet?"
+
+
+def test_transform_leaves_the_assertions_unmapped() -> None:
+    result = import_promptfoo(CORPUS / "32-default-transform.yaml")
+    assert all(not c.checks for c in result.spec.cases)
+    assert result.report.total("assertion", "mapped") == 0
+    assert result.report.total("assertion", "kept") == 3
+    one = import_promptfoo(CORPUS / "33-test-transform.yaml").spec
+    transformed, plain = one.cases
+    assert transformed.checks == [] and len(getattr(transformed, "x-promptfoo-assert")) == 2
+    assert [c.type.value for c in plain.checks] == ["contains-any", "not-contains"]
+
+
+def test_assertion_templates_resolve() -> None:
+    result = import_promptfoo(CORPUS / "34-assertion-templates.yaml")
+    first, second = result.spec.cases
+    assert [c.to_data() for c in first.checks] == [
+        {"type": "not-contains", "value": "sorry"},
+        {"type": "contains", "value": "documentation"}]
+    assert [c.to_data() for c in second.checks] == [{"type": "not-contains", "value": "sorry"}]
+    assert any("#/assertionTemplates/missing does not resolve" in it.detail
+               for it in result.report.items)
 
 
 # ---- reading the file and naming the output (issue 13) ----------------------------------
