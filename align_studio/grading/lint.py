@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from align_studio.domain import BehaviorKind, Category, Spec
+from align_studio.grading.regex_js import portability_problem
 from align_studio.storage.runstore import RunStore
 
 Path = tuple[str | int, ...]
@@ -246,6 +247,18 @@ def _case_rules(spec: Spec, out: list[Finding]) -> None:
                 "or asking is right, and agreement figures compare different things.",
                 "Set 'expected' to comply, refuse, clarify or partial.",
                 ("cases", i, "expected"), f"case {c.id}"))
+        for k, ch in enumerate(c.checks):
+            why = portability_problem(str(ch.value)) if str(ch.type) == "regex" else None
+            if why:
+                out.append(Finding(
+                    "regex-not-portable", "warning",
+                    f"check {k + 1} of case '{c.id}': the pattern {ch.value!r} does not run "
+                    f"in JavaScript ({why})",
+                    "promptfoo runs patterns in JavaScript; this one is exported as a Python "
+                    "assertion (align_checks.py), so the suite needs Python where it runs.",
+                    "Rewrite it without back-references, conditionals, atomic groups or "
+                    "possessive repeats, or acknowledge the finding.",
+                    ("cases", i, "checks", k, "value"), f"case {c.id}"))
         for j, r in enumerate(c.responses):
             if r.stale:
                 out.append(Finding(
