@@ -193,3 +193,19 @@ def batch_rows(spec: Spec, target: str | None = None,
                         f"({', '.join(tb.target.id for tb in able)}); a batch file holds one "
                         "model: choose one (--target), or export the bundle, which writes "
                         "one file per target")
+
+
+def batch_files(spec: Spec, stem: str, presets: Mapping[str, str] | None = None
+                ) -> dict[str, list[dict[str, Any]]]:
+    """``<stem>.<target id>.jsonl`` → rows, one file per target a batch service can run.
+
+    For a one-file export (File → Export As): the bundle names its files itself. Raises
+    :class:`ExchangeError` when no target can run as a batch, saying why for each.
+    """
+    plans = plan_batches(spec, presets)
+    out = {f"{stem}.{file_stem(tb.target.id)}.jsonl": tb.rows for tb in plans
+           if tb.service is not None}
+    if not out:
+        raise ExchangeError(f"no target of spec '{spec.id}' can run as a batch: "
+                            + "; ".join(f"{tb.target.id}: {tb.reason}" for tb in plans))
+    return out

@@ -82,3 +82,17 @@ def test_single_file_export_needs_a_target_that_can_batch() -> None:
                        "t-llama, t-vllm"):
         batch_rows(spec, "t-nope")
     assert batch_rows(spec, "t-gpt")[0]["body"]["model"] == "gpt-4o-mini"
+
+
+def test_one_file_export_writes_a_file_per_target_that_can_batch() -> None:
+    from align_studio.exchange.batchfile import batch_files
+
+    spec = SpecFile.load(SPEC).spec
+    files = batch_files(spec, "shop-batch")
+    assert sorted(files) == ["shop-batch.t-gpt.jsonl", "shop-batch.t-vllm.jsonl"]
+    assert files["shop-batch.t-gpt.jsonl"] == _rows(
+        "gpt-4o-mini", {"temperature": 0.2, "max_completion_tokens": 300})
+    spec.targets = [t for t in spec.targets if t.id == "t-llama"]
+    with pytest.raises(ExchangeError, match="no target of spec 'shop-help' can run as a "
+                       "batch: t-llama: Ollama has no batch endpoint"):
+        batch_files(spec, "shop-batch")

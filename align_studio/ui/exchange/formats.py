@@ -78,8 +78,28 @@ def render_format(key: str, spec_path: Path) -> str:
 
 
 def write_format(key: str, spec_path: Path, out: Path) -> Path:
-    """Render and write atomically; returns ``out``."""
+    """Render and write atomically; returns ``out`` (for ``batch``, the first file)."""
     from align_studio.storage.atomic import atomic_write
 
+    if key == "batch":  # a batch file holds one model: one file per target, beside ``out``
+        return _write_batch(spec_path, out)
     atomic_write(out, render_format(key, spec_path).encode("utf-8"))
     return out
+
+
+def _write_batch(spec_path: Path, out: Path) -> Path:
+    from align_studio.exchange.batchfile import batch_files
+    from align_studio.exchange.common import ExchangeError, jsonl, scrub
+    from align_studio.storage import SpecFile, SpecLoadError
+    from align_studio.storage.atomic import atomic_write
+
+    try:
+        spec = SpecFile.load(spec_path).spec
+    except SpecLoadError as exc:
+        raise ExchangeError(str(exc)) from None
+    stem = out.name.removesuffix(".jsonl")
+    written = []
+    for name, rows in batch_files(spec, stem).items():
+        atomic_write(out.with_name(name), scrub(jsonl(rows)).encode("utf-8"))
+        written.append(out.with_name(name))
+    return written[0]
