@@ -1,28 +1,46 @@
 """A fast, strict YAML reader that remembers where every value stands in the text.
 
-libyaml (through PyYAML's C parser) produces the event stream; this module builds the
-plain data and, beside it, a light tree of :class:`Node` spans (character offsets, line and
-column) in one pass without recursion. The spans let the writer patch only the regions of
-the text that an edit changed, and let errors name a line and column.
+Contract: :func:`parse_yaml` turns the text of one document into its plain data (``dict``,
+``list``, ``str``, ``int``, ``float``, ``bool``, ``None``) and, beside it, a tree of
+:class:`Node` spans (character offsets, line and column) with one node per value and per
+key. Both are built in one pass over libyaml's event stream (PyYAML's C parser), without
+recursion. The spans let the patcher (:mod:`yamlpatch`) rewrite only the regions of the
+text that an edit changed, and let errors name a line and column.
 
 The reader is strict where YAML is dangerous or ambiguous for a document a PM owns: it
 refuses anchors and aliases (no expansion bombs), several documents, custom tags,
-duplicate keys, non-text keys of collections and nesting deeper than :data:`MAX_DEPTH`.
-Scalars are resolved with the YAML 1.2 core schema (``yes`` and ``no`` stay text).
+duplicate keys, keys that are lists or mappings, and nesting deeper than :data:`MAX_DEPTH`,
+each with a :class:`YamlSyntaxError` naming the line and column. Scalars are resolved with
+the YAML 1.2 core schema (``yes`` and ``no`` stay text). A key that is not text is kept as
+it is written (``1: x`` has the key ``"1"``; a null key is ``""``).
+
+The tree (:class:`Node`, :class:`NodeKind`, the style names) is defined, with its
+invariants, in :mod:`yamlnode`; this module re-exports it for its callers.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import sys
 from typing import Any
 
 import yaml
 
 from align_studio.bulk import building
+from align_studio.storage.yamlnode import (
+    BLOCK,
+    FLOW,
+    PLAIN,
+    Node,
+    NodeKind,
+    ParsedYaml,
+    YamlSyntaxError,
+)
 
+#: The deepest nesting of collections a spec may have (beyond it: a YamlSyntaxError).
 MAX_DEPTH = 64
+#: The largest spec file the app reads (other modules share this limit).
 MAX_BYTES = 20 * 1024 * 1024
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -46,77 +64,12 @@ _STD_TAGS = {
 }
 
 
-class YamlSyntaxError(Exception):
-    """The text is not YAML this app accepts; ``line`` and ``column`` are 1-based."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-class Node:
-    """Where one value stands in the text.
-
-    ``kind`` is ``"S"`` (scalar), ``"M"`` (mapping) or ``"Q"`` (sequence). ``start`` and
-    ``end`` are character offsets; for block collections ``end`` is the end of their last
-    content (not of trailing blank lines or comments). ``style`` is the scalar style
-    (``""`` plain, ``"'"``, ``'"'``, ``"|"``, ``">"``) or ``"flow"``/``"block"``.
-    A mapping's ``entries`` map each key to ``(key_node, value_node)``; a sequence's
-    ``items`` list its item nodes. A block scalar kept with ``|+`` ends at its last line
-    break, so that what follows it starts after the lines it keeps; an empty value of an
-    explicit key (``? key`` then ``:``) stands after its colon, or after the key.
-
-    The root of a document also carries ``data``, the plain data of the whole text (what
-    the writer checks a patch against), and ``file``, the name used in messages.
-    """
-
-    __slots__ = (
-        "col",
-        "data",
-        "end",
-        "entries",
-        "file",
-        "items",
-        "kind",
-        "line",
-        "start",
-        "style",
-    )
-    data: Any
-    file: str
-
-    def __init__(self, kind: str, start: int, line: int, col: int, style: str) -> None:
-        self.kind = kind
-        self.start = start
-        self.end = start
-        self.line = line
-        self.col = col
-        self.style = style
-        self.entries: dict[str, tuple[Node, Node]] | None = None
-        self.items: list[Node] | None = None
-
-    def child(self, key: str | int) -> Node | None:
-        """The node of a mapping key or a sequence index, if present."""
-        if self.entries is not None and isinstance(key, str):
-            pair = self.entries.get(key)
-            return pair[1] if pair else None
-        if self.items is not None and isinstance(key, int) and 0 <= key < len(self.items):
-            return self.items[key]
-        return None
-
-
-@dataclass
-class ParsedYaml:
-    """The data of a document and the span tree beside it."""
-
-    data: Any
-    root: Node
-
-
 def resolve_plain(value: str) -> Any:
-    """The value of a plain scalar under the YAML 1.2 core schema."""
+    """The value of a plain scalar under the YAML 1.2 core schema.
+
+    Raises ``ValueError`` for a decimal integer longer than Python converts
+    (``sys.get_int_max_str_digits()``).
+    """
     if not value:
         return None
     if value[0] not in _MAYBE_SPECIAL:
@@ -183,12 +136,16 @@ def _kept_end(text: str, content_end: int, end: int) -> int:
 
 
 def _err(message: str, mark: Any) -> YamlSyntaxError:
+    """An error placed at a libyaml mark (0-based) as a 1-based line and column."""
     return YamlSyntaxError(message, mark.line + 1, mark.column + 1)
 
 
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document into plain data and its span tree.
 
+    The returned root carries ``data`` (the same object as ``ParsedYaml.data``); every node
+    keeps the invariants stated on :class:`Node`. ``text`` must not start with a BOM
+    (callers drop it): libyaml skips it, and every offset would then be one short.
     Raises :class:`YamlSyntaxError` naming the line and column of the first problem.
     """
     try:
@@ -215,13 +172,18 @@ def parse_yaml(text: str) -> ParsedYaml:
 
 
 def _parse(text: str) -> ParsedYaml:
+    """The one pass over libyaml's events that builds the data and the spans together."""
     loader = yaml.CSafeLoader(text)
     get = loader.get_event
     ScalarEvent, MappingStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent
     SequenceStartEvent, AliasEvent = yaml.SequenceStartEvent, yaml.AliasEvent
     CollectionEndEvent = yaml.CollectionEndEvent
     DocumentStartEvent, StreamEndEvent = yaml.DocumentStartEvent, yaml.StreamEndEvent
-    # stack of [node, container, pending_key_node_or_None]
+    # Locals: this loop runs once per event, and a local is cheaper than NodeKind.SCALAR.
+    SCALAR, MAPPING, SEQUENCE = NodeKind.SCALAR, NodeKind.MAPPING, NodeKind.SEQUENCE
+    # One frame per open collection: [node, its data (dict or list), pending key]; the
+    # pending key is (key, key_node) between a mapping's key and its value, else None.
+    # Lists indexed by literal positions, not objects: this is the hottest loop of a load.
     stack: list[list[Any]] = []
     root: Node | None = None
     root_data: Any = None
@@ -234,9 +196,9 @@ def _parse(text: str) -> ParsedYaml:
                 if ev.anchor is not None:
                     raise _err("anchors (&name) are not allowed in a spec", ev.start_mark)
                 sm = ev.start_mark
-                style = ev.style or ""
-                node = Node("S", sm.index, sm.line, sm.column, style)
-                if style in ("|", ">"):
+                style = ev.style or PLAIN  # libyaml gives a ScalarStyle character, or None
+                node = Node(SCALAR, sm.index, sm.line, sm.column, style)
+                if style in ("|", ">"):  # LITERAL, FOLDED (literals: a constant tuple)
                     node.end = _block_scalar_end(text, sm.index, ev.end_mark.index)
                     if "+" in text[sm.index:sm.index + 4].split("\n", 1)[0].split("#", 1)[0]:
                         node.end = _kept_end(text, node.end, ev.end_mark.index)
@@ -244,10 +206,10 @@ def _parse(text: str) -> ParsedYaml:
                     node.end = ev.end_mark.index
                 tag = ev.tag
                 if tag is not None and tag != "!":
-                    kind = _STD_TAGS.get(tag)
-                    if kind is None:
+                    tag_type = _STD_TAGS.get(tag)
+                    if tag_type is None:
                         raise _err(f"the tag {tag} is not allowed in a spec", sm)
-                    value: Any = resolve_plain(ev.value) if kind is not str else ev.value
+                    value: Any = resolve_plain(ev.value) if tag_type is not str else ev.value
                 elif style == "" and ev.implicit[0]:
                     value = ev.value
                     if not value or value[0] in _MAYBE_SPECIAL:  # most text skips the call
@@ -264,8 +226,8 @@ def _parse(text: str) -> ParsedYaml:
                                ev.start_mark)
                 sm = ev.start_mark
                 is_map = cls is MappingStartEvent
-                node = Node("M" if is_map else "Q", sm.index, sm.line, sm.column,
-                            "flow" if ev.flow_style else "block")
+                node = Node(MAPPING if is_map else SEQUENCE, sm.index, sm.line, sm.column,
+                            FLOW if ev.flow_style else BLOCK)
                 container: Any
                 if is_map:
                     node.entries = {}
@@ -277,7 +239,7 @@ def _parse(text: str) -> ParsedYaml:
                 continue
             elif isinstance(ev, CollectionEndEvent):
                 node, value, _pending = stack.pop()
-                if node.style == "flow":
+                if node.style == FLOW:  # ends after its bracket
                     node.end = ev.end_mark.index
                 else:
                     last = _last_child(node)
@@ -300,9 +262,9 @@ def _parse(text: str) -> ParsedYaml:
                 continue
             top = stack[-1]
             parent = top[0]
-            if parent.kind == "M":
+            if parent.kind is MAPPING:
                 if top[2] is None:
-                    if node.kind != "S":
+                    if node.kind is not SCALAR:
                         raise YamlSyntaxError("a key must be plain text, not a list or mapping",
                                               node.line + 1, node.col + 1)
                     key = value if isinstance(value, str) else _key_text(value, text, node)
@@ -322,6 +284,11 @@ def _parse(text: str) -> ParsedYaml:
             else:
                 parent.items.append(node)
                 top[1].append(value)
+    except ValueError:
+        # int() refuses a number longer than sys.get_int_max_str_digits() (4,300 digits):
+        # the only ValueError of this loop, raised while ``ev`` is that number's scalar.
+        raise _err(f"a number longer than {sys.get_int_max_str_digits():,} digits cannot "
+                   "be read; put it in quotes to keep it as text", ev.start_mark) from None
     finally:
         loader.dispose()
     if root is None:
@@ -336,8 +303,15 @@ def _key_text(value: Any, text: str, node: Node) -> str:
 
 
 def _last_child(node: Node) -> Node | None:
+    """The last value of a collection (where a block collection's span ends)."""
     if node.entries:
         return next(reversed(node.entries.values()))[1]
     if node.items:
         return node.items[-1]
     return None
+
+
+__all__ = [
+    "MAX_BYTES", "MAX_DEPTH", "Node", "NodeKind", "ParsedYaml", "YamlSyntaxError",
+    "parse_yaml", "resolve_plain",
+]

@@ -90,6 +90,7 @@ def describe_path(path: tuple[Any, ...]) -> str:
 
 
 def _ids(values: list[Any]) -> list[str] | None:
+    """The ``id`` of every item, if each item is a mapping with a unique text ``id``."""
     ids = []
     for v in values:
         if type(v) is not dict or type(v.get("id")) is not str:
@@ -152,7 +153,7 @@ def _increasing(pairs: list[tuple[int, int]]) -> set[int]:
 
 
 class _Missing:
-    pass
+    """The type of a marker for "no such key" (``None`` is a value)."""
 
 
 _MISSING: Any = _Missing()

@@ -3,8 +3,15 @@
 Style: two-space indentation, sequences indented under their key, short lists of plain
 words in flow style (``behaviors: [b1, b2]``), multi-line text as literal block scalars,
 plain scalars wherever they read back as the same text, otherwise single quotes, and
-double quotes only for text that needs escapes. Every emitted scalar is checked by reading
-it back, so the writer never changes a value.
+double quotes only for text that needs escapes.
+
+Contract: every function returns text with ``\n`` line breaks (the editor converts them
+to the file's own) that reads back, under :func:`yamlread.parse_yaml`, as the *same*
+value (:mod:`yamlsame`: a ``1`` stays an int, ``"1"`` stays text, ``yes`` stays text): a
+plain scalar is only written where :func:`yamlread.resolve_plain` (and, timestamps
+aside, a YAML 1.1 tool) reads it back as the very text. The patch that uses this text is
+verified as a whole before it is written (:mod:`yamlpatch`), so a slip here is refused,
+never saved.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import yaml
 
 from align_studio.storage.yamlread import resolve_plain
 
+#: The indentation of a nested mapping (and of a sequence, unless the file does otherwise).
 INDENT = 2
+#: The widest line a flow list (``key: [a, b]``) may make; a longer list goes in block style.
 FLOW_WIDTH = 80
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
 _YAML11_WORDS = frozenset([
@@ -39,7 +48,10 @@ def _plain_ok(s: str) -> bool:
         return False
     if _NON_PRINTABLE.search(s) or "\u2028" in s or "\u2029" in s or "\x85" in s:
         return False
-    if resolve_plain(s) != s or not isinstance(resolve_plain(s), str):
+    try:
+        if resolve_plain(s) != s or not isinstance(resolve_plain(s), str):
+            return False
+    except ValueError:  # digits too many for int(): a number all the same, so quote it
         return False
     if s in _YAML11_WORDS:
         return False
@@ -119,6 +131,7 @@ def _is_flow_list(value: list[Any]) -> bool:
 
 
 def flow_list(value: list[Any]) -> str:
+    """A list of scalars on one line: ``[a, 1, 'b: c']``."""
     return "[" + ", ".join(inline_scalar(v) for v in value) + "]"
 
 

@@ -98,3 +98,32 @@ def test_newer_format_is_never_overwritten(tmp_path: Path) -> None:
         SpecFile.load(p)
     assert err.value.version == 99
     assert "update Align Studio" in str(err.value)
+
+
+def test_a_number_too_long_for_python_gets_a_located_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """int() refuses more than 4,300 digits; the load used to end in a ValueError
+    traceback instead of an error naming the line and column."""
+    p = tmp_path / "long-number.yaml"
+    p.write_text("format_version: 1\nid: n\ntitle: N\nx-big: " + "7" * 5000 + "\n")
+    before = p.read_bytes()
+    with pytest.raises(SpecLoadError) as err:
+        SpecFile.load(p)
+    problem = err.value.problems[0]
+    assert (problem.line, problem.column) == (4, 8)
+    assert "longer than 4,300 digits" in problem.message and "quotes" in problem.message
+    assert main(["validate", str(p)]) == 1
+    assert f"{p}:4:8: error: a number longer than" in capsys.readouterr().out
+    assert p.read_bytes() == before
+
+
+def test_a_title_of_many_digits_is_saved_as_text(tmp_path: Path) -> None:
+    """A text of 5,000 digits would read as a number: it is written in quotes (the save
+    used to fail with a ValueError while choosing how to write it)."""
+    p = tmp_path / "digits.yaml"
+    p.write_text("format_version: 1\nid: d\ntitle: Short  # kept\n")
+    sf = SpecFile.load(p)
+    sf.spec.title = "9" * 5000
+    sf.save()
+    assert p.read_text() == f"format_version: 1\nid: d\ntitle: '{'9' * 5000}'  # kept\n"
+    assert SpecFile.load(p).spec.title == "9" * 5000
