@@ -24,6 +24,22 @@ def restore_window(window: QMainWindow, settings: QSettings, splitter: QSplitter
     restore_splitter(settings, splitter, "main")
 
 
+def size_new_splitter(settings: QSettings, splitter: QSplitter) -> None:
+    """Once the window is shown: unless a layout is remembered, give the workspace list
+    280 px or a quarter of the width, whichever is less. Sizes set before the first show are
+    lost (the splitter then sized the list by its long spec titles: 360 of 1,024 px)."""
+    if settings.value("splitter/main") is not None:
+        return
+    first = splitter.widget(0)
+    layout = first.layout() if first is not None else None
+    if layout is not None:
+        layout.activate()  # its buttons just got icons for their long texts: narrower now
+    total = sum(splitter.sizes())
+    if total > 0:
+        left = min(280, total // 4)
+        splitter.setSizes([left, total - left])
+
+
 def save_window(window: QMainWindow, settings: QSettings, splitter: QSplitter) -> None:
     """Remember the window's geometry, dock state and main splitter."""
     settings.setValue("window/geometry", window.saveGeometry())

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         """After the first paint: import the heavier layers on a worker, then add their
         menus, scan the workspace and offer pending recoveries."""
         self._add_icons()
+        layout_memory.size_new_splitter(self.settings, self.splitter)
         from align_studio.ui.undo_keys import UndoKeysFilter
         from align_studio.ui.warmup import import_modules
 

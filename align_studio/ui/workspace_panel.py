@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -38,6 +38,14 @@ class WorkspacePanel(QWidget):
     """The user picked a spec to edit."""
     sig_scanned = Signal()
     """A scan of the workspace finished and the list shows it."""
+
+    #: The width it asks for in a new window: the list's long spec titles asked for 473 px,
+    #: a third of a laptop's screen (issue 16); a wider list is a drag away and remembered.
+    PREFERRED_WIDTH = 250
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), self.PREFERRED_WIDTH), hint.height())
 
     def __init__(self, runner: TaskRunner, actions: list[QAction],
                  parent: QWidget | None = None) -> None:

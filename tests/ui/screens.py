@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.tools import system_tool
@@ -58,27 +59,40 @@ def colours(path: Path) -> int:
 
 
 def run_app_in_xvfb(script: Path, workspace: Path, home: Path,
-                    timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Start the real app on ``workspace`` in a private Xvfb display, with ``script`` run
-    inside it (ALIGN_STUDIO_TEST_SCRIPT); returns the finished process. The first-run
-    welcome counts as seen, so that it covers none of the screens shot."""
+                    timeout: float = 60, screen: str = "1440x900",
+                    window_manager: bool = False,
+                    env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Start the real app on ``workspace`` in a private Xvfb display of size ``screen``,
+    with ``script`` run inside it (ALIGN_STUDIO_TEST_SCRIPT); returns the finished process.
+    With ``window_manager`` an openbox manages the window (a maximised window then fits
+    the screen as on a desktop). The first-run welcome counts as seen, so that it covers
+    none of the screens shot."""
     config = home / "config"
     config.mkdir(parents=True, exist_ok=True)
     ini = config / "ui.ini"
     if not ini.exists():
         ini.write_text("[welcome]\nseen=true\n", encoding="utf-8")
     xvfb = subprocess.Popen([system_tool("Xvfb"), "-displayfd", "1", "-screen", "0",
-                             "1440x900x24", "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                             f"{screen}x24", "-nolisten", "tcp"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
+    wm: subprocess.Popen[bytes] | None = None
     try:
         assert xvfb.stdout is not None
         display = ":" + xvfb.stdout.readline().decode().strip()
+        if window_manager:
+            wm = subprocess.Popen([system_tool("openbox"), "--sm-disable"],
+                                  env=dict(os.environ, DISPLAY=display),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)  # it takes over the root window before the app maps its own
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
                    ALIGN_STUDIO_TEST_SCRIPT=str(script), ALIGN_STUDIO_HOME=str(home),
-                   PYTHONPATH=str(ROOT))
+                   PYTHONPATH=str(ROOT), **(env_extra or {}))
         return subprocess.run([sys.executable, "-m", "align_studio", str(workspace)],
                               env=env, cwd=ROOT, capture_output=True, text=True,
                               timeout=timeout, check=False)
     finally:
+        if wm is not None:
+            wm.terminate()
+            wm.wait(10)
         xvfb.terminate()
         xvfb.wait(10)

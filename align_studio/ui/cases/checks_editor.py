@@ -28,6 +28,7 @@ from align_studio.editing.commands import Command, Compound, InsertItem, RemoveI
 from align_studio.editing.events import ChangeEvent
 from align_studio.ui.cases.bindings import TextBinding, compact_combo, set_combo_data
 from align_studio.ui.cases.problem_label import ProblemLabel
+from align_studio.ui.flow_layout import FlowLayout
 
 Push = Callable[[Command], None]
 
@@ -146,12 +147,19 @@ class CheckCard(QFrame):
         }
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(f"{n}."))
-        top.addWidget(self.type_combo, 1)
-        top.addWidget(self.negate_box)
-        top.addWidget(self.case_box)
-        top.addWidget(self.remove_button)
+        # The type and the flags wrap onto two lines in a narrow form rather than cut its
+        # right edge off (issue 16).
+        head, flags = QWidget(), QWidget()
+        head_row, flag_row = QHBoxLayout(head), QHBoxLayout(flags)
+        for row in (head_row, flag_row):
+            row.setContentsMargins(0, 0, 0, 0)
+        head_row.addWidget(QLabel(f"{n}."))
+        head_row.addWidget(self.type_combo, 1)
+        for w in (self.negate_box, self.case_box, self.remove_button):
+            flag_row.addWidget(w)
+        top = FlowLayout()
+        top.add_widget(head, stretch=True)
+        top.add_widget(flags)
         grid.addLayout(top, 0, 0)
         grid.addWidget(self.stack, 1, 0)
         grid.addWidget(self.schema_error, 2, 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -44,6 +44,20 @@ CATEGORY_LABELS = {
     "edge": "Edge case", "look-alike": "Look-alike (must not be refused)",
     "regression": "Regression",
 }
+
+
+class _FitWidthScroll(QScrollArea):
+    """Scrolls the form up and down only, so it asks for the width its fields need: with
+    less, their right edge was cut off in a narrow window (issue 16)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        need = (body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                + 2 * self.frameWidth())
+        return QSize(max(hint.width(), need), hint.height())
 
 
 class CaseDetailForm(QWidget):
@@ -111,7 +125,7 @@ class CaseDetailForm(QWidget):
             lay.addWidget(box)
         lay.addWidget(self.general_problems)
         lay.addStretch(1)
-        scroll = QScrollArea()
+        scroll = _FitWidthScroll()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)

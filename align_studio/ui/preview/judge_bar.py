@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -14,6 +15,16 @@ from PySide6.QtWidgets import (
 
 from align_studio.domain import Better
 from align_studio.ui.flow_layout import FlowLayout
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    """``widgets`` side by side, kept together on one line of the bar."""
+    row = QWidget()
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        lay.addWidget(w)
+    return row
 
 
 class JudgeBar(QFrame):
@@ -69,16 +80,16 @@ class JudgeBar(QFrame):
         self.recorded.setObjectName("recorded-preference")
         for label in (self.subject, self.recorded):
             # Clipped rather than widening the window; the full text is in the tooltip.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(60)
-        # Wraps onto a second line in a narrow window instead of widening it (issue 16).
+        # Three groups that wrap onto further lines in a narrow window instead of widening
+        # it (issue 16); each group stays on one line ("Prefer: 1 vs 2" never splits).
         layout = FlowLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.add_widget(self.subject, stretch=True)  # the free width, clipped if none
-        for w in (self.accept, self.reject, self.confirm, QLabel("Prefer:"), self.left,
-                  QLabel("vs"), self.right, self.a_better, self.b_better, self.tie,
-                  self.recorded):
-            layout.add_widget(w)
+        layout.add_widget(_row(self.accept, self.reject, self.confirm))
+        layout.add_widget(_row(QLabel("Prefer:"), self.left, QLabel("vs"), self.right))
+        layout.add_widget(_row(self.a_better, self.b_better, self.tie))
+        layout.add_widget(self.recorded)
 
     def set_columns(self, labels: list[str]) -> None:
         """The columns that can be compared (their header texts)."""

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -102,14 +101,12 @@ class ResponseColumn(QFrame):
         # A long target name or many figures are clipped (tooltip in full), never widening
         # the column: six columns must fit a laptop's window side by side (issue 16).
         for label, least in ((self.title, 40), (self.meta, 30)):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(least)
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.number)
-        head.addWidget(self.title)
+        head.addWidget(self.title, 1)
         head.addWidget(self.state)
-        head.addStretch(1)
         head.addWidget(self.meta)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
