@@ -155,8 +155,8 @@ class CheckCard(QFrame):
             row.setContentsMargins(0, 0, 0, 0)
         head_row.addWidget(QLabel(f"{n}."))
         head_row.addWidget(self.type_combo, 1)
-        for w in (self.negate_box, self.case_box, self.remove_button):
-            flag_row.addWidget(w)
+        for flag in (self.negate_box, self.case_box, self.remove_button):
+            flag_row.addWidget(flag)
         top = FlowLayout()
         top.add_widget(head, stretch=True)
         top.add_widget(flags)
