@@ -28,6 +28,7 @@ from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import Job, Runner
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer
+from tests.run_thread import start_run
 
 RECOVERABLE = {"429once", "503once", "malformed", "nodone", "nousage", "emptychoices",
                "linger"}
@@ -60,7 +61,7 @@ def main() -> int:
                 retries += 1
 
         t0 = time.perf_counter()
-        summary = Runner({"t": ep}, store, spec_id="faults").start(jobs, on_event).wait()
+        summary = start_run(Runner({"t": ep}, store, spec_id="faults"), jobs, on_event).wait()
         wall = time.perf_counter() - t0
         assert summary is not None
         recorded = len(store.responses(summary.run_id))
@@ -95,7 +96,7 @@ def main() -> int:
         hang = [Job(f"h{i}::t", f"h{i}", "t", "m", {},
                     [{"role": "user", "content": f"hang {i} [[fault:hang]]"}])
                 for i in range(100)]
-        handle = Runner({"t": ep}).start(hang)
+        handle = start_run(Runner({"t": ep}), hang)
         deadline = time.monotonic() + 10
         while server.stats()["in_flight"] < a.concurrency and time.monotonic() < deadline:
             time.sleep(0.02)

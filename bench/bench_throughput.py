@@ -26,6 +26,7 @@ from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.runner import Job, Runner
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import LoopbackServer
+from tests.run_thread import start_run
 
 
 def main() -> int:
@@ -54,7 +55,7 @@ def main() -> int:
         ep = Endpoint(server.url, "sk-bench", concurrency=a.concurrency)
         runner = Runner({"t": ep}, store, spec_id="bench")
         t0 = time.perf_counter()
-        handle = runner.start(jobs, on_event)
+        handle = start_run(runner, jobs, on_event)
         summary = handle.wait()
         wall = time.perf_counter() - t0
         assert summary is not None

@@ -126,7 +126,7 @@ def _list(store: ProfileStore) -> int:
 
 
 def _test(store: ProfileStore, name: str | None) -> int:
-    from align_studio.providers.connection import check_connection_sync
+    from align_studio.providers.connection import check_connection
     from align_studio.providers.secrets import Keychain
 
     profiles = [store.get(name)] if name else store.list()
@@ -136,7 +136,7 @@ def _test(store: ProfileStore, name: str | None) -> int:
     keychain = Keychain()
     failed = 0
     for p in profiles:
-        result = check_connection_sync(p, keychain=keychain)
+        result = check_connection(p, keychain=keychain)
         mark = "ok  " if result.ok else "FAIL"
         print(f"{mark} {p.name}: {result.message}")
         if result.ok and result.models:

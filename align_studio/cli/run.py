@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -133,26 +133,31 @@ def _run(args: argparse.Namespace) -> int:
     runner = Runner(endpoints, store, spec_id=spec.id, spec_version=spec.version,
                     targets_info=info)
     progress = _ProgressBar(len(jobs))
-    handle = runner.start(jobs, progress, refresh=args.refresh,
-                          settings={"concurrency": args.concurrency, "source": "cli",
-                                    "case_ids": case_ids, "target_ids": wanted_targets})
-    try:
-        while not handle.done:
-            time.sleep(0.1)
-            progress.draw()
-    except KeyboardInterrupt:
-        handle.cancel()
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        # Ctrl+C stops the run the way the window's Cancel does: answers under way keep
+        # their text, and the summary below still says what was done.
+        runner.cancel()
         print("\ncancelling…", file=sys.stderr)
+
     try:
-        summary = handle.wait()
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread (the CLI called from a test's thread)
+        previous = None
+    try:  # the run's event loop runs on this thread; progress is drawn from its events
+        summary = runner.run_sync(jobs, progress, refresh=args.refresh,
+                                  settings={"concurrency": args.concurrency, "source": "cli",
+                                            "case_ids": case_ids,
+                                            "target_ids": wanted_targets})
     except Exception as exc:  # noqa: BLE001 - a crashed run: said plainly, not a traceback
         progress.close()
         return _fail(f"the run failed: {redact(f'{type(exc).__name__}: {exc}')}")
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         if store is not None:
             store.close()
     progress.close()
-    assert summary is not None
     if args.json:
         json.dump(_as_json(spec, summary), sys.stdout, indent=2)
         print()
@@ -187,9 +192,10 @@ class _ProgressBar:
         self._notes: list[str] = []
         self._logged = 0
 
-    def __call__(self, event: Event) -> None:  # called on the run's thread
+    def __call__(self, event: Event) -> None:  # called on the run's loop
         if isinstance(event, Progress):
             self.done = event.done
+            self.draw()
         elif isinstance(event, Failed):
             self.errors += 1  # listed in the summary
         elif isinstance(event, Retry):

@@ -1,6 +1,7 @@
 """From a profile to a live connection: :func:`resolve_endpoint` and a connection test.
 
-:func:`check_connection` lists the server's models (``GET {base_url}/models``) with a short
+:func:`check_connection` (synchronous: call it from a background task, never the GUI
+thread) lists the server's models (``GET {base_url}/models``) with a short
 timeout and turns every failure into a sentence a PM can act on: the key was rejected, no
 server answers at the URL ("is Ollama running?"), it took too long, or what answered is not
 an OpenAI-compatible server.
@@ -8,31 +9,26 @@ an OpenAI-compatible server.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
+from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import server_detail
 from align_studio.providers.presets import PRESETS
 from align_studio.providers.profiles import ProfileStore, ProviderProfile
 from align_studio.providers.redact import mask_key, redact
 from align_studio.providers.secrets import (
     Keychain,
-    MissingKeyError,
     SecretsError,
     SessionKeys,
     require_key,
 )
-
-if TYPE_CHECKING:
-    from align_studio.providers.endpoint import Endpoint
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +56,6 @@ def endpoint_for(profile: ProviderProfile, session_keys: SessionKeys | None = No
                  model: str | None = None, keychain: Keychain | None = None,
                  environ: Mapping[str, str] | None = None) -> Endpoint:
     """Like :func:`resolve_endpoint`, for a profile already at hand."""
-    from align_studio.providers.endpoint import Endpoint
-
     key = require_key(profile, keychain=keychain, session_keys=session_keys, environ=environ)
     price = profile.price_for(model)
     log.debug("endpoint for profile %r: %s, key from %s (%s)", profile.name, profile.base_url,
@@ -113,17 +107,19 @@ def _is_loopback(url: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-async def check_connection(profile: ProviderProfile, *,
-                           session_keys: SessionKeys | None = None,
-                           keychain: Keychain | None = None,
-                           environ: Mapping[str, str] | None = None,
-                           timeout: float = DEFAULT_TEST_TIMEOUT) -> ConnectionResult:
-    """List the models of ``profile``'s server; never raises for a failed connection."""
+def check_connection(profile: ProviderProfile, *, session_keys: SessionKeys | None = None,
+                     keychain: Keychain | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     timeout: float = DEFAULT_TEST_TIMEOUT) -> ConnectionResult:
+    """List the models of ``profile``'s server; never raises for a failed connection.
+
+    Blocks for up to ``timeout`` seconds: the window calls it as a ``TaskRunner`` task.
+    """
     name = profile.name
     try:
         key = require_key(profile, keychain=keychain, session_keys=session_keys,
                           environ=environ)
-    except MissingKeyError as exc:
+    except SecretsError as exc:  # no key, or a keychain that fails while being read
         return ConnectionResult(name, False, str(exc), failure=Failure.NO_KEY)
     url = profile.base_url + "/models"
     headers = {**profile.headers, "Authorization": f"Bearer {key.value}"}
@@ -131,9 +127,9 @@ async def check_connection(profile: ProviderProfile, *,
     started = time.monotonic()
     try:
         # Loopback servers are never reached through a proxy from the environment.
-        async with httpx.AsyncClient(timeout=timeout, trust_env=not _is_loopback(url),
-                                     follow_redirects=True) as client:
-            response = await client.get(url, headers=headers)
+        with httpx.Client(timeout=timeout, trust_env=not _is_loopback(url),
+                          follow_redirects=True) as client:
+            response = client.get(url, headers=headers)
     except httpx.TimeoutException:
         return ConnectionResult(
             name, False, f"The server at {profile.base_url} did not answer within "
@@ -182,17 +178,3 @@ def _interpret(profile: ProviderProfile, key_detail: str, response: httpx.Respon
     return ConnectionResult(
         name, True, f"Connected to {profile.base_url} in {latency * 1000:.0f} ms: "
         f"{len(models)} {noun} available.", models=models, latency=latency, status=status)
-
-
-def check_connection_sync(profile: ProviderProfile, *,
-                          session_keys: SessionKeys | None = None,
-                          keychain: Keychain | None = None,
-                          environ: Mapping[str, str] | None = None,
-                          timeout: float = DEFAULT_TEST_TIMEOUT) -> ConnectionResult:
-    """:func:`check_connection` for callers without an event loop (CLI, worker threads)."""
-    try:
-        return asyncio.run(check_connection(profile, session_keys=session_keys,
-                                            keychain=keychain, environ=environ,
-                                            timeout=timeout))
-    except SecretsError as exc:  # e.g. a keychain that fails while being read
-        return ConnectionResult(profile.name, False, str(exc), failure=Failure.NO_KEY)

@@ -6,7 +6,15 @@ two cores. A :class:`RunWorker` is a child process (``spawn``: it starts clean, 
 copy of the GUI's memory) that runs jobs with the ordinary
 :class:`~align_studio.providers.runner.Runner` and sends their events back over a pipe in
 batches, about every 40 ms, with each job's text pieces joined. The parent reads what has
-arrived without ever waiting: :meth:`ProcessRunHandle.poll_events`.
+arrived without ever waiting: :meth:`ProcessRunHandle.poll_events` (the app calls it from
+its ``TaskRunner``'s one GUI-thread pump). The messages are typed
+(:mod:`~align_studio.providers.run_messages`).
+
+Threads: in the parent, one writer per worker (a large request must not block the caller
+while the starting child fills the pipe); in the child
+(:mod:`~align_studio.providers.run_child`), the main thread reads requests and sends
+batches, and each run's event loop has a thread of its own. These and the ``TaskRunner``'s
+pools are the app's only threads (``tests/test_background.py``).
 
 One worker serves run after run for its owner (an open spec), so only the first run pays
 for starting it (about 0.3 s, best overlapped with preparing the run:
@@ -17,44 +25,32 @@ child are re-emitted in the parent, so they reach the app's log.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-from align_studio.providers.batching import DeltaBatcher
-from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.redact import redact, remember_secret
-from align_studio.providers.runner import Event, Job, RunEnded, RunHandle, Runner, RunSummary
+from align_studio.providers.run_child import child_main
+from align_studio.providers.run_messages import (
+    CancelRun,
+    CloseWorker,
+    LogMessage,
+    RunEvents,
+    RunRequest,
+    StartRun,
+    ToChild,
+    ToParent,
+)
+from align_studio.providers.runner import Event, RunEnded, RunSummary
 
-log = logging.getLogger(__name__)
-
-BATCH_EVERY = 0.04  # seconds between two batches of events sent to the parent
+__all__ = ["ProcessRunHandle", "RunRequest", "RunWorker", "RunWorkerError"]
 
 
 class RunWorkerError(Exception):
     """The run's process could not be started, or ended before the run did."""
-
-
-@dataclass
-class RunRequest:
-    """Everything the child needs for one run (sent through the pipe)."""
-
-    run_id: str
-    jobs: list[Job]
-    endpoints: dict[str, Endpoint]
-    workspace: Path | None = None  # whose run store records the run; None: no recording
-    spec_id: str = ""
-    spec_version: int | None = None
-    refresh: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)
-    log_level: int = logging.WARNING
 
 
 class ProcessRunHandle:
@@ -87,7 +83,7 @@ class ProcessRunHandle:
     def cancel(self) -> None:
         """Stop the run (returns at once; in-flight answers keep their text, cancelled)."""
         if not self._done:
-            self.worker.send(("cancel", self.run_id))
+            self.worker.send(CancelRun(self.run_id))
 
     def wait(self, timeout: float | None = None) -> RunSummary | None:
         """The summary once the run has ended (None on timeout); raises if the run's
@@ -105,8 +101,8 @@ class ProcessRunHandle:
     # called by the worker
     def _arrived(self, events: list[Event]) -> None:
         self._events.extend(events)
-        if events and isinstance(events[-1], RunEnded):
-            self.summary = events[-1].summary
+        if events and isinstance(last := events[-1], RunEnded):
+            self.summary = last.summary
 
     def _ended(self, error: str | None) -> None:
         self._done = True
@@ -121,7 +117,7 @@ class RunWorker:
         self._lock = threading.Lock()
         self._proc: Any = None  # multiprocessing's SpawnProcess
         self._conn: Connection | None = None
-        self._outbox: queue.SimpleQueue[Any] | None = None
+        self._outbox: queue.SimpleQueue[ToChild | None] | None = None
         self._handles: dict[str, ProcessRunHandle] = {}
 
     @property
@@ -147,7 +143,7 @@ class RunWorker:
                 raise RunWorkerError(f"could not start the run's process: {exc}") from exc
             finally:
                 child.close()
-            outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+            outbox: queue.SimpleQueue[ToChild | None] = queue.SimpleQueue()
             # Requests are written by a thread of their own: a large job list fills the pipe
             # before the child (still starting) reads it, and the caller must not wait.
             threading.Thread(target=_write_loop, args=(parent, outbox),
@@ -159,10 +155,10 @@ class RunWorker:
         self.ensure_started()
         handle = ProcessRunHandle(self, request.run_id)
         self._handles[request.run_id] = handle
-        self.send(("run", request))
+        self.send(StartRun(request))
         return handle
 
-    def send(self, message: tuple[Any, ...]) -> None:
+    def send(self, message: ToChild) -> None:
         """Queue a message for the child (never blocks)."""
         if self._outbox is not None:
             self._outbox.put(message)
@@ -181,20 +177,19 @@ class RunWorker:
         except (EOFError, OSError):
             self._lost()
 
-    def _dispatch(self, message: tuple[Any, ...]) -> None:
-        kind = message[0]
-        if kind == "log":
-            record = logging.makeLogRecord(message[1])
+    def _dispatch(self, message: ToParent) -> None:
+        if isinstance(message, LogMessage):
+            record = logging.makeLogRecord(message.fields)
             logging.getLogger(record.name).handle(record)
             return
-        handle = self._handles.get(message[1])
+        handle = self._handles.get(message.run_id)
         if handle is None:
             return
-        if kind == "events":
-            handle._arrived(message[2])
-        elif kind == "done":
-            del self._handles[message[1]]
-            handle._ended(message[2])
+        if isinstance(message, RunEvents):
+            handle._arrived(message.events)
+        else:
+            del self._handles[message.run_id]
+            handle._ended(message.error)
 
     def _lost(self) -> None:
         """The child is gone: every run it had ends with the reason."""
@@ -215,7 +210,7 @@ class RunWorker:
             self._proc = self._conn = self._outbox = None
         if proc is None or outbox is None:
             return
-        outbox.put(("close",))
+        outbox.put(CloseWorker())
         outbox.put(None)  # ends the writer thread
         proc.join(timeout)
         if proc.is_alive():
@@ -228,127 +223,9 @@ class RunWorker:
         self._handles.clear()
 
 
-def _write_loop(conn: Connection, outbox: queue.SimpleQueue[Any]) -> None:
+def _write_loop(conn: Connection, outbox: queue.SimpleQueue[ToChild | None]) -> None:
     while (message := outbox.get()) is not None:
         try:
             conn.send(message)
         except (OSError, ValueError):  # the child is gone; the reader notices
             return
-
-
-# -- the child ---------------------------------------------------------------------------
-def child_main(conn: Connection) -> None:
-    """The child process: serve run requests until told to close or the parent is gone."""
-    _Child(conn).serve()
-
-
-class _PipeLogHandler(logging.Handler):
-    def __init__(self, child: _Child) -> None:
-        super().__init__()
-        self.child = child
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            # Redacted here, where the keys of the run are known: the parent (and whatever
-            # handler it has, stderr included) never sees them.
-            exc_text = (logging.Formatter().formatException(record.exc_info)
-                        if record.exc_info else record.exc_text)
-            data = dict(record.__dict__, msg=redact(record.getMessage()), args=None,
-                        exc_info=None, exc_text=redact(exc_text) if exc_text else exc_text)
-            self.child.send(("log", data))
-        except Exception:  # noqa: BLE001 - logging must never fail a run
-            self.handleError(record)
-
-
-class _Child:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.send_lock = threading.Lock()
-        self.runs: dict[str, RunHandle] = {}
-        self.stores: dict[Path, Any] = {}
-        self.memory_cache: dict[str, Any] = {}  # answers across runs, when nothing records
-        logging.getLogger().handlers[:] = [_PipeLogHandler(self)]
-
-    def send(self, message: tuple[Any, ...]) -> None:
-        with self.send_lock:
-            self.conn.send(message)
-
-    def serve(self) -> None:
-        try:
-            while True:
-                try:
-                    message = self.conn.recv()
-                except (EOFError, OSError):
-                    break  # the parent is gone
-                if message[0] == "run":
-                    self.start(message[1])
-                elif message[0] == "cancel" and message[1] in self.runs:
-                    self.runs[message[1]].cancel()
-                elif message[0] == "close":
-                    break
-        finally:
-            for handle in list(self.runs.values()):
-                handle.cancel()
-            for handle in list(self.runs.values()):
-                handle.wait(2.0)
-            for store in self.stores.values():
-                store.close()
-
-    def store(self, workspace: Path | None) -> Any:
-        if workspace is None:
-            return None
-        if workspace not in self.stores:
-            from align_studio.storage.runstore import RunStore, RunStoreError
-
-            try:
-                self.stores[workspace] = RunStore.for_workspace(workspace)
-            except RunStoreError as exc:
-                log.warning("the run is not recorded: %s", exc)
-                return None
-        return self.stores[workspace]
-
-    def start(self, req: RunRequest) -> None:
-        logging.getLogger().setLevel(req.log_level)
-        for ep in req.endpoints.values():  # masked in every log record sent to the parent
-            remember_secret(ep.api_key)
-        batcher = DeltaBatcher()
-        try:
-            runner = Runner(req.endpoints, self.store(req.workspace), spec_id=req.spec_id,
-                            spec_version=req.spec_version, memory_cache=self.memory_cache)
-            handle = runner.start(req.jobs, batcher.push, refresh=req.refresh,
-                                  run_id=req.run_id, settings=req.settings)
-        except Exception as exc:  # noqa: BLE001 - reported to the parent
-            self.send(("done", req.run_id, f"the run could not start: {exc}"))
-            return
-        self.runs[req.run_id] = handle
-        threading.Thread(target=self.forward, args=(req.run_id, handle, batcher),
-                         name="align-studio-run-events", daemon=True).start()
-
-    def forward(self, run_id: str, handle: RunHandle, batcher: DeltaBatcher) -> None:
-        """Send the run's events in batches until it ends, then say it ended."""
-        try:
-            while True:
-                ended = handle.done  # read first, so the last events go out below
-                events = batcher.drain()
-                if events:
-                    self.send(("events", run_id, events))
-                if ended:
-                    break
-                time.sleep(BATCH_EVERY)
-            error = None
-            try:
-                handle.wait()
-            except Exception as exc:  # noqa: BLE001 - a crashed run, reported
-                error = redact(f"the run failed: {type(exc).__name__}: {exc}")
-            self.send(("done", run_id, error))
-        except (OSError, ValueError):  # the parent is gone
-            handle.cancel()
-        except Exception as exc:  # e.g. an event that cannot be pickled
-            # The parent must hear that the run ended, or it waits for ever.
-            handle.cancel()
-            log.exception("the run's events could not be sent")
-            with contextlib.suppress(OSError, ValueError):
-                self.send(("done", run_id, redact(f"the run's events could not be sent: "
-                                                  f"{type(exc).__name__}: {exc}")))
-        finally:
-            self.runs.pop(run_id, None)

@@ -4,10 +4,12 @@ Three ways to drive it:
 
 - ``await Runner(...).run(jobs, on_event=...)`` inside an event loop;
 - ``async for event in Runner(...).events(jobs)`` — the same run as an async iterator;
-- ``handle = Runner(...).start(jobs, on_event)`` from sync code (a Qt UI, the CLI): the
-  loop runs in a worker thread, ``on_event`` is called on that thread (the UI batches and
-  marshals), ``handle.cancel()`` stops everything within a second and ``handle.wait()``
-  returns the :class:`RunSummary`.
+- ``Runner(...).run_sync(jobs, on_event)`` from sync code: the loop runs on the calling
+  thread until the run ends and returns the :class:`RunSummary`; ``runner.cancel()`` from
+  any other thread (or a signal handler) stops everything within a second. This makes no
+  thread of its own: it is called from a thread that is already background work (the run
+  process's run thread, a ``TaskRunner`` worker for the judge) or from the CLI's main
+  thread. See "Background work" in docs/architecture.md.
 
 Each target's :class:`Endpoint` limits its own concurrency (one :class:`ChatClient` per
 server and key, whose lanes are the per-endpoint semaphore); ``max_concurrency`` caps the
@@ -28,13 +30,12 @@ import asyncio
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from align_studio.domain import Role, Spec
+from align_studio.domain import Role, Spec, Target
 from align_studio.providers.client import ChatClient, Completion
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
@@ -60,23 +61,37 @@ class Job:
     stream: bool = True
 
 
-def build_jobs(spec: Spec, endpoints: Mapping[str, Endpoint] | None = None, *,
-               case_ids: Sequence[str] | None = None,
-               target_ids: Sequence[str] | None = None) -> list[Job]:
-    """The jobs of a spec, case by case (so every target advances together).
+#: One case's conversation as plain data: its id and its messages (role and content dicts,
+#: the spec's system prompt first).
+Conversation = tuple[str, list[dict[str, Any]]]
 
-    The spec's system prompt comes first unless the case has its own system message;
-    ``max_tokens`` is renamed to the endpoint's ``max_tokens_param``; a ``stream: false``
-    parameter asks for a non-streaming request.
+
+def conversations(spec: Spec, case_ids: Sequence[str] | None = None) -> list[Conversation]:
+    """What a run reads of the spec's cases, as plain data (a snapshot).
+
+    Cheap enough for the GUI thread (about 1 ms for 1,000 cases), so the window takes it
+    there and a worker builds the jobs from it, never reading the spec being edited.
     """
-    cases = [c for c in spec.cases if case_ids is None or c.id in case_ids]
-    targets = [t for t in spec.targets if target_ids is None or t.id in target_ids]
-    jobs = []
-    for case in cases:
+    wanted = None if case_ids is None else set(case_ids)
+    out: list[Conversation] = []
+    for case in spec.cases:
+        if wanted is not None and case.id not in wanted:
+            continue
         messages = [{"role": m.role.value if isinstance(m.role, Role) else str(m.role),
                      "content": m.content} for m in case.messages]
         if spec.system_prompt and not any(m["role"] == "system" for m in messages):
             messages.insert(0, {"role": "system", "content": spec.system_prompt})
+        out.append((case.id, messages))
+    return out
+
+
+def jobs_for(convs: Sequence[Conversation], targets: Sequence[Target],
+             endpoints: Mapping[str, Endpoint] | None = None) -> list[Job]:
+    """The jobs of these conversations on these targets, case by case (so every target
+    advances together). ``max_tokens`` is renamed to the endpoint's ``max_tokens_param``; a
+    ``stream: false`` parameter asks for a non-streaming request."""
+    jobs = []
+    for case_id, messages in convs:
         for target in targets:
             params = dict(target.params)
             stream = bool(params.pop("stream", True))
@@ -84,9 +99,17 @@ def build_jobs(spec: Spec, endpoints: Mapping[str, Endpoint] | None = None, *,
             ep = (endpoints or {}).get(target.id)
             if ep is not None and "max_tokens" in params and ep.max_tokens_param != "max_tokens":
                 params[ep.max_tokens_param] = params.pop("max_tokens")
-            jobs.append(Job(f"{case.id}::{target.id}", case.id, target.id, target.model,
+            jobs.append(Job(f"{case_id}::{target.id}", case_id, target.id, target.model,
                             params, messages, stream))
     return jobs
+
+
+def build_jobs(spec: Spec, endpoints: Mapping[str, Endpoint] | None = None, *,
+               case_ids: Sequence[str] | None = None,
+               target_ids: Sequence[str] | None = None) -> list[Job]:
+    """The jobs of a spec (see :func:`conversations` and :func:`jobs_for`)."""
+    targets = [t for t in spec.targets if target_ids is None or t.id in target_ids]
+    return jobs_for(conversations(spec, case_ids), targets, endpoints)
 
 
 def cache_key(endpoint: Endpoint, job: Job) -> str:
@@ -273,12 +296,16 @@ class Runner:
         for task in self._tasks:
             task.cancel()
 
-    def start(self, jobs: Sequence[Job], on_event: EventCallback | None = None, *,
-              refresh: bool = False, run_id: str | None = None,
-              settings: Mapping[str, Any] | None = None) -> RunHandle:
-        """Run in a worker thread; returns at once with a :class:`RunHandle`."""
-        return RunHandle(self, jobs, on_event, refresh=refresh, run_id=run_id,
-                         settings=settings)
+    def run_sync(self, jobs: Sequence[Job], on_event: EventCallback | None = None, *,
+                 refresh: bool = False, run_id: str | None = None,
+                 settings: Mapping[str, Any] | None = None) -> RunSummary:
+        """Run every job on this thread's own event loop; returns when all have ended.
+
+        ``on_event`` is called on this thread. Cancel from another thread with
+        :meth:`cancel`. Never call it on a thread that must stay responsive (the GUI's).
+        """
+        return asyncio.run(self.run(jobs, on_event=on_event, refresh=refresh, run_id=run_id,
+                                    settings=settings))
 
     async def events(self, jobs: Sequence[Job], *, refresh: bool = False,
                      run_id: str | None = None) -> AsyncIterator[Event]:
@@ -525,47 +552,6 @@ class _Run:
                  for r, j in zip(self.results, self.jobs, strict=True)]
         return RunSummary(self.run_id, status, final, time.perf_counter() - self.t0,
                           self.store_errors, self.reason)
-
-
-class RunHandle:
-    """A run on a worker thread: ``cancel()`` from any thread, ``wait()`` for the summary."""
-
-    def __init__(self, runner: Runner, jobs: Sequence[Job], on_event: EventCallback | None, *,
-                 refresh: bool, run_id: str | None, settings: Mapping[str, Any] | None) -> None:
-        self.runner = runner
-        self.summary: RunSummary | None = None
-        self.error: BaseException | None = None
-        self._done = threading.Event()
-
-        def main() -> None:
-            try:
-                self.summary = asyncio.run(runner.run(jobs, on_event=on_event, refresh=refresh,
-                                                      run_id=run_id, settings=settings))
-            except BaseException as exc:  # noqa: BLE001 - reported through wait()
-                self.error = exc
-            finally:
-                self._done.set()
-
-        self._thread = threading.Thread(target=main, name="align-studio-run", daemon=True)
-        self._thread.start()
-
-    @property
-    def done(self) -> bool:
-        """Whether the run has ended."""
-        return self._done.is_set()
-
-    def cancel(self) -> None:
-        """Stop the run (returns at once; ``wait()`` to see it end, within a second)."""
-        self.runner.cancel()
-
-    def wait(self, timeout: float | None = None) -> RunSummary | None:
-        """The summary once the run has ended (None on timeout); re-raises a crash."""
-        if not self._done.wait(timeout):
-            return None
-        self._thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.summary
 
 
 def _make_safe(record: ResponseRecord) -> ResponseRecord:

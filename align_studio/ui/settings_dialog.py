@@ -270,7 +270,7 @@ class SettingsDialog(QDialog):
     def test_connection(self) -> None:
         """List the server's models in the background; a late answer for another profile
         or an earlier click is dropped."""
-        from align_studio.providers.connection import check_connection_sync
+        from align_studio.providers.connection import check_connection
 
         p = self._current()
         if p is None:
@@ -279,7 +279,7 @@ class SettingsDialog(QDialog):
         test_id, keychain, session_keys = self._test_id, self.keychain, self.session_keys
         self.status.setText(f"Testing {p.name}…")
         self.models.clear()
-        self.runner.run(lambda: check_connection_sync(p, keychain=keychain,
+        self.runner.run(lambda: check_connection(p, keychain=keychain,
                                                       session_keys=session_keys),
                         lambda r: self._tested(test_id, r),
                         lambda exc: self._tested(test_id, None, str(exc)), owner=self)

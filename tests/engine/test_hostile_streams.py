@@ -20,6 +20,7 @@ from align_studio.providers.runner import Job, Runner
 from align_studio.providers.sse import SSEDecoder, SSEOverflow
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import LoopbackServer
+from tests.run_thread import start_run
 
 
 def _ask(ep: Endpoint, content: str, *, stream: bool = True) -> tuple[Completion | None,
@@ -59,7 +60,7 @@ def test_an_endless_stream_in_a_run_is_recorded_truncated(tmp_path: Path) -> Non
         ep = Endpoint(s.url, "k", max_answer_chars=50_000, timeout=5)
         job = Job("c::t", "c", "t", "m", {}, [{"role": "user",
                                                  "content": "go [[fault:endless]]"}])
-        summary = Runner({"t": ep}, store).start([job]).wait(30)
+        summary = start_run(Runner({"t": ep}, store), [job]).wait(30)
         assert summary is not None and summary.status == "finished"
         (row,) = store.responses(summary.run_id)
     assert row["error_kind"] == "truncated" and row["error"].startswith(

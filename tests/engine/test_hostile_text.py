@@ -23,6 +23,7 @@ from align_studio.providers.runner import Job, Runner
 from align_studio.safetext import StreamRepair, repair, xml_safe
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import LoopbackServer
+from tests.run_thread import start_run
 
 #: What the ``surrogate`` answer must become: the lone half replaced, the split pair joined.
 REPAIRED = "Lone \ufffd and pair \U0001F600 end"
@@ -71,7 +72,7 @@ def test_a_run_with_surrogate_answers_stores_every_answer_and_finishes(
     jobs = _jobs(n_cases, surrogate_every=6)  # 34 of 200 answers carry a lone surrogate
     with LoopbackServer(tokens=4) as s, RunStore(tmp_path / "runs.sqlite") as store:
         ep = Endpoint(s.url, "sk-test-key-1234", concurrency=16)
-        summary = Runner({"t": ep}, store, spec_id="spec").start(jobs).wait(60)
+        summary = start_run(Runner({"t": ep}, store, spec_id="spec"), jobs).wait(60)
         assert summary is not None
         assert summary.status == "finished" and summary.store_errors == []
         assert all(r.ok for r in summary.results)
@@ -118,8 +119,8 @@ def test_a_refused_insert_costs_only_its_row_and_fails_the_run_with_a_reason(
     _refuse_case(path, "c7")
     jobs = _jobs(40, surrogate_every=1000)
     with LoopbackServer(tokens=4) as s, RunStore(path) as store:
-        summary = Runner({"t": Endpoint(s.url, "k")}, store, spec_id="spec").start(
-            jobs).wait(60)
+        summary = start_run(Runner({"t": Endpoint(s.url, "k")}, store, spec_id="spec"),
+                            jobs).wait(60)
         assert summary is not None
         run = store.run(summary.run_id)
         stored = {r["case_id"] for r in store.responses(summary.run_id)}
@@ -140,7 +141,7 @@ def test_a_run_whose_store_is_gone_still_ends_with_a_status(tmp_path: Path) -> N
     says why instead of raising or staying 'running' in the caller's eyes."""
     with LoopbackServer(tokens=4, latency=0.2) as s:
         store = RunStore(tmp_path / "runs.sqlite")
-        handle = Runner({"t": Endpoint(s.url, "k")}, store, spec_id="spec").start(_jobs(3, 99))
+        handle = start_run(Runner({"t": Endpoint(s.url, "k")}, store, spec_id="spec"), _jobs(3, 99))
         time.sleep(0.1)  # the run has started (its row exists); answers are under way
         store.close()
         summary = handle.wait(30)

@@ -25,6 +25,7 @@ from align_studio.providers.runner import (
 )
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer
+from tests.run_thread import start_run
 
 
 def make_spec(n_cases: int = 3, content: str = "question {i}") -> Spec:
@@ -66,8 +67,8 @@ def test_run_streams_events_records_and_costs(server: LoopbackServer, tmp_path: 
            "b": Endpoint(server.url, "k")}
     events: list[Any] = []
     store = RunStore(tmp_path / "runs.sqlite")
-    handle = Runner(eps, store, spec_id="demo", spec_version=4).start(
-        build_jobs(spec, eps), events.append)
+    handle = start_run(Runner(eps, store, spec_id="demo", spec_version=4),
+                       build_jobs(spec, eps), events.append)
     summary = handle.wait(10)
     assert summary is not None and summary.status == "finished"
     assert all(r.ok for r in summary.results)
@@ -108,23 +109,23 @@ def test_rerun_hits_the_cache_and_refresh_bypasses_it(server: LoopbackServer,
            "b": Endpoint(server.url, "k")}
     jobs = build_jobs(spec, eps)
     store = RunStore(tmp_path / "runs.sqlite")
-    first = Runner(eps, store, spec_id="demo").start(jobs).wait(10)
+    first = start_run(Runner(eps, store, spec_id="demo"), jobs).wait(10)
     assert first is not None and not any(r.cached for r in first.results)
     assert server.stats()["requests"] == 4
     # a new runner (a new app session): the cache comes from the run store
-    second = Runner(eps, store, spec_id="demo").start(jobs).wait(10)
+    second = start_run(Runner(eps, store, spec_id="demo"), jobs).wait(10)
     assert second is not None and all(r.cached for r in second.results)
     assert [r.text for r in second.results] == [r.text for r in first.results]
     assert second.results[0].cost == 0.0  # this run paid nothing
     assert server.stats()["requests"] == 4
     rows = store.responses(second.run_id)  # recorded in the run, marked cached
     assert len(rows) == 4 and all(r["cached"] for r in rows)
-    third = Runner(eps, store, spec_id="demo").start(jobs, refresh=True).wait(10)
+    third = start_run(Runner(eps, store, spec_id="demo"), jobs, refresh=True).wait(10)
     assert third is not None and not any(r.cached for r in third.results)
     assert server.stats()["requests"] == 8
     # a different parameter is a different request
     spec.targets[0].params["temperature"] = 0.7
-    fourth = Runner(eps, store, spec_id="demo").start(build_jobs(spec, eps)).wait(10)
+    fourth = start_run(Runner(eps, store, spec_id="demo"), build_jobs(spec, eps)).wait(10)
     assert fourth is not None
     assert [r.cached for r in fourth.results] == [False, True, False, True]
 
@@ -134,12 +135,12 @@ def test_concurrency_is_limited_per_endpoint_and_overall() -> None:
         eps = {"x": Endpoint(s.url, "key-x", concurrency=2),
                "y": Endpoint(s.url, "key-y", concurrency=3)}
         jobs = jobs_for(12, target="x") + jobs_for(12, target="y")
-        summary = Runner(eps).start(jobs).wait(20)
+        summary = start_run(Runner(eps), jobs).wait(20)
         assert summary is not None and all(r.ok for r in summary.results)
         peaks = s.stats()["max_in_flight_by_key"]
         assert peaks == {"Bearer key-x": 2, "Bearer key-y": 3}
         s.reset()
-        summary = Runner(eps, max_concurrency=4).start(jobs).wait(20)
+        summary = start_run(Runner(eps, max_concurrency=4), jobs).wait(20)
         assert summary is not None and all(r.ok for r in summary.results)
         assert s.stats()["max_in_flight"] == 4
 
@@ -152,7 +153,7 @@ def test_cancel_returns_within_a_second_and_closes_connections(tmp_path: Path) -
                        [{"role": "user", "content": f"hangs {i} [[fault:hang]]"}])
                    for i in range(12)])
         store = RunStore(tmp_path / "runs.sqlite")
-        handle = Runner({"t": ep}, store, spec_id="demo").start(jobs)
+        handle = start_run(Runner({"t": ep}, store, spec_id="demo"), jobs)
         deadline = time.monotonic() + 5
         while s.stats()["in_flight"] < 8 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -197,7 +198,7 @@ def test_a_run_with_every_fault_ends_with_an_answer_or_a_clear_error() -> None:
         ep = Endpoint(s.url, "k", concurrency=16, timeout=0.5, max_retries=2)
         jobs = jobs_for(120, "case {i}")
         events: list[Any] = []
-        summary = Runner({"t": ep}).start(jobs, events.append).wait(30)
+        summary = start_run(Runner({"t": ep}), jobs, events.append).wait(30)
     assert summary is not None and summary.status == "finished"
     picked = {j.job_id: plan.pick(_conversation(j)) for j in jobs}
     assert len({k for k in picked.values() if k}) == len(kinds) + 1  # every kind happened

@@ -18,6 +18,7 @@ from align_studio.storage.runstore import (
     store_path,
 )
 from tests.loopback.server import LoopbackServer
+from tests.run_thread import start_run
 
 
 def _row(run_id: str, case: str, target: str, text: str, **extra: object) -> dict[str, object]:
@@ -117,8 +118,8 @@ def test_the_api_key_is_never_stored(tmp_path: Path) -> None:
     with LoopbackServer(tokens=4) as s, RunStore(path) as store:
         ep = Endpoint(s.url, secret, headers={"X-Title": "t"})
         jobs = [Job("c::t", "c", "t", "m", {}, [{"role": "user", "content": "hi"}])]
-        summary = Runner({"t": ep}, store, spec_id="spec").start(
-            jobs, settings={"api_key": secret}).wait(10)
+        summary = start_run(Runner({"t": ep}, store, spec_id="spec"), jobs,
+                            settings={"api_key": secret}).wait(10)
         assert summary is not None and summary.results[0].ok
         assert s.requests()[0]["headers"]["authorization"] == f"Bearer {secret}"
     for f in tmp_path.iterdir():

@@ -8,7 +8,7 @@ import pytest
 
 from align_studio.providers.connection import (
     Failure,
-    check_connection_sync,
+    check_connection,
     resolve_endpoint,
 )
 from align_studio.providers.endpoint import Endpoint
@@ -74,7 +74,7 @@ def _profile(url: str, key: str, **kw: object):  # type: ignore[no-untyped-def]
 
 def test_connection_ok_lists_models(models_server: str) -> None:
     profile, session = _profile(models_server + "/v1", GOOD_KEY)
-    result = check_connection_sync(profile, session_keys=session)
+    result = check_connection(profile, session_keys=session)
     assert result.ok, result.message
     assert result.models == ("big-model", "small-model")
     assert result.latency is not None and result.latency < 5
@@ -84,7 +84,7 @@ def test_connection_ok_lists_models(models_server: str) -> None:
 def test_connection_rejected_key(models_server: str) -> None:
     wrong = "sk-wrong-key-zzzz9999"
     profile, session = _profile(models_server + "/v1", wrong)
-    result = check_connection_sync(profile, session_keys=session)
+    result = check_connection(profile, session_keys=session)
     assert not result.ok and result.failure is Failure.KEY_REJECTED and result.status == 401
     assert "rejected the API key" in result.message and "this session only" in result.message
     assert wrong not in repr(result)
@@ -94,14 +94,14 @@ def test_connection_unreachable_names_the_server(closed_port_url: str) -> None:
     session = SessionKeys()
     profile = profile_from_preset("Ollama here", "ollama",
                                   base_url=closed_port_url)
-    result = check_connection_sync(profile, session_keys=session, keychain=None)
+    result = check_connection(profile, session_keys=session, keychain=None)
     assert not result.ok and result.failure is Failure.UNREACHABLE
     assert closed_port_url in result.message and "Is Ollama running?" in result.message
 
 
 def test_connection_timeout(models_server: str) -> None:
     profile, session = _profile(models_server + "/slow/v1", GOOD_KEY)
-    result = check_connection_sync(profile, session_keys=session, timeout=0.5)
+    result = check_connection(profile, session_keys=session, timeout=0.5)
     assert not result.ok and result.failure is Failure.TIMEOUT
     assert "did not answer within 0.5 seconds" in result.message
 
@@ -109,14 +109,14 @@ def test_connection_timeout(models_server: str) -> None:
 @pytest.mark.parametrize("path", ["/html/v1", "/nowhere/v1"])
 def test_connection_not_openai_compatible(models_server: str, path: str) -> None:
     profile, session = _profile(models_server + path, GOOD_KEY)
-    result = check_connection_sync(profile, session_keys=session)
+    result = check_connection(profile, session_keys=session)
     assert not result.ok and result.failure is Failure.NOT_OPENAI
     assert "OpenAI-compatible" in result.message
 
 
 def test_connection_server_error_body_is_redacted(models_server: str) -> None:
     profile, session = _profile(models_server + "/boom/v1", GOOD_KEY)
-    result = check_connection_sync(profile, session_keys=session)
+    result = check_connection(profile, session_keys=session)
     assert not result.ok and result.failure is Failure.SERVER_ERROR and result.status == 500
     assert GOOD_KEY not in result.message
 
@@ -125,7 +125,7 @@ def test_connection_without_a_key(tmp_path: Path) -> None:
     import keyring.backends.fail
 
     profile = profile_from_preset("NoKey", "openai")
-    result = check_connection_sync(profile, keychain=Keychain(keyring.backends.fail.Keyring()),
+    result = check_connection(profile, keychain=Keychain(keyring.backends.fail.Keyring()),
                                    environ={})
     assert not result.ok and result.failure is Failure.NO_KEY
     assert "No keychain is available" in result.message
@@ -135,8 +135,8 @@ def test_connection_against_the_loopback_openai_server() -> None:
     loopback = pytest.importorskip("tests.loopback.server")
     with loopback.LoopbackServer(api_key=GOOD_KEY) as server:
         profile, session = _profile(server.url, GOOD_KEY)
-        ok = check_connection_sync(profile, session_keys=session)
+        ok = check_connection(profile, session_keys=session)
         assert ok.ok and "loopback-small" in ok.models
         profile, session = _profile(server.url, "sk-not-the-right-one-1234")
-        bad = check_connection_sync(profile, session_keys=session)
+        bad = check_connection(profile, session_keys=session)
         assert bad.failure is Failure.KEY_REJECTED

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from align_studio import appdirs
-from align_studio.providers.connection import check_connection_sync, resolve_endpoint
+from align_studio.providers.connection import check_connection, resolve_endpoint
 from align_studio.providers.profiles import ProfileStore, profile_from_preset
 from align_studio.providers.secrets import Keychain, SecretsError, SessionKeys, key_status
 from tests.keychain import SecretServiceKeychain
@@ -77,7 +77,7 @@ def test_the_planted_key_appears_nowhere(secret_service: SecretServiceKeychain,
     seen += [repr(endpoint), str(endpoint), repr(store), repr(chain)]
     for profile in store.list():
         seen += [repr(profile), str(key_status(profile, keychain=chain))]
-        result = check_connection_sync(profile, keychain=chain)
+        result = check_connection(profile, keychain=chain)
         assert not result.ok
         seen += [repr(result), result.message]
     session = SessionKeys()

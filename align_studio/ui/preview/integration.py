@@ -119,7 +119,7 @@ class ReviewIntegration(QObject):
         self.detach()
         session = doc.session
         doc.undo_stack.compose = lambda cmd: with_staleness(session.spec, cmd)
-        ctl = self.controller = RunController(session, self.ctx.workspace,
+        ctl = self.controller = RunController(session, self.ctx.workspace, self.ctx.runner,
                                               confirm=self._confirm, parent=self)
         matrix = ResultsMatrix(session.spec, ctl.live, default_checks())
         self.preview = PreviewPanel(session, doc.undo_stack, ctl, matrix, self.ctx.reviewer)
