@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -70,9 +71,10 @@ def test_judge_prompt_is_filled_for_every_case(spec_path: Path, prompt: str | No
     config = promptfoo_config(spec)
     assert not list(validator.iter_errors(config))
     options = config["defaultTest"]["options"]
-    judge = spec.target(spec.judge.target)  # type: ignore[union-attr]
+    judge = spec.target(spec.targets[-1].id)
+    assert judge is not None
     # the grader is the spec's judge target, with its own base URL: never a default grader
-    assert options["provider"]["id"] == f"openai:chat:{judge.model}"  # type: ignore[union-attr]
+    assert options["provider"]["id"] == f"openai:chat:{judge.model}"
     assert options["provider"]["config"]["apiBaseUrl"].startswith("{{ env.ALIGN_STUDIO_")
     template = options["rubricPrompt"]
     checked = 0
@@ -186,7 +188,7 @@ def test_header_pins_the_verified_promptfoo_version() -> None:
      {"type": "python", "config": {"check": {"type": "refusal", "value": "comply",
                                              "negate": True}}}),
 ])
-def test_check_mapping(check: dict, expected: dict) -> None:
+def test_check_mapping(check: dict[str, Any], expected: dict[str, Any]) -> None:
     a = check_to_assertion(Check.model_validate(check))
     assert {k: a[k] for k in expected} == expected
 
