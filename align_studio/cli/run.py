@@ -2,10 +2,14 @@
 
 Progress goes to stderr; the summary table (or ``--json``) to stdout; ``--junit FILE``
 writes a JUnit report for CI. Exit codes: 0 every case answered and recorded, 1 some
-failed or could not be recorded, 3 the run could not happen (spec unreadable, no key, no
-server answered at all). Everything printed or written comes from records the runner has
-already made safe (redacted errors, repaired text); the JUnit file also drops what XML
-cannot hold. Log records go to the app's log file, redacted (see ``appdirs.setup_logging``).
+failed or could not be recorded — or, with ``--fail-on-checks``, some answer failed one of
+its case's checks —, 3 the run could not happen (spec unreadable, no key, no server
+answered at all). Without ``--fail-on-checks`` failed checks do not change the exit code:
+they are graded later (``align-studio grade``, the window's Grading menu).
+
+Everything printed or written comes from records the runner has already made safe
+(redacted errors, repaired text); the JUnit file also drops what XML cannot hold. Log
+records go to the app's log file, redacted (see ``appdirs.setup_logging``).
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workspace", help="the workspace folder whose run store records the run "
                    "(default: found from the spec's folder)")
     p.add_argument("--no-store", action="store_true", help="do not record the run")
+    p.add_argument("--fail-on-checks", action="store_true",
+                   help="run each case's checks on its answers and exit 1 if any fails "
+                        "(a CI gate); without it failed checks leave the exit code 0")
     p.set_defaults(func=_run)
 
 
@@ -177,7 +184,26 @@ def _run(args: argparse.Namespace) -> int:
             all(r.error_kind in _FATAL_KINDS for r in errors):
         print(f"align-studio run: nothing was answered — {errors[0].error}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_PROBLEMS if errors or summary.store_errors else EXIT_OK
+    failed_checks = _failed_checks(spec, summary) if args.fail_on_checks else []
+    for line in failed_checks:
+        print(f"check failed: {line}", file=sys.stderr)
+    return EXIT_PROBLEMS if errors or summary.store_errors or failed_checks else EXIT_OK
+
+
+def _failed_checks(spec: Spec, summary: RunSummary) -> list[str]:
+    """"case × target: check 2 (contains): …" for every check an answer failed."""
+    from align_studio.grading.checks import run_checks
+
+    out = []
+    for r in summary.results:
+        case = spec.case(r.case_id)
+        if case is None or not r.ok:
+            continue
+        for res in run_checks(case, r.text):
+            if not res.passed:
+                out.append(f"{r.case_id} × {r.target_id}: check {res.check_index + 1} "
+                           f"({res.type}): {redact(res.detail)}")
+    return out
 
 
 class _ProgressBar:
