@@ -8,11 +8,10 @@
 - ``dataset.jsonl`` — the samples: ``id``, ``input`` (the case's turns, cut after the last
   user turn), ``target`` (the accepted answers, as in ``engineers/evals/``) and
   ``metadata`` (spec, case, behaviors, expected outcome, system prompt, checks);
-- ``align_checks.py``, ``align_refusal.py``, ``align_refusal_rules.py`` — copies of the
-  app's own check code (:mod:`align_studio.grading.check_logic`, ``refusal``,
-  ``refusal_rules``) with their imports pointed at each other, so a check passes in
-  Inspect exactly when it passes in the app; the refusal check uses the same named rules,
-  no judge model;
+- ``align_checks.py`` — the app's own check code in one self-contained file, the same
+  file the promptfoo configs use (:mod:`align_studio.exchange.promptfoo_python`), so a
+  check passes in Inspect exactly when it passes in the app; the refusal check uses the
+  same named rules, no judge model;
 - ``README.md`` — the commands.
 
 Run (any OpenAI-compatible server; the model name is the server's; inspect wants
@@ -24,13 +23,13 @@ Run (any OpenAI-compatible server; the model name is the server's; inspect wants
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from align_studio.domain import Spec
 from align_studio.exchange.common import jsonl
+from align_studio.exchange.promptfoo_python import ASSERT_FILE, assert_file_source
 
 #: The inspect-ai release the task was run with (tests/exchange/test_inspect_task.py).
 INSPECT_VERSION = "0.3.285"
@@ -66,23 +65,10 @@ from inspect_ai.solver import Generate, TaskState, generate, solver
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the check modules next to this file
 
-from align_checks import evaluate  # noqa: E402
+from align_checks import check_text  # noqa: E402
 
 MESSAGE = {"system": ChatMessageSystem, "user": ChatMessageUser,
            "assistant": ChatMessageAssistant, "tool": ChatMessageTool}
-
-
-class _Check:
-    """A check of the spec as align_checks.evaluate reads it."""
-
-    def __init__(self, data):
-        self.type = data.get("type")
-        self.value = data.get("value")
-        self.values = data.get("values")
-        self.schema_ = data.get("schema")
-        self.case_sensitive = bool(data.get("case_sensitive", False))
-        self.negate = bool(data.get("negate", False))
-        self.description = data.get("description")
 
 
 def _sample(row):
@@ -121,7 +107,7 @@ def spec_checks():
         text = state.output.completion
         results = []
         for i, data in enumerate(state.metadata.get("checks") or []):
-            passed, detail, broken = evaluate(_Check(data), text)
+            passed, detail, broken = check_text(data, text)
             label = data.get("description") or data.get("type")
             results.append({"index": i, "check": label, "passed": passed,
                             "detail": detail, "broken": broken})
@@ -173,43 +159,16 @@ The base URL can also be given per run: `-M base_url=http://host:8000/v1`.
 One spec only: `-T spec=<spec id>`. A system prompt variant: `-T system_prompt=variant.txt`.
 
 Scoring: `spec_checks` runs every check of the case with the app's own check code
-(`align_checks.py`, `align_refusal.py`, `align_refusal_rules.py`: the refusal check uses the
+(`align_checks.py`, the same file the promptfoo configs use: the refusal check uses the
 same named rules as the app, no judge model). A sample is CORRECT when all its checks
 pass; the score's explanation lists each check; a case without checks is left unscored.
 `target` holds the accepted answers, for a model-graded scorer of your own.
 """
 
 
-def _module_source(module: str) -> str:
-    import importlib
-
-    mod = importlib.import_module(module)
-    path = mod.__file__
-    if path is None:  # pragma: no cover - our modules are plain files
-        raise RuntimeError(f"{module} has no source file")
-    return Path(path).read_text(encoding="utf-8")
-
-
-def standalone(module: str, name: str) -> str:
-    """The source of one of the app's check modules with its imports of
-    ``align_studio.grading.X`` turned into imports of the bundle's ``align_X`` files."""
-    source = _module_source(module).replace("from align_studio.grading.", "from align_")
-    tree = ast.parse(source, filename=name)
-    for node in ast.walk(tree):
-        mod = getattr(node, "module", None) if isinstance(node, ast.ImportFrom) else None
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-        if any(str(n).startswith("align_studio") for n in [mod, *names] if n):
-            raise RuntimeError(f"{name} would still import the app ({module})")
-    return f"# Copied from {module} by Align Studio: the app's own check code.\n" + source
-
-
 def support_files() -> dict[str, str]:
-    """The check modules the task imports, by file name."""
-    return {"align_checks.py": standalone("align_studio.grading.check_logic",
-                                          "align_checks.py"),
-            "align_refusal.py": standalone("align_studio.grading.refusal", "align_refusal.py"),
-            "align_refusal_rules.py": standalone("align_studio.grading.refusal_rules",
-                                                 "align_refusal_rules.py")}
+    """The check code the task imports, by file name: one file, shared with promptfoo."""
+    return {ASSERT_FILE: assert_file_source()}
 
 
 def _answers(spec: Spec) -> dict[str, Any]:
@@ -262,8 +221,8 @@ BUNDLE_FILES: list[tuple[str, Callable[[list[Spec]], str], str, str]] = [
      "the task's samples: `id`, `input`, `target`, `metadata` (with the checks)", ""),
     (f"{FOLDER}/README.md", lambda specs: README.format(version=INSPECT_VERSION),
      "how to run the Inspect task", ""),
-    *((f"{FOLDER}/{n}", _support(n), "the app's check code, used by the Inspect task", "")
-      for n in ("align_checks.py", "align_refusal.py", "align_refusal_rules.py")),
+    (f"{FOLDER}/{ASSERT_FILE}", _support(ASSERT_FILE),
+     "the app's check code (the same file as the promptfoo configs'), used by the task", ""),
 ]
 
 
@@ -279,4 +238,4 @@ def write_inspect_folder(specs: list[Spec], folder: Path) -> list[Path]:
 
 
 __all__ = ["BUNDLE_FILES", "FOLDER", "INSPECT_VERSION", "TASK_SOURCE", "inspect_files",
-           "standalone", "support_files", "task_rows", "write_inspect_folder"]
+           "support_files", "task_rows", "write_inspect_folder"]

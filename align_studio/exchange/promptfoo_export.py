@@ -30,6 +30,7 @@ from align_studio.domain import Spec, Target
 from align_studio.exchange.common import prompt_messages, public_params
 from align_studio.exchange.promptfoo_checks import check_to_assertion, needs_python
 from align_studio.exchange.promptfoo_python import ASSERT_FILE
+from align_studio.exchange.toolversions import PROMPTFOO
 from align_studio.grading.judge import (
     JUDGE_PLACEHOLDERS,
     expected_words,
@@ -44,8 +45,9 @@ __all__ = ["PROMPT", "PROMPTFOO_VERSION", "check_to_assertion", "export_notes",
            "promptfoo_config", "provider_entry", "render_promptfoo_config", "rubric_prompt"]
 
 PROMPT = "{{ messages }}"
-#: The promptfoo release the suite runs the export through (dev.py installs the same).
-PROMPTFOO_VERSION = "0.123.1"
+#: The promptfoo release the suite runs the export through (one pin: toolversions, which a
+#: test holds to dev.py's).
+PROMPTFOO_VERSION = PROMPTFOO
 #: promptfoo variable of each judge placeholder (``{response}`` is promptfoo's output).
 JUDGE_VARS = {"behaviors": "judge_behaviors", "expected": "judge_expected",
               "conversation": "judge_conversation", "response": "output",
