@@ -38,11 +38,13 @@ def judged_match(case: Case, target_id: str, text: str) -> JudgedResponse | None
     return None
 
 
-def carried(case: Case, target_id: str, text: str, run_id: str | None) -> Carried | None:
+def carried(case: Case, target_id: str, text: str, run_id: str | None,
+            cached: bool = False) -> Carried | None:
     """The verdict carried to an answer of ``run_id``, when an identical answer of another
     run (or of no recorded run) was judged; None when it was judged in this very run or
-    never."""
-    if not text:
+    never, or when the answer is ``cached``: a re-run served the very answer that was
+    judged from the cache, nothing new was generated, so there is nothing to confirm."""
+    if not text or cached:
         return None
     match = judged_match(case, target_id, text)
     if match is None or (run_id is not None and match.run == run_id):

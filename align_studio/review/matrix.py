@@ -201,7 +201,8 @@ class ResultsMatrix:
                 if r.target == target_id and r.text == live.text and r.verdict is not None:
                     judged = r
                     break
-            carry = carried(case, target_id, live.text, live.run_id) if judged else None
+            carry = carried(case, target_id, live.text, live.run_id,
+                            cached=live.cached) if judged else None
             if carry is not None:
                 cell.carried_from = carry.describe().removeprefix("carried forward from ")
         else:

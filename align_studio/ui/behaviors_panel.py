@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
 
 from align_studio.domain import Behavior, BehaviorKind
 from align_studio.editing import Compound, InsertItem, RemoveItem, SetField
+from align_studio.editing.commands import RenameBehavior
+from align_studio.editing.ids import id_from_text, is_placeholder
 from align_studio.ui.behavior_form import BehaviorForm
 from align_studio.ui.empty_state import EmptyState
 from align_studio.ui.icons import icon
@@ -58,6 +61,29 @@ class BehaviorsPanel(QStackedWidget):
         self._last_problems: list[Problem] = []
         self.list.sig_current_changed.connect(lambda _o: self.show_problems(self._last_problems))
         self._update_page()
+        #: Behaviors added here whose placeholder id becomes a slug of their statement.
+        self._fresh: list[Behavior] = []
+        self.form.statement.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.form.statement and event.type() == QEvent.Type.FocusOut:
+            self._name_from_statement()
+        return super().eventFilter(watched, event)
+
+    def _name_from_statement(self) -> None:
+        """When the statement field is left: a behavior added here still under its
+        placeholder id (``behavior-3``) is named after its statement; the cases that
+        already link it follow. Not per keystroke (see CasesPanel._name_from_title)."""
+        behavior = self.form.binder.obj
+        spec = self.session.spec
+        if behavior is None or not any(b is behavior for b in self._fresh) \
+                or not is_placeholder(behavior.id) \
+                or not any(b is behavior for b in spec.behaviors):
+            return
+        new_id = id_from_text(behavior.statement, {b.id for b in spec.behaviors}, behavior.id)
+        if new_id is not None and new_id != behavior.id:
+            self.undo_stack.push_command(RenameBehavior(
+                spec, behavior, new_id, f"Name behavior {behavior.id} → {new_id}"))
 
     def _update_page(self) -> None:
         self.setCurrentWidget(self.list if self.model.rowCount() else self.empty)
@@ -70,6 +96,7 @@ class BehaviorsPanel(QStackedWidget):
         index = len(spec.behaviors) if row is None else row + 1
         new = Behavior(id=_unique_id({b.id for b in spec.behaviors}, "behavior"),
                        kind=BehaviorKind.MUST)
+        self._fresh.append(new)
         self.undo_stack.push_command(InsertItem(spec, "behaviors", index, new, "Add behavior"))
         self.list.select_row(index)
         self.form.statement.setFocus()

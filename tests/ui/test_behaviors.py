@@ -33,7 +33,8 @@ def test_add_behavior_type_tab_and_save(qtbot, opened, workspace: Path) -> None:
     qtbot.keyClick(w.editor.tabs, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not w.isWindowModified(), timeout=5000)
     text = path.read_text()
-    assert ("  - id: behavior-3\n    kind: tone\n"
+    # named after its statement once the PM tabbed out of it (issue 16)
+    assert ("  - id: answer-customers-language\n    kind: tone\n"
             "    statement: Answer in the customer's language.\n") in text
     assert text.startswith("# Support assistant spec — edited by hand too\n")
 

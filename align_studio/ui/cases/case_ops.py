@@ -6,6 +6,7 @@ import re
 
 from align_studio.domain import Case, Category, Message, Role, Spec
 from align_studio.editing.commands import Command, InsertItem, RemoveItem
+from align_studio.editing.ids import id_from_text
 
 _NUMBERED = re.compile(r"^case-(\d+)$")
 
@@ -44,7 +45,10 @@ def duplicate_of(spec: Spec, case: Case) -> Case:
     data = case.to_data()
     data.pop("responses", None)
     data.pop("preferences", None)
-    data["id"] = next_case_id(spec)
+    # Named after its title like any case (issue 16); the copy's title is the same, so the
+    # id gets a number: "return-within-window-2".
+    data["id"] = id_from_text(case.title or "", {c.id for c in spec.cases}) \
+        or next_case_id(spec)
     return Case.model_validate(data)
 
 

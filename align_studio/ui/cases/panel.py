@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from align_studio.domain import Behavior, Case, Category
+from align_studio.editing.commands import SetField
 from align_studio.editing.events import ChangeEvent
+from align_studio.editing.ids import id_from_text, is_placeholder
 from align_studio.editing.session import EditSession
 from align_studio.ui.cases import case_ops
 from align_studio.ui.cases.detail_form import CaseDetailForm
@@ -94,6 +96,8 @@ class CasesPanel(QWidget):
         self._confirm_delete = confirm_delete
         self._shown_id: str | None = None
         self._unpinned: list[Case] = []
+        #: Cases added here whose placeholder id becomes a slug of their title once typed.
+        self._fresh: list[Case] = []
         self._unpin_timer = QTimer(self)
         self._unpin_timer.setSingleShot(True)
         self._unpin_timer.setInterval(0)
@@ -105,6 +109,7 @@ class CasesPanel(QWidget):
         self.table = self._make_table()
         self.form = CaseDetailForm(session, undo_stack.push_command)
         self.form.sig_case_id_edited.connect(self._emit_selected)
+        self.form.title_edit.editingFinished.connect(self._name_from_title)
         self.no_cases = NoCasesPage()
         self.no_cases.sig_add_case_requested.connect(self.add_case)
         self.no_match = NoMatchPage()
@@ -264,6 +269,7 @@ class CasesPanel(QWidget):
         spec = self._session.spec
         word = self.proxy.filters()["category"]
         case = case_ops.new_case(spec, Category(word) if isinstance(word, str) else None)
+        self._fresh.append(case)
         self._insert(case, len(spec.cases))
         self.form.title_edit.setFocus()
 
@@ -313,6 +319,20 @@ class CasesPanel(QWidget):
             self.filter_bar.refresh_behaviors()
         if ev.obj is spec and ev.field == "cases":
             self._follow_cases_change(ev)
+
+    def _name_from_title(self) -> None:
+        """When the title field is left: a case added here still under its placeholder id
+        (``case-004``) is named after its title. Not per keystroke: the id would follow
+        the first letter typed, and each rename would split the title's undo step."""
+        case = self.form.case
+        spec = self._session.spec
+        if case is None or not any(c is case for c in self._fresh) \
+                or not is_placeholder(case.id) or not any(c is case for c in spec.cases):
+            return
+        new_id = id_from_text(case.title or "", {c.id for c in spec.cases}, case.id)
+        if new_id is not None and new_id != case.id:
+            self._undo.push_command(SetField(case, "id", new_id,
+                                             f"Name case {case.id} → {new_id}"))
 
     def _follow_cases_change(self, ev: ChangeEvent) -> None:
         case = self.form.case

@@ -101,6 +101,10 @@ class JudgeBar(QFrame):
             combo.setCurrentIndex(keep if 0 <= keep < len(labels) and keep != -1
                                   else min(default, len(labels) - 1))
             combo.blockSignals(False)
+        if len(labels) >= 2 and self.left.currentIndex() == self.right.currentIndex():
+            # Kept from a case shown with one column ("1 vs 1"): an answer is never
+            # compared with itself (issue 16).
+            self.right.setCurrentIndex(1 if self.left.currentIndex() != 1 else 0)
         enough = len(labels) >= 2
         for w in (self.left, self.right, self.a_better, self.b_better, self.tie):
             w.setEnabled(enough)
