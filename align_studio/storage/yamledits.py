@@ -1,9 +1,9 @@
 """The edits of one patch: where each changed value stands in the text and what replaces it.
 
 Contract: ``Editor(text, newline, seq_indent).diff(Slot(root, SlotKind.ROOT, 0), old, new,
-raw)`` fills ``editor.edits`` with non-overlapping :class:`Edit` s of ``text`` and returns
-the data the edited text must read back as; it raises :class:`Unplaceable` rather than
-rewrite the whole document.
+raw)`` fills ``editor.edits`` with :class:`Edit` s of ``text`` (meant never to overlap;
+:mod:`yamlpatch` refuses if they do) and returns the data the edited text must read back
+as; it raises :class:`Unplaceable` rather than rewrite the whole document.
 
 :class:`Editor` walks the data as it was (``old``), as it is now (``new``) and as the text
 holds it (``raw``, which can differ from ``old`` where the app reads a value its own way:
