@@ -52,6 +52,11 @@ def each_tab():
         if key is TabKey.MEASURES:
             m = window.features.grading.measures
             m.tabs.setCurrentWidget(m.drift)
+            for _ in range(160):  # the drift chart is computed and drawn off the GUI thread
+                pix = m.drift.chart.pixmap()
+                if pix is not None and not pix.isNull():
+                    break
+                loop_wait(50)
         wait = 600 if key in (TabKey.MEASURES, TabKey.HISTORY) else 150
         loop_wait(wait)
         grab_screen(f"laptop-{{SIZE}}-{{i + 1}}-{{key.name.lower()}}")
