@@ -99,8 +99,15 @@ def test_identical_answer_of_a_new_run_shows_carried_verdict(qtbot, review_windo
     preview = w.features.review.preview
     first_run = w.features.review.controller.last_run_id
     qtbot.keyClick(preview, Qt.Key.Key_A)
-    run_and_wait(qtbot, w, ["case-000"])  # same answers (from the cache) in a new run
+    run_and_wait(qtbot, w, ["case-000"])  # the same answers from the cache in a new run
     assert w.features.review.controller.last_run_id != first_run
+    qtbot.wait(10)
+    # The very answer that was judged: its verdict stands, nothing to confirm (issue 16).
+    banner = preview.columns[0].verdict.text()
+    assert "Carried forward" not in banner and "Accepted" in banner, banner
+    ctl = w.features.review.controller
+    with qtbot.waitSignal(ctl.sig_run_ended, timeout=15000):
+        assert ctl.start(["case-000"], refresh=True)  # asked again: a new, identical answer
     qtbot.wait(10)
     banner = preview.columns[0].verdict.text()
     assert f"Carried forward from run {first_run}" in banner
