@@ -154,6 +154,37 @@ class SettingsDialog(QDialog):
             form.addRow(label, w)
         return page
 
+    # ---- closing ---------------------------------------------------------------------------
+    def has_unsaved_edits(self) -> bool:
+        """Whether the provider form differs from the stored profile (or holds a pasted key
+        not yet stored): those edits only take effect on Apply."""
+        p = self._current()
+        if p is None:
+            return False
+        return (self.name.text().strip() != p.name
+                or self.base_url.text().strip() != p.base_url
+                or (self.api_key_env.text().strip() or None) != (p.api_key_env or None)
+                or self.key_source.currentData() != p.key_source
+                or bool(self.key.text().strip()))
+
+    def reject(self) -> None:
+        # Close and Escape both land here: never drop a half-edited profile silently.
+        if self.has_unsaved_edits():
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "The provider profile has changes that are not "
+                "saved yet. Save them?", buttons.Save | buttons.Discard | buttons.Cancel,
+                buttons.Save)
+            if answer == buttons.Cancel:
+                return
+            if answer == buttons.Save:
+                if self.key.text().strip():
+                    self.store_key()
+                self.apply_profile()
+                if self.has_unsaved_edits():  # refused (the warning said why): stay open
+                    return
+        super().reject()
+
     # ---- profiles --------------------------------------------------------------------------
     def _reload_list(self, select: str | None = None) -> None:
         self.names.clear()
