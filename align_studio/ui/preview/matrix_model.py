@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QApplication
 
 from align_studio.domain import Case, Verdict
+from align_studio.review.blind import blind_label, shuffled
 from align_studio.review.live import ERROR, STREAMING, UNAVAILABLE, WAITING
 from align_studio.review.matrix import Cell, Counts, ResultsMatrix, Stats
 from align_studio.ui.preview.response_column import GradeLookup
@@ -96,16 +97,28 @@ class MatrixModel(QAbstractTableModel):
     def cells_changed(self, keys: set[tuple[str, str]]) -> None:
         """Answers of ``keys`` changed: repaint those cells."""
         self.matrix.invalidate(keys)
-        targets = {t: i + 1 for i, t in enumerate(self.matrix.target_ids)}
         rows, cols = [], []
         for case_id, target_id in keys:
-            row, col = self._row_of.get(case_id), targets.get(target_id)
+            row = self._row_of.get(case_id)
+            col = self.column_of(case_id, target_id) if row is not None else None
             if row is not None and col is not None:
                 rows.append(row)
                 cols.append(col)
         if rows:  # one signal for the batch: the view repaints what it shows of it
             self.dataChanged.emit(self.index(min(rows), min(cols)),
                                   self.index(max(rows), max(cols)))
+
+    def targets_of(self, case_id: str) -> list[str]:
+        """The target of each answer column of ``case_id``'s row: spec order, or in blind
+        mode the same per-case shuffle as Preview (review/blind.py), so "Model B" here is
+        the "Model B" the reviewer judged there."""
+        ids = self.matrix.target_ids
+        return shuffled(case_id, ids) if self.blind else ids
+
+    def column_of(self, case_id: str, target_id: str) -> int | None:
+        """The column (1-based, after the case column) showing ``target_id`` in that row."""
+        targets = self.targets_of(case_id)
+        return targets.index(target_id) + 1 if target_id in targets else None
 
     def case_at(self, row: int) -> Case | None:
         """The case of a row."""
@@ -133,7 +146,7 @@ class MatrixModel(QAbstractTableModel):
         if section == 0:
             return "Case"
         if self.blind:
-            return f"Target {section}"
+            return blind_label(section - 1)
         targets = self.matrix.spec.targets
         t = targets[section - 1] if section - 1 < len(targets) else None
         return (t.label or t.id) if t else None
@@ -150,7 +163,7 @@ class MatrixModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return case.last_user_message()[:300]
             return None
-        target = self.matrix.target_ids[index.column() - 1]
+        target = self.targets_of(case.id)[index.column() - 1]
         cell = self.matrix.cell(case, target)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(cell)
