@@ -6,6 +6,9 @@ drop larger than ten points between two runs is shown in a red banner above them
 
 from __future__ import annotations
 
+from dataclasses import replace
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -79,13 +82,18 @@ class DriftView(QWidget):
         layout.addWidget(self.chart, 1)
         self.set_report(None, {})
 
-    def set_report(self, report: DriftReport | None, charts: dict[str, bytes]) -> None:
-        """Show a drift report and its charts (PNG bytes by "target" / "behavior")."""
+    def set_report(self, report: DriftReport | None, charts: dict[str, bytes],
+                   names: dict[str, str] | None = None) -> None:
+        """Show a drift report and its charts (PNG bytes by "target" / "behavior"); targets
+        are named by ``names`` (id → label), as Preview names them."""
         self.report, self.charts = report, dict(charts)
+        names = names or {}
         pal = self.palette()
         p = self.warning.palette()
         if report is not None and report.warnings:
-            lines = "".join(f"<li>{w.message}</li>" for w in report.warnings)
+            lines = "".join(
+                f"<li>{escape(replace(w, target=names.get(w.target, w.target)).message)}</li>"
+                for w in report.warnings)
             self.warning.setText(f"⚠ Pass rates dropped:<ul style='margin:2px'>{lines}</ul>")
             p.setColor(QPalette.ColorRole.Window, tint(pal, REJECT_HUE, 0.28))
         elif report is not None and report.points:

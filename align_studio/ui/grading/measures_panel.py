@@ -107,7 +107,8 @@ class MeasuresPanel(QWidget):
         self.measures = m
         self.agreement.set_report(m.agreement)
         self.coverage.set_report(m.coverage)
-        self.drift.set_report(m.drift, m.charts)
+        self.drift.set_report(m.drift, m.charts,
+                              {t.id: t.label or t.id for t in self.session.spec.targets})
         self.status.setText(f"{m.agreement.judged} responses judged by people"
                             + ("" if m.drift is not None else " · no run history yet"))
         if not m.charts and m.drift is not None and m.drift.points and self.isVisible():
