@@ -71,6 +71,7 @@ def _welcome(window: QWidget, settings: object, root: Path) -> None:
     if should_show(settings):  # type: ignore[arg-type]
         dialog = WelcomeDialog(root, settings, window)  # type: ignore[arg-type]
         dialog.sig_settings_requested.connect(window.show_settings)  # type: ignore[attr-defined]
+        dialog.sig_open_workspace.connect(window.set_workspace)  # type: ignore[attr-defined]
         dialog.show()
 
 
