@@ -11,11 +11,15 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
+import threading
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 import platformdirs
 
-from align_studio.providers.redact import RedactingFilter, RedactingFormatter
+from align_studio.providers.redact import RedactingFilter, RedactingFormatter, redact
 
 APP_NAME = "align-studio"
 #: When set, config/data/log/cache are ``$ALIGN_STUDIO_HOME/{config,data,log,cache}``.
@@ -107,13 +111,6 @@ def log_unhandled_exceptions() -> None:
     request's headers in a local variable's repr, a server's error text). The record goes to
     the log file through :func:`setup_logging`'s filter, and stderr gets the same redacted text.
     """
-    import sys
-    import threading
-    import traceback
-    from types import TracebackType
-
-    from align_studio.providers.redact import redact
-
     log = logging.getLogger("align_studio.unhandled")
 
     def report(kind: type[BaseException], value: BaseException,

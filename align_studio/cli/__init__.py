@@ -30,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "run",
     "providers": "providers",
     "lint": "grading", "agreement": "grading", "grade": "grading", "coverage": "grading",
-    "export": "exchange", "import": "exchange",
+    "export": "exchange", "import": "imports",
     "review": "review",
     "save-version": "versions", "history": "versions", "diff": "versions",
     "restore": "versions", "remote": "versions", "pull": "versions", "push": "versions",

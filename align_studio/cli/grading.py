@@ -20,8 +20,10 @@ from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
 from align_studio.grading.coverage import coverage
+from align_studio.grading.judge import judge_responses, judge_target_id
 from align_studio.grading.lint import lint_spec, problems, run_info_for
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
+from align_studio.providers.connection import resolve_endpoint
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage import SpecFile, SpecLoadError, Workspace
 from align_studio.storage.runstore import RunStore, RunStoreError, store_path
@@ -196,8 +198,6 @@ def _judge_endpoint(spec: Spec, tid: str, args: argparse.Namespace) -> Endpoint:
             raise LookupError(f"the environment variable {args.api_key_env} is not set")
         ep = Endpoint(args.base_url, key or "no-key")
     else:
-        from align_studio.providers.connection import resolve_endpoint
-
         target = spec.target(tid)
         assert target is not None
         ep = resolve_endpoint(target.provider, model=target.model)
@@ -221,8 +221,6 @@ def _grade(args: argparse.Namespace) -> int:
                          f"for spec '{spec.id}'")
         out: dict[str, GradeSummary] = {"check": grade_responses(store, spec, rows)}
         if args.judge:
-            from align_studio.grading.judge import judge_responses, judge_target_id
-
             try:
                 tid = judge_target_id(spec, args.judge_target)
                 ep = _judge_endpoint(spec, tid, args)

@@ -6,13 +6,14 @@ import argparse
 import getpass
 import logging
 import sys
-from typing import TYPE_CHECKING
 
+from align_studio.appdirs import setup_logging
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
+from align_studio.providers.connection import check_connection
 from align_studio.providers.presets import PRESETS
-
-if TYPE_CHECKING:
-    from align_studio.providers.profiles import ProfileStore
+from align_studio.providers.profiles import ProfileError, ProfileStore, profile_from_preset
+from align_studio.providers.redact import mask_key
+from align_studio.providers.secrets import Keychain, SecretsError, SessionKeys, key_status
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``align-studio providers``; returns the exit code."""
-    from align_studio.appdirs import setup_logging
-    from align_studio.providers.profiles import ProfileError
-    from align_studio.providers.secrets import SecretsError
-
     setup_logging()
     action = args.action or ("test" if args.test is not None else "list")
     try:
@@ -85,9 +82,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store() -> ProfileStore:
-    from align_studio.providers.profiles import ProfileStore
-    from align_studio.providers.secrets import Keychain
-
     store = ProfileStore(keychain=Keychain())
     for problem in store.problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -102,8 +96,6 @@ def _presets() -> int:
 
 
 def _list(store: ProfileStore) -> int:
-    from align_studio.providers.secrets import Keychain, SessionKeys, key_status
-
     profiles = store.list()
     if not profiles:
         print(f"No provider profiles yet (settings: {store.path}). "
@@ -126,9 +118,6 @@ def _list(store: ProfileStore) -> int:
 
 
 def _test(store: ProfileStore, name: str | None) -> int:
-    from align_studio.providers.connection import check_connection
-    from align_studio.providers.secrets import Keychain
-
     profiles = [store.get(name)] if name else store.list()
     if not profiles:
         print("No provider profiles to test.", file=sys.stderr)
@@ -150,8 +139,6 @@ def _test(store: ProfileStore, name: str | None) -> int:
 
 
 def _add(store: ProfileStore, args: argparse.Namespace) -> int:
-    from align_studio.providers.profiles import profile_from_preset
-
     profile = profile_from_preset(args.name, args.preset, base_url=args.base_url,
                                   api_key_env=args.api_key_env)
     store.add(profile)
@@ -169,9 +156,6 @@ def _read_key(prompt: str) -> str:
 
 
 def _set_key(store: ProfileStore, name: str) -> int:
-    from align_studio.providers.redact import mask_key
-    from align_studio.providers.secrets import Keychain
-
     profile = store.get(name)
     keychain = Keychain()
     reason = keychain.unavailable_reason()
@@ -188,8 +172,6 @@ def _set_key(store: ProfileStore, name: str) -> int:
 
 
 def _delete_key(store: ProfileStore, name: str) -> int:
-    from align_studio.providers.secrets import Keychain
-
     profile = store.get(name)
     removed = Keychain().delete(profile.name)
     print(f"Removed the key of '{profile.name}' from the keychain." if removed

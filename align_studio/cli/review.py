@@ -90,7 +90,7 @@ def _reviewer(args: argparse.Namespace) -> str:
 def _key_reader(stream: TextIO) -> Callable[[str], str]:
     """Read one key: a single key press on a terminal, else one line of the stream."""
     if stream.isatty() and os.name == "posix":
-        import termios
+        import termios  # POSIX only (no termios module on Windows)
         import tty
 
         def read_key(prompt: str) -> str:

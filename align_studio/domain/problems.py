@@ -7,6 +7,7 @@ column, and the editor turns it into the field to highlight.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,8 +194,6 @@ def _check_check(p: ProblemList, here: Path, case_id: str, chk: Check) -> None:
     elif sort == "text" and not isinstance(value, str):
         p.add(here + (name,), f"{what} needs text as '{name}'; it is {value!r}")
     if chk.type.value == "regex" and isinstance(chk.value, str):
-        import re
-
         try:
             re.compile(chk.value)
         except re.error as exc:

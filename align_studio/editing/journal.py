@@ -16,10 +16,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from align_studio.storage import SpecFile
+from align_studio.domain import Spec
+from align_studio.storage import SpecFile
+from align_studio.storage.atomic import atomic_write
 
 JOURNAL_VERSION = 1
 
@@ -43,8 +44,6 @@ def journal_path(data_dir: str | os.PathLike[str], spec_path: str | os.PathLike[
 def write_journal(data_dir: str | os.PathLike[str], spec_path: str | os.PathLike[str],
                   base_sha256: str, data: dict[str, Any]) -> Path:
     """Write (atomically) the journal of ``spec_path``; safe on a worker thread."""
-    from align_studio.storage.atomic import atomic_write
-
     path = journal_path(data_dir, spec_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -131,9 +130,6 @@ def restore(recovery: Recovery) -> Restored:
     unsaved. Raises ``SpecLoadError`` if the file cannot be loaded and pydantic's
     ``ValidationError`` if the journal's data is not a valid spec.
     """
-    from align_studio.domain import Spec
-    from align_studio.storage import SpecFile
-
     sf = SpecFile.load(recovery.spec_path)
     spec = Spec.model_validate(recovery.data)
     return Restored(sf, spec, text_hash(sf.text) != recovery.base_sha256)

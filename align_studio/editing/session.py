@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from align_studio.domain import find_problems
 from align_studio.editing.commands import Command
 from align_studio.editing.events import ChangeEvent
 
@@ -35,8 +36,6 @@ class EditSession:
         """The spec's semantic problems (duplicate ids, unknown links…), found once per
         change: the editor, the case form and the problems list all ask after each edit."""
         if self._problems is None:
-            from align_studio.domain import find_problems
-
             self._problems = find_problems(self.spec)
         return list(self._problems)
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from align_studio.domain import BehaviorKind, Category, Spec
+from align_studio.grading.agreement import agreement
 from align_studio.grading.regex_js import portability_problem
 from align_studio.storage.runstore import RunStore
 
@@ -81,8 +82,6 @@ class RunInfo:
 
 def run_info_for(store: RunStore, spec: Spec) -> RunInfo:
     """The :class:`RunInfo` of ``spec`` from an open run store (targets run, judge pairs)."""
-    from align_studio.grading.agreement import agreement  # agreement runs every check
-
     judge = agreement(spec, store).overall.get("judge")
     return RunInfo(frozenset(t for (_, t) in store.matrix(spec.id)),
                    judge.n if judge is not None else 0)

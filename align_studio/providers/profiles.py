@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from align_studio.appdirs import config_dir
 from align_studio.providers.endpoint import MAX_ANSWER_CHARS, REQUEST_DEADLINE
 from align_studio.providers.presets import PRESETS, get_preset
 from align_studio.providers.redact import url_credentials
@@ -202,8 +203,6 @@ class ProfileStore:
 
     def __init__(self, path: Path | None = None, *, keychain: Any = None) -> None:
         if path is None:
-            from align_studio.appdirs import config_dir
-
             path = config_dir() / SETTINGS_FILE
         self.path = Path(path)
         self.keychain = keychain

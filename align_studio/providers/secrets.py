@@ -25,6 +25,9 @@ from typing import TYPE_CHECKING
 import keyring
 import keyring.backend
 import keyring.errors
+from keyring.backends.chainer import ChainerBackend
+
+from align_studio.providers.presets import placeholder_key
 
 # The masking lives in providers.redact (one redactor for the whole app); these names stay
 # importable from here, where their callers always found them.
@@ -138,8 +141,6 @@ def _refused_reason(backend: keyring.backend.KeyringBackend) -> str | None:
 def _choose_backend(backend: keyring.backend.KeyringBackend
                     ) -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The concrete backend to use (a chainer is opened up), or None and the reason."""
-    from keyring.backends.chainer import ChainerBackend
-
     if isinstance(backend, ChainerBackend):
         reasons = []
         for candidate in backend.backends:  # sorted by priority, highest first
@@ -310,8 +311,6 @@ def find_key(profile: ProviderProfile, *, keychain: Keychain | None = None,
     ``env``/``keychain``/``session`` try only that source, ``none`` uses the preset's
     placeholder (local servers that need no key).
     """
-    from align_studio.providers.presets import placeholder_key
-
     env = os.environ if environ is None else environ
     pref = profile.key_source
     problem: str | None = None

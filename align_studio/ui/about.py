@@ -5,7 +5,13 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
+import PySide6
+from PySide6.QtCore import QUrl, qVersion
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from align_studio import __version__
+from align_studio.ui.icons import icon, icon_path
 
 #: The guide in a source checkout; an installed app links to the same page online.
 USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
@@ -14,11 +20,6 @@ USER_GUIDE_URL = "https://github.com/alignstudio/align-studio/blob/main/docs/use
 
 def versions() -> dict[str, str]:
     """The versions of the app, Qt (at run time), PySide6 and Python."""
-    import PySide6
-    from PySide6.QtCore import qVersion
-
-    from align_studio import __version__
-
     return {"Align Studio": __version__, "Qt": qVersion(), "PySide6": PySide6.__version__,
             "Python": platform.python_version()}
 
@@ -35,8 +36,6 @@ def about_text(plain: bool = False) -> str:
 
 def icon_check() -> str:
     """Where the icons were found (the packaged resources arrived), or what is missing."""
-    from align_studio.ui.icons import icon, icon_path
-
     svg = icon_path("app")
     if svg is None or icon("app").isNull():
         return "icons MISSING"
@@ -51,8 +50,5 @@ def show_about(parent: QWidget) -> None:
 
 def show_user_guide() -> None:
     """Open the user guide (the local copy in a source checkout, else the online one)."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)) if USER_GUIDE.is_file()
                              else QUrl(USER_GUIDE_URL))

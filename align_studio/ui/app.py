@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from align_studio.appdirs import log_unhandled_exceptions, setup_logging
+from align_studio.ui.gc_policy import GuiThreadCollector
+from align_studio.ui.main_window import MainWindow
 from align_studio.ui.settings import APPLICATION, ORGANIZATION, app_settings, remembered_workspace
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
@@ -46,8 +49,6 @@ def _run_test_script(window: QWidget, app: QApplication) -> None:
 
 
 def _use_dark_palette(app: QApplication) -> None:
-    from PySide6.QtGui import QColor, QPalette
-
     app.setStyle("Fusion")
     pal = QPalette()
     role = QPalette.ColorRole
@@ -66,7 +67,7 @@ def _use_dark_palette(app: QApplication) -> None:
 
 
 def _welcome(window: QWidget, settings: object, root: Path) -> None:
-    from align_studio.ui.welcome import WelcomeDialog, should_show
+    from align_studio.ui.welcome import WelcomeDialog, should_show  # after the paint: 21 ms
 
     if should_show(settings):  # type: ignore[arg-type]
         dialog = WelcomeDialog(root, settings, window)  # type: ignore[arg-type]
@@ -88,7 +89,6 @@ def configure_application(app: QApplication) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName(APP_ID)
-    from align_studio.ui.gc_policy import GuiThreadCollector
 
     GuiThreadCollector(app)  # Qt objects must never be freed by a worker thread's collection
     # Every Python call Qt makes on the GUI thread (a model's data(), a delegate's paint)
@@ -117,13 +117,13 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     setup_logging()
     log_unhandled_exceptions()
 
-    from align_studio.ui.main_window import MainWindow
 
     window = MainWindow(root, settings)
     window.show()
     _FirstPaint(window, window.start)
     window.sig_ready.connect(lambda: _welcome(window, settings, root))
     if smoke_test:
+        # Only with --smoke-test: the smoke walk imports every dialog, ~0.45 s of imports.
         from align_studio.ui.smoke import run_smoke
 
         QTimer.singleShot(0, lambda: run_smoke(window, app))

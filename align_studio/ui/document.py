@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from align_studio.editing import EditSession
 from align_studio.editing import journal as jr
 from align_studio.editing.events import ChangeEvent
+from align_studio.editing.preview import unified_diff
 from align_studio.storage import SpecChangedOnDisk, SpecFile, SpecLoadError
 from align_studio.ui.conflict_dialog import RELOAD, ConflictDialog
 from align_studio.ui.file_watcher import SpecFileWatcher
@@ -183,8 +184,6 @@ class SpecDocument(QObject):
 
     def resolve_conflict(self) -> str:
         """Ask the user what to do about the file changed on disk; remembers "keep mine"."""
-        from align_studio.editing.preview import unified_diff
-
         self._asking = True
         try:
             dialog = ConflictDialog(self.path.name,

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from align_studio.ui.icons import icon
+
 if TYPE_CHECKING:
     from align_studio.editing import ChangeEvent, EditSession
 
@@ -85,8 +87,6 @@ class SpecListModel(QAbstractTableModel):
             return self.problem_rows.get(index.row()) or col.show(getattr(obj, col.field, None))
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 \
                 and index.row() in self.problem_rows:
-            from align_studio.ui.icons import icon
-
             return icon("warning")
         if role == OBJECT_ROLE:
             return obj

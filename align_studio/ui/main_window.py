@@ -7,15 +7,28 @@ first paint from the list in :mod:`align_studio.ui.features`; each is given the 
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
-# Dialogs, icons and the file operations are imported where they are used: every Qt class
-# touched before the first paint costs start-up time (issue 4).
+# This module is on the way to the first paint, so what the first paint does not need is
+# imported after it, where it is used (the start-up budget: bench_startup allows 1.5 × a
+# bare window's start, ~0.2-0.4 s on a busy 2-core machine, and the app was at 1.1-1.46).
+# Measured (python, after this module; median of 3): icons 8 ms, undo_keys 7, empty_state
+# 38, recovery_dialog 9, editing.journal 25, editing.preview 17, diff_dialog 8,
+# settings_dialog 13, shortcuts_dialog 2, about 12, workspace_ops ~300 (it brings domain
+# and storage, pydantic), the features ~0.9 s.
 from align_studio.ui import layout_memory
 from align_studio.ui.actions import Actions
 from align_studio.ui.context import AppContext
@@ -31,6 +44,16 @@ if TYPE_CHECKING:
     from align_studio.ui.editor import SpecEditor
     from align_studio.ui.empty_state import EmptyState
     from align_studio.ui.features import Features
+
+
+#: Imported after the first paint, one per turn of the event loop on the GUI thread, so no
+#: turn holds the window for more than one of them: each ~150-300 ms here, ~0.9 s in all.
+#: Then the first opened spec finds the editor's modules loaded (bench_large_spec).
+AFTER_FIRST_PAINT = (
+    "align_studio.ui.editor", "align_studio.ui.preview.integration",
+    "align_studio.ui.grading.integration", "align_studio.ui.exchange.integration",
+    "align_studio.ui.versions.integration",
+)
 
 
 class MainWindow(QMainWindow):
@@ -98,21 +121,27 @@ class MainWindow(QMainWindow):
 
     # ---- start-up ------------------------------------------------------------------------
     def start(self) -> None:
-        """After the first paint: import the heavier layers on a worker, then add their
-        menus, scan the workspace and offer pending recoveries."""
-        self._add_icons()
-        layout_memory.size_new_splitter(self.settings, self.splitter)
-        from align_studio.ui.undo_keys import UndoKeysFilter
-        from align_studio.ui.warmup import import_modules
+        """After the first paint: the icons, then the features and the editor's modules one
+        per turn of the event loop, then the features' menus, the workspace listing and the
+        offer of pending recoveries."""
+        from align_studio.ui.undo_keys import UndoKeysFilter  # after the first paint: 7 ms
 
+        self._add_icons()
         self._undo_keys = UndoKeysFilter(self, [self.action_registry.undo,
                                                 self.action_registry.redo])
-        self.runner.run(import_modules, lambda _r: self._finish_start(),
-                        lambda _exc: self._finish_start(), lane="warm-up")
+        self._import_next(list(AFTER_FIRST_PAINT))
+
+    def _import_next(self, pending: list[str]) -> None:
+        # On the GUI thread (a first import on a worker races PySide's import hook), one
+        # module per turn, so the window repaints and takes input between them.
+        if pending:
+            importlib.import_module(pending.pop(0))
+            QTimer.singleShot(0, lambda: self._import_next(pending))
+        else:
+            self._finish_start()
 
     def _finish_start(self) -> None:
-        # Preview and Results, measuring, hand-over, versions: imported after the first
-        # paint (the warm-up imported them on a worker), installed from one list.
+        # The feature boundary: the features are imported (above) and installed only now.
         from align_studio.ui.features import install_features
 
         if self.features is None:
@@ -122,7 +151,7 @@ class MainWindow(QMainWindow):
 
     def _add_icons(self) -> None:
         # After the first paint: reading and recolouring the SVGs is not needed to show it.
-        from align_studio.ui.icons import app_icon, icon
+        from align_studio.ui.icons import app_icon, icon  # after the first paint: 8 ms
 
         self.setWindowIcon(app_icon())
         self.action_registry.apply_icons()
@@ -132,7 +161,7 @@ class MainWindow(QMainWindow):
         # Built after the first paint: its centred labels touch the ``Qt`` namespace, whose
         # Python enums cost ~18 ms to build.
         if self.empty is None:
-            from align_studio.ui.empty_state import EmptyState
+            from align_studio.ui.empty_state import EmptyState  # after the first paint: 38 ms
 
             self.empty = EmptyState("No spec open", "Pick a spec on the left or create one "
                                     "with Ctrl+N.", "New spec", None, self)
@@ -144,7 +173,7 @@ class MainWindow(QMainWindow):
 
     def _after_first_scan(self) -> None:
         self.workspace_panel.sig_scanned.disconnect(self._after_first_scan)
-        from align_studio.editing.journal import pending_recoveries
+        from align_studio.editing.journal import pending_recoveries  # after the paint: 25 ms
 
         pending = {r.spec_path for r in pending_recoveries(self.workspace / ".align-studio")}
         last = Path(str(self.settings.value("spec/last", "", str) or ""))
@@ -162,8 +191,8 @@ class MainWindow(QMainWindow):
 
     def offer_recoveries(self) -> None:
         """Show the restore offer if a crash left unsaved edits in this workspace."""
-        from align_studio.editing.journal import pending_recoveries
-        from align_studio.ui.recovery_dialog import RecoveryDialog
+        from align_studio.editing.journal import pending_recoveries  # after the paint: 25 ms
+        from align_studio.ui.recovery_dialog import RecoveryDialog  # after the paint: 9 ms
 
         pending = pending_recoveries(self.workspace / ".align-studio")
         if self.doc is not None:  # edits of the open spec are offered when it opened
@@ -185,14 +214,12 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def choose_workspace(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         folder = QFileDialog.getExistingDirectory(self, "Open workspace", str(self.workspace))
         if folder:
             self.set_workspace(Path(folder))
 
     def new_spec(self) -> None:
-        from align_studio.ui import workspace_ops as ops
+        from align_studio.ui import workspace_ops as ops  # after the paint: ~300 ms (domain)
 
         path = ops.new_spec(self, self.workspace)
         if path is not None:
@@ -200,7 +227,7 @@ class MainWindow(QMainWindow):
             self.request_open(path)
 
     def duplicate_spec(self) -> None:
-        from align_studio.ui import workspace_ops as ops
+        from align_studio.ui import workspace_ops as ops  # after the paint: ~300 ms (domain)
 
         src = self.workspace_panel.current_path()
         path = ops.duplicate_spec(self, self.workspace, src) if src else None
@@ -208,7 +235,7 @@ class MainWindow(QMainWindow):
             self.workspace_panel.rescan(select=path)
 
     def rename_spec(self) -> None:
-        from align_studio.ui import workspace_ops as ops
+        from align_studio.ui import workspace_ops as ops  # after the paint: ~300 ms (domain)
 
         src = self.workspace_panel.current_path()
         if src is None or (self.doc and self.doc.path == src and not self.close_spec()):
@@ -219,7 +246,7 @@ class MainWindow(QMainWindow):
             self.request_open(path)
 
     def delete_spec(self) -> None:
-        from align_studio.ui import workspace_ops as ops
+        from align_studio.ui import workspace_ops as ops  # after the paint: ~300 ms (domain)
 
         src = self.workspace_panel.current_path()
         if src is None:
@@ -273,8 +300,6 @@ class MainWindow(QMainWindow):
 
     def close_spec(self) -> bool:
         """Close the open spec, asking Save / Discard / Cancel if it has unsaved edits."""
-        from PySide6.QtWidgets import QMessageBox
-
         doc, editor = self.doc, self.editor
         if doc is None or editor is None:
             return True
@@ -307,8 +332,8 @@ class MainWindow(QMainWindow):
     def show_diff(self) -> None:
         if self.doc is None:
             return
-        from align_studio.editing.preview import unified_diff
-        from align_studio.ui.diff_dialog import DiffDialog
+        from align_studio.editing.preview import unified_diff  # after the paint: 17 ms
+        from align_studio.ui.diff_dialog import DiffDialog  # after the paint: 8 ms
 
         sf = self.doc.spec_file
         DiffDialog("Unsaved changes", unified_diff(sf, sf.snapshot()), self).exec()
@@ -368,8 +393,6 @@ class MainWindow(QMainWindow):
             self.editor.targets.add_target()
 
     def _reload(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if self.doc is None:
             return
         if self.doc.is_modified():
@@ -380,19 +403,19 @@ class MainWindow(QMainWindow):
         self.doc.reload()
 
     def show_settings(self) -> None:
-        from align_studio.ui.settings_dialog import SettingsDialog
+        from align_studio.ui.settings_dialog import SettingsDialog  # after the paint: 13 ms
 
         dialog = SettingsDialog(self.settings, self.runner, self, self._session_keys)
         self._session_keys = dialog.session_keys  # keys for this session outlive the dialog
         dialog.exec()
 
     def show_shortcuts(self) -> None:
-        from align_studio.ui.shortcuts_dialog import ShortcutsDialog
+        from align_studio.ui.shortcuts_dialog import ShortcutsDialog  # after the paint: 2 ms
 
         ShortcutsDialog(self.action_registry.by_menu(), self).exec()
 
     def show_about(self, guide: bool = False) -> None:
-        from align_studio.ui import about
+        from align_studio.ui import about  # after the paint: 12 ms
 
         about.show_user_guide() if guide else about.show_about(self)
 

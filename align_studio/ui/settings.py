@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from align_studio.appdirs import data_dir
+
 ORGANIZATION = "Align Studio"
 APPLICATION = "Align Studio"
 #: Same variable as :mod:`align_studio.appdirs`: tests point it at a temporary folder.
@@ -36,7 +38,6 @@ def default_workspace() -> Path:
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "specs").is_dir():
         return checkout / "specs"
-    from align_studio.appdirs import data_dir
 
     target = data_dir() / "example-workspace"
     if not target.is_dir():

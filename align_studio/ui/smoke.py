@@ -15,14 +15,16 @@ import traceback
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from align_studio.providers.run_process import RunRequest, RunWorker
+from align_studio.providers.secrets import Keychain
+from align_studio.ui.about import about_text, icon_check
 from align_studio.ui.main_window import MainWindow
+from align_studio.ui.settings_dialog import SettingsDialog
 
 
 def keychain_status() -> str:
     """``"<backend>"`` when the keychain works, else the reason it does not."""
     try:
-        from align_studio.providers.secrets import Keychain
-
         keychain = Keychain()
         reason = keychain.unavailable_reason()
         return f"keychain unavailable: {reason}" if reason else \
@@ -34,8 +36,6 @@ def keychain_status() -> str:
 def run_process_status() -> str:
     """Whether a run's child process starts here (a frozen app must hand it over) and
     answers: an empty run goes there and back."""
-    from align_studio.providers.run_process import RunRequest, RunWorker
-
     worker = RunWorker()
     try:
         summary = worker.submit(RunRequest("smoke-test", [], {})).wait(30.0)
@@ -47,9 +47,6 @@ def run_process_status() -> str:
 
 
 def _walk(window: MainWindow, app: QApplication) -> None:
-    from align_studio.ui.about import about_text, icon_check
-    from align_studio.ui.settings_dialog import SettingsDialog
-
     model = window.workspace_panel.model
     path = model.path_at(0)
     if path is None or not window.open_spec(path) or window.editor is None:

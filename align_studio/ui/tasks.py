@@ -100,11 +100,13 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn()
+            done = TaskDone(self.task_id, self.fn())
         except BaseException as exc:  # noqa: BLE001 - delivered to ``failure`` on the GUI thread
-            self.relay.sig_done.emit(TaskDone(self.task_id, None, exc, traceback.format_exc()))
-        else:
-            self.relay.sig_done.emit(TaskDone(self.task_id, result))
+            done = TaskDone(self.task_id, None, exc, traceback.format_exc())
+        try:
+            self.relay.sig_done.emit(done)
+        except RuntimeError:  # the runner was deleted (its window closed): nobody waits
+            log.debug("task %d ended after its runner was deleted", self.task_id)
 
 
 @dataclass

@@ -8,6 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QFile
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from align_studio.domain import FORMAT_VERSION, Spec, Status
+from align_studio.storage import SpecFile, SpecLoadError, Workspace
+
 
 def slug(text: str) -> str:
     """A file-name and id-friendly form of a title: "Refund bot!" → "refund-bot"."""
@@ -17,9 +20,6 @@ def slug(text: str) -> str:
 
 def new_spec(parent: QWidget, root: Path) -> Path | None:
     """Ask for a title and create a spec file for it; returns its path."""
-    from align_studio.domain import FORMAT_VERSION, Spec, Status
-    from align_studio.storage import SpecFile, Workspace
-
     title, ok = QInputDialog.getText(parent, "New spec", "What AI feature is this spec for?",
                                      QLineEdit.EchoMode.Normal, "")
     if not ok or not title.strip():
@@ -33,8 +33,6 @@ def new_spec(parent: QWidget, root: Path) -> Path | None:
 
 def duplicate_spec(parent: QWidget, root: Path, path: Path) -> Path | None:
     """Copy a spec (comments and all) under a new file name and id; returns the copy."""
-    from align_studio.storage import SpecFile, SpecLoadError, Workspace
-
     target = Workspace(root).unique_path(f"{path.stem}-copy")
     try:
         target.write_bytes(path.read_bytes())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from dulwich.client import GitClient, get_transport_and_path
+from dulwich.client import GitClient, HTTPUnauthorized, get_transport_and_path
 
 from align_studio.providers.redact import redact, remember_secret
 from align_studio.providers.secrets import Keychain, KeychainUnavailable
@@ -127,8 +127,6 @@ def client_for(url: str, credentials: Credentials | None) -> tuple[GitClient, st
 
 def describe_failure(exc: BaseException, url: str, doing: str) -> SyncError:
     """A PM-readable error for a failed network operation (secrets masked)."""
-    from dulwich.client import HTTPUnauthorized
-
     where = clean_url(url)
     if isinstance(exc, HTTPUnauthorized):
         return SyncError(f"{doing} {where} failed: the server refused the login; store a "

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Self
 
 from dulwich.errors import NotGitRepository
+from dulwich.graph import find_merge_base
 from dulwich.index import IndexEntry, index_entry_from_stat
 from dulwich.object_store import commit_tree_changes, tree_lookup_path
 from dulwich.objects import Blob, Commit, ObjectID, ShaFile, Tree
@@ -279,8 +280,6 @@ class WorkspaceRepo:
 
     def merge_base(self, a: bytes, b: bytes) -> ObjectID | None:
         """The nearest common ancestor of two commits (None for unrelated histories)."""
-        from dulwich.graph import find_merge_base
-
         bases = find_merge_base(self.repo, [ObjectID(a), ObjectID(b)])
         return bases[0] if bases else None
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dulwich.diff_tree import TreeChange, tree_changes
-from dulwich.objects import ObjectID
+from dulwich.objects import Blob, ObjectID
 from dulwich.pack import UnpackedObject
 from dulwich.refs import Ref
 
@@ -269,8 +269,6 @@ def _apply(repo: WorkspaceRepo, plan: _PullPlan, choices: Mapping[str, Any], aut
 
 
 def _blob_id(content: bytes | None) -> ObjectID | None:
-    from dulwich.objects import Blob
-
     return None if content is None else Blob.from_string(content).id
 
 

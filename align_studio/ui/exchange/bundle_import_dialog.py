@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.exchange.bundle_import import import_bundle, read_bundle
 from align_studio.ui.exchange.job import ProgressJob
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ class BundleImportDialog(QDialog):
         self._check()
 
     def _check(self) -> None:
-        from align_studio.exchange.bundle_import import read_bundle
-
         bundle = self.bundle
         self.job = ProgressJob(self.runner, lambda progress, cancel: read_bundle(
             bundle, progress=progress, cancel=cancel), self, lane="import")
@@ -115,8 +114,6 @@ class BundleImportDialog(QDialog):
 
     def start_import(self) -> None:
         """Write the specs (asking first when that replaces files)."""
-        from align_studio.exchange.bundle_import import import_bundle
-
         overwrite = bool(self.clashes)
         if overwrite and not self.confirm_overwrite(self.clashes):
             return

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.exchange.bundle import export_bundle
+from align_studio.exchange.common import Cancelled
 from align_studio.ui.exchange.job import ProgressJob
 
 if TYPE_CHECKING:
@@ -111,8 +113,6 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         """Export the checked specs in the background."""
-        from align_studio.exchange.bundle import export_bundle
-
         paths: list[Any] = self.chosen()
         out = Path(self.destination.text().strip())
         if not paths or (self.job is not None and self.job.running):
@@ -153,8 +153,6 @@ class ExportDialog(QDialog):
         self.sig_exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        from align_studio.exchange.common import Cancelled
-
         self.progress.setValue(0)
         text = "Export cancelled; no file was written." if isinstance(exc, Cancelled) \
             else f"The bundle was not written: {exc}"

@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from align_studio.exchange import evalsets, training
+from align_studio.exchange.batchfile import batch_files
+from align_studio.exchange.common import ExchangeError, jsonl, scrub
+from align_studio.exchange.modelspec import render_model_spec
+from align_studio.exchange.promptfoo_export import render_promptfoo_config
+from align_studio.storage import SpecFile, SpecLoadError
+from align_studio.storage.atomic import atomic_write
+
 if TYPE_CHECKING:
     from align_studio.domain import Spec
 
@@ -38,23 +46,17 @@ FORMATS = [
 
 
 def preload() -> None:
-    """Import the renderers on the GUI thread (a first import in a worker thread races
-    PySide's import hook)."""
-    from align_studio.exchange import evalsets, modelspec, promptfoo_export, report, training
-    from align_studio.storage import atomic
+    """Import the report's renderer on the GUI thread, just before a first export (a first
+    import in a worker thread races PySide's import hook)."""
+    # Lazy (start-up budget): the report draws charts with matplotlib, ~0.6 s of imports
+    # (python -X importtime) that starting the window must not pay.
+    from align_studio.exchange import report
 
-    del evalsets, modelspec, promptfoo_export, report, training, atomic
+    del report
 
 
 def render_format(key: str, spec_path: Path) -> str:
     """One spec in one format, with keys masked like the bundle's files."""
-    from align_studio.exchange import evalsets, training
-    from align_studio.exchange.common import ExchangeError, jsonl, scrub
-    from align_studio.exchange.modelspec import render_model_spec
-    from align_studio.exchange.promptfoo_export import render_promptfoo_config
-    from align_studio.exchange.report import render_report
-    from align_studio.storage import SpecFile, SpecLoadError
-
     try:
         spec = SpecFile.load(spec_path).spec
     except SpecLoadError as exc:
@@ -69,6 +71,8 @@ def render_format(key: str, spec_path: Path) -> str:
     elif key == "model-spec":
         text = render_model_spec([spec])
     elif key == "report":
+        from align_studio.exchange.report import render_report  # preload() imported it
+
         text = render_report([spec])
     elif key in rows:
         text = jsonl(rows[key](spec))
@@ -79,8 +83,6 @@ def render_format(key: str, spec_path: Path) -> str:
 
 def write_format(key: str, spec_path: Path, out: Path) -> Path:
     """Render and write atomically; returns ``out`` (for ``batch``, the first file)."""
-    from align_studio.storage.atomic import atomic_write
-
     if key == "batch":  # a batch file holds one model: one file per target, beside ``out``
         return _write_batch(spec_path, out)
     atomic_write(out, render_format(key, spec_path).encode("utf-8"))
@@ -88,11 +90,6 @@ def write_format(key: str, spec_path: Path, out: Path) -> Path:
 
 
 def _write_batch(spec_path: Path, out: Path) -> Path:
-    from align_studio.exchange.batchfile import batch_files
-    from align_studio.exchange.common import ExchangeError, jsonl, scrub
-    from align_studio.storage import SpecFile, SpecLoadError
-    from align_studio.storage.atomic import atomic_write
-
     try:
         spec = SpecFile.load(spec_path).spec
     except SpecLoadError as exc:

@@ -25,6 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.domain import Category, Spec
+from align_studio.editing.commands import InsertItem
+from align_studio.exchange.logs_inbox import dismiss, load_inbox, promote
+from align_studio.storage import SpecFile
 from align_studio.ui.exchange.job import run_off_gui
 
 if TYPE_CHECKING:
@@ -84,7 +88,6 @@ class InboxPanel(QWidget):
                  document: Callable[[], SpecDocument | None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from align_studio.domain import Category
 
         self.runner, self.workspace, self.document = runner, workspace, document
         self.model = InboxModel(self)
@@ -119,8 +122,6 @@ class InboxPanel(QWidget):
 
     def refresh(self) -> None:
         """Read the inbox again (in the background)."""
-        from align_studio.exchange.logs_inbox import load_inbox
-
         ws = self.workspace()
         run_off_gui(self.runner, lambda: load_inbox(ws, status="new"), self._loaded,
                     lambda e: self.count.setText(f"The inbox cannot be read: {e}"),
@@ -151,11 +152,6 @@ class InboxPanel(QWidget):
 
     def promote_current(self) -> None:
         """Make the selected conversation a case of the open spec (undoable)."""
-        from align_studio.domain import Spec
-        from align_studio.editing.commands import InsertItem
-        from align_studio.exchange.logs_inbox import promote
-        from align_studio.storage import SpecFile
-
         entry, doc = self.current(), self.document()
         if entry is None or doc is None:
             return
@@ -181,8 +177,6 @@ class InboxPanel(QWidget):
 
     def dismiss_current(self) -> None:
         """Mark the selected conversation as reviewed and not worth a case."""
-        from align_studio.exchange.logs_inbox import dismiss
-
         entry = self.current()
         if entry is None:
             return

@@ -13,13 +13,21 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QMessageBox
 
-from align_studio.ui.exchange.formats import FORMATS
+from align_studio.editing.commands import Compound, InsertItem
+from align_studio.exchange.logs_inbox import add_logs
+from align_studio.exchange.promptfoo_import import import_promptfoo
+from align_studio.exchange.tabular import guess_mapping, import_cases, preview_columns
+from align_studio.storage import SpecFile
+from align_studio.ui.exchange.bundle_import_dialog import BundleImportDialog
+from align_studio.ui.exchange.formats import FORMATS, preload, write_format
+from align_studio.ui.exchange.inbox_panel import InboxPanel
 from align_studio.ui.exchange.job import run_off_gui
+from align_studio.ui.exchange.mapping_dialog import MappingDialog
 from align_studio.ui.exchange.menus import make_action
+from align_studio.ui.exchange.promptfoo_dialog import PromptfooImportDialog
 
 if TYPE_CHECKING:
     from align_studio.ui.context import AppContext
-    from align_studio.ui.exchange.inbox_panel import InboxPanel
 
 
 def install(ctx: AppContext) -> ExchangeIntegration:
@@ -102,6 +110,9 @@ class ExchangeIntegration(QObject):
     # ---- export ----------------------------------------------------------------------
     def export_dialog(self) -> QDialog:
         """The Export Bundle dialog for this workspace (the open spec checked, if any)."""
+        # Lazy (start-up budget): the bundle's report imports matplotlib, ~0.6 s (python
+        # -X importtime), paid on the GUI thread when the dialog is first asked for, not
+        # while the window starts.
         from align_studio.ui.exchange.export_dialog import ExportDialog
 
         ctx = self.ctx
@@ -117,8 +128,6 @@ class ExchangeIntegration(QObject):
 
     def export_format(self, key: str) -> None:
         """File → Export As → one format, for the open spec."""
-        from align_studio.ui.exchange.formats import preload, write_format
-
         doc = self.ctx.doc
         if doc is None:
             return
@@ -144,8 +153,6 @@ class ExchangeIntegration(QObject):
 
     def import_bundle_file(self, bundle: Path | None = None) -> None:
         """File → Import → Bundle…"""
-        from align_studio.ui.exchange.bundle_import_dialog import BundleImportDialog
-
         bundle = bundle or self._open_file("Import bundle", "Bundle (*.zip)")
         if bundle is None:
             return
@@ -162,8 +169,6 @@ class ExchangeIntegration(QObject):
 
     def import_promptfoo_file(self, config: Path | None = None) -> None:
         """File → Import → promptfoo Config…: read it, show the report, create the spec."""
-        from align_studio.exchange.promptfoo_import import import_promptfoo
-
         config = config or self._open_file("Import promptfoo config",
                                            "promptfoo config (*.yaml *.yml *.json)")
         if config is None:
@@ -175,9 +180,6 @@ class ExchangeIntegration(QObject):
                     lane="import")
 
     def _promptfoo_read(self, result: Any, config: Path) -> None:
-        from align_studio.storage import SpecFile
-        from align_studio.ui.exchange.promptfoo_dialog import PromptfooImportDialog
-
         dialog = PromptfooImportDialog(result, config, self.ctx.workspace, self.window)
         if self._exec(dialog) != QDialog.DialogCode.Accepted:
             self.ctx.clear_status()
@@ -199,8 +201,6 @@ class ExchangeIntegration(QObject):
 
     def import_cases_file(self, source: Path | None = None) -> None:
         """File → Import → Cases from CSV/JSONL…: map the columns, add cases (undoable)."""
-        from align_studio.exchange.tabular import guess_mapping, preview_columns
-
         if self.ctx.doc is None:
             return
         source = source or self._open_file("Import cases", "Cases (*.csv *.tsv *.jsonl "
@@ -212,10 +212,6 @@ class ExchangeIntegration(QObject):
                     lambda e: self._failed("Import cases", e), lane="import")
 
     def _map_columns(self, source: Path, preview: Any, guess: Any) -> None:
-        from align_studio.editing.commands import Compound, InsertItem
-        from align_studio.exchange.tabular import import_cases
-        from align_studio.ui.exchange.mapping_dialog import MappingDialog
-
         doc = self.ctx.doc
         if doc is None:
             return
@@ -243,8 +239,6 @@ class ExchangeIntegration(QObject):
 
     def import_logs_file(self, source: Path | None = None) -> None:
         """File → Import → Production Logs…: add conversations to the Inbox."""
-        from align_studio.exchange.logs_inbox import add_logs
-
         source = source or self._open_file("Import production logs",
                                            "Logs (*.jsonl *.ndjson *.json)")
         if source is None:
@@ -265,8 +259,6 @@ class ExchangeIntegration(QObject):
     # ---- inbox -----------------------------------------------------------------------
     def set_inbox_visible(self, on: bool) -> None:
         """Show or hide the Inbox dock (built the first time)."""
-        from align_studio.ui.exchange.inbox_panel import InboxPanel
-
         ctx = self.ctx
         if self.dock is None:
             if not on:

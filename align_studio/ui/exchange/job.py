@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from align_studio.ui.tasks import TaskRunner
+from align_studio.ui.tasks import Task, TaskRunner
 
 Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
 
@@ -21,7 +21,7 @@ Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
 def run_off_gui(runner: TaskRunner, fn: Callable[[], Any],
                 success: Callable[[Any], None] | None = None,
                 failure: Callable[[BaseException], None] | None = None,
-                lane: str = "default", owner: QObject | None = None) -> int:
+                lane: str = "default", owner: QObject | None = None) -> Task:
     """:meth:`TaskRunner.run`; the result is dropped if ``owner`` was deleted meanwhile."""
     return runner.run(fn, success, failure, lane=lane, owner=owner)
 

@@ -5,7 +5,7 @@ The combos start from :func:`guess_mapping`; the PM corrects them while seeing t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:
-    from align_studio.exchange.tabular import ColumnMapping, ColumnPreview
+from align_studio.domain import Category
+from align_studio.exchange.tabular import ColumnMapping, ColumnPreview
 
 #: The parts of a case a column can feed, with their labels (the mapping's field names).
 FIELDS = [("user", "User message"), ("messages", "Messages (JSON list)"),
@@ -113,7 +113,6 @@ class MappingDialog(QDialog):
             grid.addWidget(combo, n // 2, (n % 2) * 2 + 1)
         layout.addLayout(grid)
         form = QFormLayout()
-        from align_studio.domain import Category
 
         self.category = QComboBox(self)
         for word in Category.words():
@@ -141,9 +140,6 @@ class MappingDialog(QDialog):
 
     def mapping(self) -> ColumnMapping:
         """The mapping as chosen."""
-        from align_studio.domain import Category
-        from align_studio.exchange.tabular import ColumnMapping
-
         mapping = ColumnMapping(default_category=Category(self.category.currentData()))
         for name, combo in self.combos.items():
             column = combo.currentData() or None

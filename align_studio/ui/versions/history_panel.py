@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.icons import icon
+from align_studio.ui.versions import ops
+from align_studio.ui.versions.diff_html import diff_html
 from align_studio.ui.versions.history_model import HistoryModel
 
 if TYPE_CHECKING:
@@ -108,8 +110,6 @@ class HistoryPanel(QWidget):
     # ---- loading ---------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the versions again (in the background)."""
-        from align_studio.ui.versions import ops
-
         self._request += 1
         request = self._request
         spec, ws = self.spec, self.workspace
@@ -174,9 +174,6 @@ class HistoryPanel(QWidget):
 
     def compare_selected(self) -> None:
         """Compare the two selected versions (older → newer), or one with the file."""
-        from align_studio.ui.versions import ops
-        from align_studio.ui.versions.diff_html import diff_html
-
         chosen = self.selected_versions()
         if len(chosen) == 1:
             old, new = chosen[0].commit, "working"

@@ -16,13 +16,17 @@ from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import make_action
 from align_studio.ui.icons import icon
 from align_studio.ui.tab_key import TabKey
+from align_studio.ui.versions import ops
+from align_studio.ui.versions.history_panel import HistoryPanel
+from align_studio.ui.versions.save_dialog import SaveVersionDialog
 from align_studio.ui.versions.sync_controller import SyncController
+from align_studio.ui.versions.version_view import VersionViewDialog
+from align_studio.versions import NothingToSave
 
 if TYPE_CHECKING:
     from align_studio.ui.context import AppContext
     from align_studio.ui.document import SpecDocument
     from align_studio.ui.editor import SpecEditor
-    from align_studio.ui.versions.history_panel import HistoryPanel
 
 AUTHOR_KEY = "user/author"
 
@@ -67,8 +71,6 @@ class VersionsIntegration(QObject):
     # ---- the History tab -------------------------------------------------------------
     def attach(self, doc: SpecDocument, editor: SpecEditor) -> None:
         """Add the History tab to the editor of the spec just opened."""
-        from align_studio.ui.versions.history_panel import HistoryPanel
-
         panel = HistoryPanel(doc.path, self.ctx.workspace, self.ctx.runner, editor)
         panel.sig_open_requested.connect(self.open_version)
         panel.sig_restore_requested.connect(self.restore)
@@ -120,8 +122,6 @@ class VersionsIntegration(QObject):
 
     def save_new_version(self) -> None:
         """Spec → Save Version…: ask for a message, then commit off the GUI thread."""
-        from align_studio.ui.versions.save_dialog import SaveVersionDialog
-
         doc = self.ctx.doc
         if doc is None or self.busy or not self.ensure_saved("Save Version"):
             return
@@ -158,8 +158,6 @@ class VersionsIntegration(QObject):
 
     def open_version(self, commit: str, label: str) -> None:
         """Open one version read-only in a window of its own."""
-        from align_studio.ui.versions.version_view import VersionViewDialog
-
         doc = self.ctx.doc
         if doc is None:
             return
@@ -200,8 +198,6 @@ class VersionsIntegration(QObject):
             self.history.refresh()
 
     def _failed(self, title: str, exc: BaseException) -> None:
-        from align_studio.versions import NothingToSave
-
         self.busy = False
         self.ctx.clear_status()
         if isinstance(exc, NothingToSave):
@@ -214,7 +210,6 @@ class VersionsIntegration(QObject):
 def _ops() -> Any:
     # Imported on the GUI thread, never first in a worker: an import in a worker thread
     # races PySide's import hook (seen as crashes with matplotlib).
-    from align_studio.ui.versions import ops
 
     return ops
 

@@ -13,16 +13,27 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QProgressDialog
 
+from align_studio.providers.secrets import Keychain  # imported by Settings already
 from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import make_action
+from align_studio.ui.versions.merge_dialog import MergeDialog
+from align_studio.ui.versions.remote_dialog import RemoteDialog
+from align_studio.versions import (
+    NotARepository,
+    SyncError,
+    WorkspaceRepo,
+    pull,
+    push,
+    set_remote,
+    store_secret,
+)
+from align_studio.versions.remote import remote_url
 
 if TYPE_CHECKING:
     from align_studio.ui.context import AppContext
 
 
 def _keychain() -> Any:
-    from align_studio.providers.secrets import Keychain  # imported by Settings already
-
     return Keychain()
 
 
@@ -100,9 +111,6 @@ class SyncController(QObject):
     # ---- remote ----------------------------------------------------------------------
     def set_remote(self) -> None:
         """Ask for the remote's address and token; store them (token → keychain)."""
-        from align_studio.versions import NotARepository, SyncError, WorkspaceRepo
-        from align_studio.versions.remote import remote_url
-
         ws = self.ctx.workspace
 
         def current() -> str:
@@ -116,15 +124,12 @@ class SyncController(QObject):
                     lane="versions")
 
     def _ask_remote(self, url: str) -> None:
-        from align_studio.ui.versions.remote_dialog import RemoteDialog
-
         dialog = RemoteDialog(url, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new_url, token = dialog.values()
         ws, keychain = self.ctx.workspace, self.keychain_factory()
 
-        from align_studio.versions import WorkspaceRepo, set_remote, store_secret
 
         def work() -> str:
             with WorkspaceRepo.open(ws, create=True) as repo:
@@ -152,7 +157,6 @@ class SyncController(QObject):
         author = self._author()
         if not author:
             return
-        from align_studio.versions import WorkspaceRepo, pull
 
         ws, keychain = self.ctx.workspace, self.keychain_factory()
 
@@ -172,8 +176,6 @@ class SyncController(QObject):
                   "Pull")
 
     def _pulled(self, result: Any, repo: Any, author: str) -> None:
-        from align_studio.ui.versions.merge_dialog import MergeDialog
-
         if result.status != "conflicts":
             self._done(result.message, pulled=True)
             return
@@ -197,8 +199,6 @@ class SyncController(QObject):
     # ---- push ------------------------------------------------------------------------
     def push(self) -> None:
         """Send the saved versions to the remote."""
-        from align_studio.versions import WorkspaceRepo, push
-
         ws, keychain = self.ctx.workspace, self.keychain_factory()
 
         def work() -> str:
