@@ -8,6 +8,8 @@ event loop, an executor or a process must be one of the places listed here, with
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -80,3 +82,18 @@ def test_the_scan_sees_a_thread_where_it_should_not_be(tmp_path: Path) -> None:
     tree = ast.parse(sample)
     names = [_name(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
     assert {"threading.Thread", "asyncio.run"} <= set(names) & STARTERS
+
+
+def test_the_start_up_task_imports_no_qt_module() -> None:
+    """The window's one start-up task (main_window.CORE_AFTER_FIRST_PAINT) imports only
+    Qt-free layers: UI modules are imported on the GUI thread."""
+    tree = ast.parse((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8"))
+    names = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                 and getattr(n.targets[0], "id", "") == "CORE_AFTER_FIRST_PAINT")
+    assert names and not [n for n in names if n.startswith("align_studio.ui")]
+    code = ("import importlib, sys\n"
+            f"for n in {names!r}: importlib.import_module(n)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT.parent)
+    assert out.stdout.strip() == "[]"

@@ -46,14 +46,34 @@ if TYPE_CHECKING:
     from align_studio.ui.features import Features
 
 
-#: Imported after the first paint, one per turn of the event loop on the GUI thread, so no
-#: turn holds the window for more than one of them: each ~150-300 ms here, ~0.9 s in all.
-#: Then the first opened spec finds the editor's modules loaded (bench_large_spec).
-AFTER_FIRST_PAINT = (
+#: The Qt-free layers under the editor and the features (pydantic models, httpx, dulwich,
+#: SQLite): ~0.6 s of imports, some of it in single calls that hold the GIL ~150 ms
+#: (pydantic building a model's validator). After the first paint they load in one
+#: background task, so no turn of the GUI thread waits for them; a core module defines no
+#: Qt class (tests/test_layering.py), so nothing Qt is imported off the GUI thread.
+CORE_AFTER_FIRST_PAINT = (
+    "align_studio.storage", "align_studio.editing.journal", "align_studio.review.live",
+    "align_studio.review.estimate", "align_studio.providers.run_process",
+    "align_studio.providers.connection", "align_studio.grading.judge",
+    "align_studio.grading.lint", "align_studio.grading.drift", "align_studio.versions",
+    "align_studio.exchange.promptfoo_import", "align_studio.exchange.promptfoo_export",
+    "align_studio.exchange.training", "align_studio.exchange.tabular",
+    "align_studio.exchange.logs_inbox", "align_studio.exchange.bundle_import",
+)
+#: Then the UI modules, on the GUI thread, one per turn of the event loop (~10-35 ms each
+#: once the core is loaded), so the first opened spec finds them loaded (bench_large_spec).
+UI_AFTER_FIRST_PAINT = (
+    "align_studio.ui.behaviors_panel", "align_studio.ui.cases.panel",
     "align_studio.ui.editor", "align_studio.ui.preview.integration",
     "align_studio.ui.grading.integration", "align_studio.ui.exchange.integration",
     "align_studio.ui.versions.integration",
 )
+
+
+def import_core() -> None:
+    """Import :data:`CORE_AFTER_FIRST_PAINT` (a background task: no Qt module among them)."""
+    for name in CORE_AFTER_FIRST_PAINT:
+        importlib.import_module(name)
 
 
 class MainWindow(QMainWindow):
@@ -129,11 +149,12 @@ class MainWindow(QMainWindow):
         self._add_icons()
         self._undo_keys = UndoKeysFilter(self, [self.action_registry.undo,
                                                 self.action_registry.redo])
-        self._import_next(list(AFTER_FIRST_PAINT))
+        then = lambda _r=None: self._import_next(list(UI_AFTER_FIRST_PAINT))  # noqa: E731
+        self.runner.run(import_core, then, then, lane="start")
 
     def _import_next(self, pending: list[str]) -> None:
-        # On the GUI thread (a first import on a worker races PySide's import hook), one
-        # module per turn, so the window repaints and takes input between them.
+        # UI modules on the GUI thread (a first import of one on a worker races PySide's
+        # import hook), one per turn, so the window repaints and takes input between them.
         if pending:
             importlib.import_module(pending.pop(0))
             QTimer.singleShot(0, lambda: self._import_next(pending))
