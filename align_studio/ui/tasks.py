@@ -3,8 +3,9 @@
 Like Anki's ``QueryOp``/``CollectionOp``: the work is a plain callable that makes no Qt
 calls, run on a pool thread; ``success`` and ``failure`` run on the GUI thread. A *lane* is
 a queue of its own (one thread), so that saves, or journal writes and deletes, happen in
-order. Work that streams from another process (a run in the run process) is a
-:class:`Stream`, read by one GUI-thread timer (:meth:`TaskRunner.stream`).
+order; a task's progress comes back through :meth:`TaskRunner.relay`. Work that streams
+from another process (a run in the run process) is a :class:`Stream`, read by one
+GUI-thread timer (:meth:`TaskRunner.stream`).
 
 Both kinds return a :class:`Task`, the one cancellation model: ``task.cancel()`` asks the
 work to stop (it sets the task's cancel event, which cancellable work checks, and tells a
@@ -88,9 +89,19 @@ class Stream(Protocol):
         """Ask the source to stop."""
 
 
+@dataclass(frozen=True)
+class Relayed:
+    """A call a worker asks the GUI thread to make (progress, typically)."""
+
+    fn: Callable[..., None]
+    args: tuple[Any, ...]
+
+
 class _Relay(QObject):
     sig_done = Signal(object)
     """A task ended: its :class:`TaskDone` (emitted on a pool thread, queued to ours)."""
+    sig_call = Signal(object)
+    """A worker's :class:`Relayed` call, made on the GUI thread."""
 
 
 class _Job(QRunnable):
@@ -137,6 +148,7 @@ class TaskRunner(QObject):
         self._streams: list[_Streaming] = []
         self._relay = _Relay(self)
         self._relay.sig_done.connect(self._finish)
+        self._relay.sig_call.connect(self._call)
         self._timer = QTimer(self)
         self._timer.setInterval(STREAM_EVERY_MS)
         self._timer.timeout.connect(self._pump)
@@ -170,6 +182,16 @@ class TaskRunner(QObject):
         if not self._timer.isActive():
             self._timer.start()
         return task
+
+    def relay(self, fn: Callable[..., None]) -> Callable[..., None]:
+        """A function any thread may call: each call is made as ``fn(*args)`` on the GUI
+        thread, in order (a task's progress reaches the GUI this way)."""
+        def call(*args: Any) -> None:
+            try:
+                self._relay.sig_call.emit(Relayed(fn, args))
+            except RuntimeError:  # the runner was deleted: nobody to tell
+                pass
+        return call
 
     def pump(self) -> None:
         """Read every stream now (tests, and a caller that must see the end at once)."""
@@ -209,6 +231,13 @@ class TaskRunner(QObject):
             waiting.failure(done.error)
         else:
             log.error("background task failed: %s", done.traceback or repr(done.error))
+
+    @Slot(object)
+    def _call(self, call: Relayed) -> None:
+        owner = getattr(call.fn, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return  # its widget was closed meanwhile
+        call.fn(*call.args)
 
     def _pump(self) -> None:
         for s in list(self._streams):

@@ -105,3 +105,20 @@ def test_a_run_streams_to_the_gui_thread_and_cancels_like_any_task(qtbot) -> Non
             assert all(r.cancelled for r in summary.results)
     finally:
         worker.close()
+
+
+def test_progress_reaches_the_gui_thread_in_order(qtbot) -> None:
+    runner = TaskRunner()
+    gui = threading.get_ident()
+    seen: list[tuple[int, bool]] = []
+    report = runner.relay(lambda n: seen.append((n, threading.get_ident() == gui)))
+
+    def work() -> str:
+        for n in range(50):
+            report(n)
+        return "done"
+
+    ended: list[str] = []
+    runner.run(work, ended.append)
+    qtbot.waitUntil(lambda: ended == ["done"], timeout=5000)
+    assert seen == [(n, True) for n in range(50)]  # all before the outcome, in order

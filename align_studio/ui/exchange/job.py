@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from align_studio.ui.tasks import Task, TaskRunner
 
@@ -35,7 +35,6 @@ class ProgressJob(QObject):
     """The job finished; its result."""
     sig_failed = Signal(object)
     """The job failed or was cancelled; the exception."""
-    _sig_relay = Signal(int, int, str)
 
     def __init__(self, runner: TaskRunner, work: Work, parent: QObject | None = None,
                  lane: str = "default") -> None:
@@ -45,21 +44,21 @@ class ProgressJob(QObject):
         self.lane = lane
         self.cancel_flag = threading.Event()
         self.running = False
-        self._sig_relay.connect(self._relay)  # emitted by the worker: queued to this thread
+        self.task: Task | None = None
 
     def start(self) -> None:
         """Run the work in the background."""
         self.running = True
-        self.cancel_flag.clear()
-        emit = self._sig_relay.emit
-        run_off_gui(self.runner, lambda: self.work(emit, self.cancel_flag), self._done,
-                    self._failed, lane=self.lane)
+        self.cancel_flag = threading.Event()
+        progress, cancel = self.runner.relay(self._relay), self.cancel_flag
+        self.task = self.runner.run(lambda: self.work(progress, cancel), self._done,
+                                    self._failed, lane=self.lane, cancel_event=cancel)
 
     def cancel(self) -> None:
         """Ask the work to stop at its next step (it raises ``Cancelled``)."""
-        self.cancel_flag.set()
+        if self.task is not None:
+            self.task.cancel()
 
-    @Slot(int, int, str)
     def _relay(self, done: int, total: int, what: str) -> None:
         if self.running:
             self.sig_progress.emit(done, total, what)

@@ -326,8 +326,10 @@ class RunController(QObject):
         self._worker.close()
         self._handle = self._run_task = None
         self._closed = True
-        # On the lane, after any preparation or history read still using the store.
-        self.runner.run(self._close_store, lane=LANE)
+        try:  # on the lane, after any preparation or history read still using the store
+            self.runner.run(self._close_store, lane=LANE)
+        except RuntimeError:  # the window is being torn down: its pools are gone already
+            self._close_store()
 
     def _close_store(self) -> None:
         with self._store_lock:
