@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from align_studio.appdirs import log_unhandled_exceptions, setup_logging
-from align_studio.ui.gc_policy import GuiThreadCollector
 from align_studio.ui.main_window import MainWindow
 from align_studio.ui.settings import APPLICATION, ORGANIZATION, app_settings, remembered_workspace
 
@@ -80,8 +79,8 @@ GIL_SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
 
 
 def configure_application(app: QApplication) -> QApplication:
-    """Names, desktop id, palette and the garbage-collection policy of the app (benches and
-    tests that build the main window themselves call this too)."""
+    """Names, desktop id, palette and the GIL switch interval of the app (benches and tests
+    that build the main window themselves call this too)."""
     if app.property("align_studio_configured"):
         return app
     app.setProperty("align_studio_configured", True)
@@ -89,11 +88,12 @@ def configure_application(app: QApplication) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName(APP_ID)
-
-    GuiThreadCollector(app)  # Qt objects must never be freed by a worker thread's collection
     # Every Python call Qt makes on the GUI thread (a model's data(), a delegate's paint)
     # must take the GIL back from a busy worker (a spec loading, an export): by default
     # each waits up to 5 ms, and a repaint makes dozens. Workers hand it over sooner.
+    # Measured for issue 17 on a quiet machine, with and without: bench_large_spec 23 ms
+    # both, start-up steps' longest stall ~30 ms both; kept for a busy one, where workers
+    # and the GUI thread do contend for the GIL.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     if os.environ.get(DARK_ENV) == "1":
         _use_dark_palette(app)

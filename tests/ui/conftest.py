@@ -23,19 +23,6 @@ title: Blank spec
 """
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collect_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
-    """As in the app: cyclic garbage is collected on the GUI thread only (gc_policy)."""
-    import gc
-
-    from align_studio.ui.gc_policy import GuiThreadCollector
-
-    collector = GuiThreadCollector(qapp)
-    yield
-    collector.deleteLater()
-    gc.enable()
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"

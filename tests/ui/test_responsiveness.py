@@ -1,16 +1,17 @@
-"""What keeps the window responsive with a large spec: the collector waits while a spec is
-built, and the other layers add their tabs to an opened spec one turn at a time."""
+"""What keeps the window responsive with a large spec: Python's own collector (no process-wide
+replacement), a spec built without collections in the way, and the other layers adding
+their tabs to an opened spec one turn at a time."""
 
 from __future__ import annotations
 
 import gc
-import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from align_studio import bulk
-from align_studio.ui.gc_policy import GuiThreadCollector
+from align_studio.ui.app import configure_application
 
 
 class Cycle:
@@ -18,20 +19,16 @@ class Cycle:
         self.me = self
 
 
-def test_the_collector_waits_while_a_spec_is_built(qapp) -> None:
-    collector = GuiThreadCollector()
-    collector.thresholds = (0, 1_000_000, 10)  # any young object makes gen 0 due
-    try:
-        gc.disable()
-        with bulk.building():
-            ref = weakref.ref(Cycle())
-            collector.check()
-            assert ref() is not None  # nothing young is collected meanwhile
-        ref = weakref.ref(Cycle())
-        collector.check()
-        assert ref() is None  # and once nothing is built, young garbage goes as usual
-    finally:
-        collector.deleteLater()
+def test_the_app_keeps_pythons_own_collector(qapp) -> None:
+    assert isinstance(qapp, QApplication)
+    configure_application(qapp)
+    assert gc.isenabled()  # no timer collector replaces it (issue 17)
+    with bulk.building():  # only a bulk load pauses it, for its own length
+        assert not gc.isenabled()
+        built = [Cycle() for _ in range(100)]
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(c) in oldest for c in built)  # young collections never walk them again
 
 
 def test_other_layers_add_their_tabs_one_turn_at_a_time(window, workspace: Path) -> None:
