@@ -12,6 +12,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
@@ -164,7 +165,9 @@ class ReviewIntegration(QObject):
     def detach(self) -> None:
         """The spec closed: stop its runs."""
         self._editor_id = 0
-        if self.controller is not None:
+        # When the window itself is closing, Qt may have deleted the controller (a child of
+        # the editor) before the editor's destroyed signal reaches us.
+        if self.controller is not None and shiboken6.isValid(self.controller):
             self.controller.close()
             self.controller.deleteLater()
         self.controller = self.preview = self.matrix_panel = self.cases = None
