@@ -14,7 +14,6 @@ On a terminal one key is enough; from a pipe each key is a line (scripts and tes
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import shutil
 import sys
@@ -29,6 +28,7 @@ from align_studio.domain import DEFAULT_REASON_PRESETS, Case, Spec, Verdict
 from align_studio.editing.judgments import JudgmentError, record_judgment
 from align_studio.review.live import LiveResults
 from align_studio.review.matrix import Cell, ResultsMatrix, default_checks
+from align_studio.reviewer import default_reviewer
 from align_studio.storage import SpecFile, SpecLoadError
 from align_studio.storage.runstore import RunStore, RunStoreError, store_path
 from align_studio.storage.workspace import workspace_of
@@ -78,13 +78,7 @@ def unjudged(matrix: ResultsMatrix, targets: list[str] | None = None
 
 
 def _reviewer(args: argparse.Namespace) -> str:
-    name = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in this environment
-        return "reviewer"
+    return default_reviewer(args.reviewer or os.environ.get(REVIEWER_ENV))
 
 
 def _key_reader(stream: TextIO) -> Callable[[str], str]:

@@ -42,6 +42,7 @@ from align_studio.domain import (
     Target,
     Verdict,
 )
+from align_studio.editing.ids import unique_id
 from align_studio.exchange.common import ExchangeError
 from align_studio.exchange.modelspec import MARK, one_line
 from align_studio.exchange.modelspec_parse import Block, Example, Section, parse_document
@@ -74,9 +75,7 @@ def _slug(text: str, fallback: str) -> str:
 
 
 def _unique(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}-{n}", n + 1
+    name = unique_id(base, taken)
     taken.add(name)
     return name
 

@@ -190,7 +190,7 @@ class SpecFile:
 
     def locate(self, path: DocPath) -> tuple[int, int]:
         """The 1-based line and column of a place in the document (as last saved)."""
-        node = _node_at(self._current_root(), path)
+        node = self._current_root().at(path)
         return node.line + 1, node.col + 1
 
     @property
@@ -339,18 +339,8 @@ class SpecFile:
         return cls.load(p)
 
 
-def _node_at(root: Node, path: DocPath) -> Node:
-    node = root
-    for part in path:
-        child = node.child(part)
-        if child is None:
-            break
-        node = child
-    return node
-
-
 def _locate(problem: Problem, root: Node, file: str) -> Problem:
-    node = _node_at(root, problem.path)
+    node = root.at(problem.path)
     return problem.located(file, node.line + 1, node.col + 1)
 
 

@@ -16,6 +16,7 @@ a lookup per value.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -128,6 +129,17 @@ class Node:
         if self.items is not None and isinstance(key, int) and 0 <= key < len(self.items):
             return self.items[key]
         return None
+
+    def at(self, path: Sequence[str | int]) -> Node:
+        """The node at ``path`` below this one, or the deepest node along it that exists
+        (where an error about a missing or changed value is best located)."""
+        node = self
+        for part in path:
+            child = node.child(part)
+            if child is None:
+                break
+            node = child
+        return node
 
     def __repr__(self) -> str:
         return (f"Node({self.kind.name}, {self.start}..{self.end}, line {self.line + 1}, "

@@ -135,12 +135,7 @@ def _verify(text: str, out: str | None, edits: list[Edit], expected: Any,
     if _same_bytes(parsed.data, expected) or same(parsed.data, expected):
         return parsed
     path = first_difference(expected, parsed.data) or ()
-    node = root
-    for part in path:
-        child = node.child(part)
-        if child is None:
-            break
-        node = child
+    node = root.at(path)
     return SaveVerificationError(file, describe_path(path), node.line + 1, node.col + 1,
                                  "would not read back as the value being saved")
 

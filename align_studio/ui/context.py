@@ -13,7 +13,6 @@ layer at run time.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
+from align_studio.reviewer import default_reviewer
 from align_studio.ui.tab_key import TabKey
 
 if TYPE_CHECKING:
@@ -41,13 +41,7 @@ GradeKey = tuple[str, str, str]  # case id, target id, answer text
 
 def reviewer_name(settings: QSettings) -> str:
     """The name written on judgments: Settings → Reviewer name, else the OS user name."""
-    name = str(settings.value("user/reviewer", "", str) or "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in this environment
-        return "reviewer"
+    return default_reviewer(str(settings.value("user/reviewer", "", str) or ""))
 
 
 class AppContext(QObject):
