@@ -32,7 +32,7 @@ ALLOWED = {
 NOT_YET = {
     "cli/run.py", "ui/settings_dialog.py", "ui/workspace_panel.py", "ui/target_form.py",
     "ui/grading/measures.py", "ui/grading/grade_job.py", "ui/grading/lint_panel.py",
-    "ui/grading/integration.py", "exchange/promptfoo_import.py", "exchange/inspect_task.py",
+    "ui/grading/integration.py", "exchange/inspect_task.py",
     "grading/check_logic.py",
 }
 

@@ -14,12 +14,8 @@ from align_studio.exchange.bundle_import import import_bundle
 from align_studio.exchange.common import ExchangeError
 from align_studio.exchange.logs_inbox import add_logs, inbox_path
 from align_studio.exchange.modelspec_import import add_to_spec, import_model_spec
-from align_studio.exchange.promptfoo_import import (
-    check_output,
-    import_promptfoo,
-    output_path,
-    write_spec,
-)
+from align_studio.exchange.promptfoo_files import check_output, output_path, write_spec
+from align_studio.exchange.promptfoo_import import import_promptfoo
 from align_studio.exchange.tabular import (
     ColumnMapping,
     guess_mapping,

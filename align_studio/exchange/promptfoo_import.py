@@ -17,7 +17,6 @@ becomes a multi-turn conversation).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -31,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from align_studio.domain import Case, Check, Message, Role, Spec, Target
+from align_studio.domain import Case, Check, Role, Spec, Target
 from align_studio.exchange.common import (
     SECRET_PARAM,
     CancelFlag,
@@ -40,14 +39,22 @@ from align_studio.exchange.common import (
     step,
 )
 from align_studio.exchange.promptfoo_assert import assertion_to_check, parse_expected
+from align_studio.exchange.promptfoo_files import (
+    load_yaml,
+    parse_config_text,
+    read_text_file,
+)
 from align_studio.exchange.promptfoo_restore import (
     app_metadata,
     restored_case,
     restored_spec_fields,
     restored_targets,
 )
-from align_studio.safetext import json_loads, storable_tree
-from align_studio.storage.yamlread import MAX_BYTES as SPEC_MAX_BYTES
+from align_studio.exchange.promptfoo_template import (
+    messages_checked,
+    render,
+)
+from align_studio.safetext import json_loads
 
 MAPPED, KEPT, UNSUPPORTED = "mapped", "kept", "unsupported"
 
@@ -100,122 +107,7 @@ class PromptfooImport:
     report: ImportReport
 
 
-_VAR = re.compile(r"\{\{-?\s*([A-Za-z_][\w.]*)\s*((?:\|\s*(?:dump|safe|trim)\s*)*)-?\}\}")
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
-_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
-_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _MAX_CASES = 20000
-
-
-def _lookup(variables: dict[str, Any], name: str) -> tuple[bool, Any]:
-    value: Any = variables
-    for part in name.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return False, None
-        value = value[part]
-    return True, value
-
-
-def render_checked(template: str, variables: dict[str, Any]) -> tuple[str, list[str]]:
-    """A small subset of Nunjucks: ``{{ name }}`` (dotted, with ``| dump``/``| safe``/
-    ``| trim``), ``{% raw %}`` and comments. Returns the text and the expressions it could
-    not fill (unknown names, other tags), which are left as written."""
-    unresolved: list[str] = []
-
-    def sub(m: re.Match[str]) -> str:
-        found, v = _lookup(variables, m.group(1))
-        if not found:
-            unresolved.append(m.group(0))
-            return m.group(0)
-        filters = m.group(2) or ""
-        if "dump" in filters or not isinstance(v, (str, int, float, bool)):
-            text = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) or \
-                "dump" in filters else v
-        else:
-            text = str(v)
-        return text.strip() if "trim" in filters else text
-
-    out, pos = [], 0
-    for raw in _RAW.finditer(template):  # raw blocks are text, never rendered
-        out.append(_render_part(template[pos:raw.start()], sub, unresolved))
-        out.append(raw.group(1))
-        pos = raw.end()
-    out.append(_render_part(template[pos:], sub, unresolved))
-    return "".join(out), unresolved
-
-
-def _render_part(part: str, sub: Any, unresolved: list[str]) -> str:
-    part = _COMMENT.sub("", part)
-    pieces, pos = [], 0
-    for m in _LEFT.finditer(part):
-        pieces.append(part[pos:m.start()])
-        vm = _VAR.fullmatch(m.group(0))
-        if vm:
-            pieces.append(sub(vm))
-        else:
-            unresolved.append(m.group(0))
-            pieces.append(m.group(0))
-        pos = m.end()
-    pieces.append(part[pos:])
-    return "".join(pieces)
-
-
-def render(template: str, variables: dict[str, Any]) -> str:
-    """``{{ name }}`` (with ``| dump``/``| safe``/``| trim``) replaced by the variable's value.
-
-    A small subset of Nunjucks: unknown names and other expressions are left as written.
-    """
-    return render_checked(template, variables)[0]
-
-
-def _chat(value: Any) -> list[Message] | None:
-    if isinstance(value, str):
-        s = value.strip()
-        if not s.startswith("["):
-            return None
-        try:
-            value = json_loads(s)
-        except ValueError:
-            try:
-                value = _yaml_load(s)
-            except yaml.YAMLError:
-                return None
-    if not isinstance(value, list) or not value:
-        return None
-    out = []
-    for m in value:
-        if not isinstance(m, dict) or m.get("role") not in Role.words() \
-                or not isinstance(m.get("content", ""), str):
-            return None
-        out.append(Message(role=Role(m["role"]), content=m.get("content", "")))
-    return out
-
-
-def messages_checked(prompt: str, variables: dict[str, Any]
-                     ) -> tuple[list[Message], list[str]]:
-    """The conversation of a case (the prompt rendered with the test's variables) and the
-    template expressions that could not be filled (then the case would hold placeholders)."""
-    whole = re.fullmatch(r"\s*\{\{\s*(\w+)\s*(\|\s*\w+\s*)*\}\}\s*", prompt)
-    if whole and whole.group(1) in variables:
-        chat = _chat(variables[whole.group(1)])
-        if chat:
-            return chat, []
-    chat_template = _chat(prompt)
-    if chat_template:
-        out, missing = [], []
-        for m in chat_template:
-            text, left = render_checked(m.content, variables)
-            out.append(Message(role=m.role, content=text))
-            missing += left
-        return out, missing
-    rendered, missing = render_checked(prompt, variables)
-    chat = _chat(rendered)
-    return chat or [Message(role=Role.USER, content=rendered)], missing
-
-
-def messages_for(prompt: str, variables: dict[str, Any]) -> list[Message]:
-    """The conversation of a case: the prompt rendered with the test's variables."""
-    return messages_checked(prompt, variables)[0]
 
 
 class _Importer:
@@ -280,7 +172,7 @@ class _Importer:
                                             f"not JSON: {exc}")
             elif suffix in (".json", ".yaml", ".yml"):
                 try:
-                    data = json_loads(text) if suffix == ".json" else _yaml_load(text)
+                    data = json_loads(text) if suffix == ".json" else load_yaml(text)
                 except (ValueError, yaml.YAMLError, RecursionError) as exc:
                     self.report.add("file", UNSUPPORTED, where, f"{f.name} cannot be read: "
                                     f"{' '.join(str(exc).split())}")
@@ -724,129 +616,6 @@ _KNOWN_TOP = {"description", "prompts", "providers", "targets", "tests", "defaul
               "scenarios", "assertionTemplates"}
 
 
-#: A promptfoo file larger than this is refused (the spec reader's own limit).
-MAX_INPUT_BYTES = SPEC_MAX_BYTES
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def read_text_file(path: Path) -> str:
-    """A promptfoo file's text: UTF-8 (with or without BOM), or UTF-16/32 with a BOM.
-
-    Raises :class:`ExchangeError` naming the file (and line and column of a bad byte) for
-    a file that cannot be read, is too large, is binary, or is not text in those encodings.
-    """
-    try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise ExchangeError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MB; it is "
-                                "not a promptfoo file this app reads")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExchangeError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts like UTF-16's
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise ExchangeError(f"{path} starts like {encoding.upper()} text but byte "
-                                    f"{exc.start} is not; save it as UTF-8") from None
-    if b"\0" in raw:
-        odd, even = raw[1::2].count(0), raw[::2].count(0)  # ASCII as UTF-16: one side
-        hint = " (it looks like UTF-16 without a byte-order mark)" \
-            if min(odd, even) == 0 and max(odd, even) > len(raw) // 5 else ""
-        raise ExchangeError(f"{path} is a binary file, not a promptfoo configuration{hint}; "
-                            "save it as UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ExchangeError(f"{path}:{line}:{column}: not UTF-8 text (byte "
-                            f"0x{raw[exc.start]:02x}); save the file as UTF-8") from None
-
-
-def parse_config_text(text: str, path: Path) -> Any:
-    """YAML (or JSON for ``.json``) of a promptfoo file; errors name file, line, column."""
-    try:
-        if path.suffix.lower() == ".json":
-            return json_loads(text)
-        return _yaml_load(text)
-    except json.JSONDecodeError as exc:
-        raise ExchangeError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-                            ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ExchangeError(f"{where}: not valid YAML: {exc.problem or exc.context}"
-                            ) from None
-    except yaml.YAMLError as exc:
-        raise ExchangeError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
-    except RecursionError:
-        raise ExchangeError(f"{path} is nested too deeply to be a promptfoo file") from None
-    except ValueError as exc:  # e.g. a number over Python's 4,300-digit limit
-        raise ExchangeError(f"{path}: not a valid promptfoo file ({str(exc)[:120]})") from None
-
-
-def output_path(config: str | os.PathLike[str], into: str | os.PathLike[str] | None = None,
-                workspace: str | os.PathLike[str] = ".") -> Path:
-    """Where the imported spec goes: ``into`` (a spec file, or a folder to put it in), by
-    default ``<config stem>.spec.yaml`` in the workspace — never the config's own name.
-    """
-    name = f"{Path(config).stem}.spec.yaml"
-    if into is None:
-        return Path(workspace) / name
-    target = Path(into)
-    if target.is_dir():
-        return target / name
-    return target
-
-
-def check_output(out: Path, config: str | os.PathLike[str], overwrite: bool) -> None:
-    """Refuse (:class:`ExchangeError`) an output that would replace the promptfoo config
-    itself (even with ``overwrite``), land in a missing folder, replace a folder, or
-    replace an existing file without ``overwrite``."""
-    source = Path(config)
-    try:
-        same = out.resolve() == source.resolve() or (out.exists() and out.samefile(source))
-    except OSError:
-        same = False
-    if same:
-        raise ExchangeError(f"{out} is the promptfoo configuration being imported; it is "
-                            "never replaced: choose another --into (e.g. "
-                            f"{source.stem}.spec.yaml)")
-    if not out.parent.is_dir():
-        raise ExchangeError(f"the folder {out.parent} does not exist; create it first or "
-                            "choose another --into")
-    if out.is_dir():
-        raise ExchangeError(f"{out} is a folder")
-    if out.exists() and not overwrite:
-        raise ExchangeError(f"{out} already exists; pass --overwrite or choose another --into")
-
-
-def write_spec(out: Path, spec: Spec, config: str | os.PathLike[str], *,
-               overwrite: bool = False) -> Path:
-    """Write the imported spec to ``out`` after :func:`check_output` (checked again here).
-
-    A replaced file is swapped in whole (written beside it, then renamed), so a failure
-    leaves the old file as it was.
-    """
-    from align_studio.storage import SpecFile
-    from align_studio.storage.atomic import TEMP_PREFIX
-
-    check_output(out, config, overwrite)
-    header = f"Imported from promptfoo config {Path(config).name} by Align Studio."
-    if not out.exists():
-        SpecFile.create(out, spec, header=header)
-        return out
-    tmp = out.with_name(f"{TEMP_PREFIX}{out.name}.{os.getpid()}.tmp")
-    try:
-        SpecFile.create(tmp, spec, header=header)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
-
-
 def _read_default(imp: _Importer, config: dict[str, Any]) -> tuple[DefaultTest, dict[str, Any]]:
     default = config.get("defaultTest") or {}
     if isinstance(default, str):
@@ -1010,6 +779,3 @@ def _hoist_system(cases: list[Case]) -> str | None:
     return firsts.pop()
 
 
-def _yaml_load(text: str) -> Any:
-    # PyYAML decodes a double-quoted "\\ud83d" into a lone surrogate, which no spec can hold.
-    return storable_tree(yaml.safe_load(text))

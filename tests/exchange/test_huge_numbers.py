@@ -9,7 +9,7 @@ import pytest
 
 from align_studio.exchange.common import ExchangeError
 from align_studio.exchange.manifest import Manifest
-from align_studio.exchange.promptfoo_import import parse_config_text
+from align_studio.exchange.promptfoo_files import parse_config_text
 from align_studio.providers.profiles import ProfileStore
 
 HUGE = "9" * 5000

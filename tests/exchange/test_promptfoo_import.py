@@ -154,7 +154,7 @@ EDGE = CORPUS / "25-edge-cases.yaml"
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
 def test_utf16_and_utf32_with_a_bom_import_like_utf8(tmp_path: Path, encoding: str) -> None:
-    from align_studio.exchange.promptfoo_import import read_text_file
+    from align_studio.exchange.promptfoo_files import read_text_file
 
     text = EDGE.read_text(encoding="utf-8")
     p = tmp_path / "config.yaml"
@@ -194,7 +194,7 @@ def test_json_errors_name_line_and_column(tmp_path: Path) -> None:
 
 def test_default_output_is_never_the_config_itself(tmp_path: Path) -> None:
     from align_studio.exchange.common import ExchangeError
-    from align_studio.exchange.promptfoo_import import check_output, output_path
+    from align_studio.exchange.promptfoo_files import check_output, output_path
 
     config = tmp_path / "promptfooconfig.yaml"
     config.write_text("prompts: [hi]\n")
