@@ -11,11 +11,11 @@ filters, and presses Ctrl+S after every 20 keystrokes (the next keys go in while
 runs; each save is awaited before the next Ctrl+S). Then it closes the window.
 
 Bars: the child exits 0 with no "Fatal Python error"; 20,000 keystrokes and 1,000 saves
-done; None's refcount does not fall by more than 1,000 from start to end (6.12.0 loses
-~18 per keystroke and aborts after ~1,500-2,000); the file on disk holds the final text of
-all four fields. The count rises on 6.10-6.11 (~+150,000 here): those versions add one
-reference to None per widget created (showing a case rebuilds its message and check cards),
-while the widgets' wrappers are freed; 6.6-6.9 add none. A rise cannot free None. Run::
+done; None's refcount is flat: within 1,000 of its start at the end (6.12.0 loses ~18 per
+keystroke and aborts after ~1,500-2,000; 6.10-6.11 keep one reference per widget given a
+parent, +449,000 here, as showing a case rebuilds its message and check cards); the file on
+disk holds the final text of all four fields. The count moves by a few thousand while live
+widgets hold references (the "by keystroke" samples) and comes back. Run::
 
     .venv/bin/python -m bench.bench_soak [--keys 20000] [--saves 1000] [--offscreen]
 """
@@ -36,7 +36,7 @@ from typing import Any
 # (No __file__ when the app runs this file as its test script.)
 ROOT = Path(globals().get("__file__", "bench/x")).resolve().parents[1]
 SPEC = ROOT / "specs" / "customer-support.yaml"
-DRIFT_BAR = 1000  # references None may lose over the whole soak (a bad PySide: ~250,000)
+DRIFT_BAR = 1000  # None's drift either way over the whole soak (6.12: -250,000; 6.11: +449,000)
 BLOCK = 25  # rounds typed into one field before moving to the next
 RESULT_ENV = "ALIGN_STUDIO_SOAK_RESULT"
 PLAN_ENV = "ALIGN_STUDIO_SOAK_PLAN"
@@ -266,7 +266,7 @@ def report(a: argparse.Namespace, display: str, code: int | None, err: str, wall
         print(f"time           {fig['seconds']:.1f} s in the app "
               f"({fig['keys'] / fig['seconds']:.0f} keystrokes/s), {wall:.1f} s in all")
         print(f"None refcount  start {fig['start']:,}, end {fig['end']:,}, drift {drift:+,} "
-              f"(bar: not below -{DRIFT_BAR:,})")
+              f"(bar: within ±{DRIFT_BAR:,})")
         shown = fig["samples"][::4] + fig["samples"][-1:]
         print("  by keystroke " + ", ".join(f"{k:,}: {n - fig['start']:+,}"
                                             for k, n, _u in shown))
@@ -281,7 +281,7 @@ def report(a: argparse.Namespace, display: str, code: int | None, err: str, wall
         if fig["failure"]:
             print(f"failure        {fig['failure']}")
         ok = ok and not fig["failure"] and same and not fig["modified"] \
-            and fig["keys"] >= a.keys and fig["saved"] >= a.saves and drift >= -DRIFT_BAR
+            and fig["keys"] >= a.keys and fig["saved"] >= a.saves and abs(drift) <= DRIFT_BAR
     if aborted and err.strip():
         print("stderr (last lines):")
         for line in err.strip().splitlines()[-30:]:

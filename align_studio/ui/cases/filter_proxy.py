@@ -151,7 +151,9 @@ class CasesFilterProxy(QSortFilterProxyModel):
             setattr(self, name, value)
         pinned, self._pinned = self._pinned, None
         self._active = self.is_filtering()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        # Qt 6.9's pair for beginFilterChange (endFilterChange is 6.10+; pyproject.toml says
+        # why PySide6 stays on 6.9).
+        self.invalidateRowsFilter()
         # Still pinned if the new filters show it anyway (so later edits keep it visible).
         source = self.sourceModel()
         if pinned is not None and isinstance(source, CasesTableModel):
