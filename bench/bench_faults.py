@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Job, Runner
+from align_studio.runs.runner import Job, Runner
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import FAULT_KINDS, FaultPlan, LoopbackServer
 from tests.run_thread import start_run

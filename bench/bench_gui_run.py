@@ -46,9 +46,9 @@ def main() -> int:
 
     from align_studio.providers.profiles import ProfileStore, profile_from_preset
     from align_studio.ui.app import configure_application
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.settings import app_settings
-    from align_studio.ui.tab_key import TabKey
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
+    from align_studio.ui.shell.tab_key import TabKey
     from bench.specgen import generate_spec_text
     from tests.loopback.server import LoopbackServer
 

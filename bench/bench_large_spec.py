@@ -134,7 +134,7 @@ def bench_main_window(path: Path, meter: StallMeter) -> dict[str, float]:
     """Start the main window, open the spec, then the phases on its Cases tab."""
     from PySide6.QtCore import QSettings
 
-    from align_studio.ui.main_window import MainWindow
+    from align_studio.ui.shell.main_window import MainWindow
 
     settings = QSettings(str(path.parent / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(path.parent, settings)

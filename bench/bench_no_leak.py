@@ -12,7 +12,7 @@ Then, as a user would:
 - the real CLI (``python -m align_studio``): ``providers add/set-key/list/--test``, and
   ``run`` plain, ``--json`` and ``--junit``; ``providers add`` and ``run --base-url`` with the
   key typed into the URL (``user:KEY@`` and ``?api_key=KEY``), which must be refused;
-- the app's run path: a :class:`~align_studio.providers.run_process.RunWorker` child
+- the app's run path: a :class:`~align_studio.runs.process.RunWorker` child
   process, its events and log records forwarded to this process's log file (at DEBUG),
   and a judged response written into the spec.
 
@@ -176,8 +176,8 @@ class Bench:
         from align_studio.appdirs import setup_logging
         from align_studio.editing.judgments import record_judgment
         from align_studio.providers.connection import resolve_endpoint
-        from align_studio.providers.run_process import RunRequest, RunWorker
-        from align_studio.providers.runner import build_jobs
+        from align_studio.runs.process import RunRequest, RunWorker
+        from align_studio.runs.runner import build_jobs
         from align_studio.storage import SpecFile
         from align_studio.storage.runstore import new_run_id
 

@@ -30,7 +30,7 @@ from align_studio.domain import JudgeSettings
 from align_studio.exchange.promptfoo_export import promptfoo_config, render_promptfoo_config
 from align_studio.exchange.promptfoo_import import import_promptfoo
 from align_studio.grading.checks import run_check
-from align_studio.grading.judge import judge_prompt
+from align_studio.grading.llm_judge import judge_prompt
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import CORPUS, SPECS
 from tests.exchange.promptfoo_replay import replay

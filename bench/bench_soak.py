@@ -50,7 +50,7 @@ def drive(window: Any, app: Any) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
 
-    from align_studio.ui.tab_key import TabKey
+    from align_studio.ui.shell.tab_key import TabKey
 
     plan = json.loads(os.environ[PLAN_ENV])
     rounds, per_round = plan["saves"], plan["keys"] // plan["saves"]

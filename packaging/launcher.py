@@ -6,7 +6,7 @@ import sys
 from align_studio.cli import main
 
 if __name__ == "__main__":
-    # Runs go to a child process (providers/run_process.py); in a frozen app that child is
+    # Runs go to a child process (runs/process.py); in a frozen app that child is
     # this executable again, and freeze_support() turns it into the child.
     multiprocessing.freeze_support()
     sys.exit(main())

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from align_studio.providers.runner import EventCallback, Job, Runner, RunSummary
+from align_studio.runs.runner import EventCallback, Job, Runner, RunSummary
 
 
 class RunThread:

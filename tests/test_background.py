@@ -27,15 +27,15 @@ STARTERS = {
 
 #: (module, call) → how many times, and why it is allowed.
 SANCTIONED: dict[tuple[str, str], tuple[int, str]] = {
-    ("ui/tasks.py", "QThreadPool"): (1, "TaskRunner's pools: all in-process work"),
-    ("providers/run_process.py", "multiprocessing.get_context"): (1, "the run process"),
-    ("providers/run_process.py", "ctx.Process"): (1, "the run process"),
-    ("providers/run_process.py", "threading.Thread"): (1, "the parent's pipe writer"),
-    ("providers/run_child.py", "threading.Thread"): (1, "a run's loop, in the run process"),
-    ("providers/runner.py", "asyncio.run"):
+    ("ui/shell/tasks.py", "QThreadPool"): (1, "TaskRunner's pools: all in-process work"),
+    ("runs/process.py", "multiprocessing.get_context"): (1, "the run process"),
+    ("runs/process.py", "ctx.Process"): (1, "the run process"),
+    ("runs/process.py", "threading.Thread"): (1, "the parent's pipe writer"),
+    ("runs/child.py", "threading.Thread"): (1, "a run's loop, in the run process"),
+    ("runs/runner.py", "asyncio.run"):
         (1, "Runner.run_sync: the run's loop on the calling thread (run process, a "
             "TaskRunner task, the CLI); it starts no thread"),
-    ("providers/runner.py", "asyncio.to_thread"):
+    ("runs/runner.py", "asyncio.to_thread"):
         (5, "the run store's writes, inside a run's own loop (run process or CLI)"),
 }
 
@@ -87,7 +87,7 @@ def test_the_scan_sees_a_thread_where_it_should_not_be(tmp_path: Path) -> None:
 def test_the_start_up_task_imports_no_qt_module() -> None:
     """The window's one start-up task (main_window.CORE_AFTER_FIRST_PAINT) imports only
     Qt-free layers: UI modules are imported on the GUI thread."""
-    tree = ast.parse((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "ui" / "shell" / "main_window.py").read_text(encoding="utf-8"))
     names = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
                  and getattr(n.targets[0], "id", "") == "CORE_AFTER_FIRST_PAINT")
     assert names and not [n for n in names if n.startswith("align_studio.ui")]

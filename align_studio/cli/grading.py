@@ -20,8 +20,8 @@ from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
 from align_studio.grading.coverage import coverage
-from align_studio.grading.judge import judge_responses, judge_target_id
 from align_studio.grading.lint import lint_spec, problems, run_info_for
+from align_studio.grading.llm_judge import judge_responses, judge_target_id
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
 from align_studio.providers.connection import resolve_endpoint
 from align_studio.providers.endpoint import Endpoint

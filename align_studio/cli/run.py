@@ -29,7 +29,7 @@ from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.redact import redact
-from align_studio.providers.runner import (
+from align_studio.runs.runner import (
     Event,
     Failed,
     Progress,

@@ -31,7 +31,7 @@ from align_studio.exchange.common import prompt_messages, public_params
 from align_studio.exchange.promptfoo_checks import check_to_assertion, needs_python
 from align_studio.exchange.promptfoo_python import ASSERT_FILE
 from align_studio.exchange.toolversions import PROMPTFOO
-from align_studio.grading.judge import (
+from align_studio.grading.llm_judge import (
     JUDGE_PLACEHOLDERS,
     expected_words,
     judge_template,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Job
+from align_studio.runs.runner import Job
 
 CHARS_PER_TOKEN = 4
 DEFAULT_LATENCY = 4.0  # seconds per answer when no earlier run says otherwise

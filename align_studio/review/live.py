@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from align_studio.providers.runner import (
+from align_studio.runs.runner import (
     Delta,
     Failed,
     Finished,

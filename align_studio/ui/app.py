@@ -12,8 +12,13 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from align_studio.appdirs import log_unhandled_exceptions, setup_logging
-from align_studio.ui.main_window import MainWindow
-from align_studio.ui.settings import APPLICATION, ORGANIZATION, app_settings, remembered_workspace
+from align_studio.ui.shell.main_window import MainWindow
+from align_studio.ui.shell.settings import (
+    APPLICATION,
+    ORGANIZATION,
+    app_settings,
+    remembered_workspace,
+)
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
 TEST_SCRIPT_ENV = "ALIGN_STUDIO_TEST_SCRIPT"
@@ -66,7 +71,7 @@ def _use_dark_palette(app: QApplication) -> None:
 
 
 def _welcome(window: QWidget, settings: object, root: Path) -> None:
-    from align_studio.ui.welcome import WelcomeDialog, should_show  # after the paint: 21 ms
+    from align_studio.ui.shell.welcome import WelcomeDialog, should_show  # after the paint: 21 ms
 
     if should_show(settings):  # type: ignore[arg-type]
         dialog = WelcomeDialog(root, settings, window)  # type: ignore[arg-type]
@@ -124,7 +129,7 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
     window.sig_ready.connect(lambda: _welcome(window, settings, root))
     if smoke_test:
         # Only with --smoke-test: the smoke walk imports every dialog, ~0.45 s of imports.
-        from align_studio.ui.smoke import run_smoke
+        from align_studio.ui.shell.smoke import run_smoke
 
         QTimer.singleShot(0, lambda: run_smoke(window, app))
     elif os.environ.get(TEST_SCRIPT_ENV):

@@ -1,7 +1,7 @@
 """The start-up bench's probe, loaded through ``PYTHONPATH`` into the real ``align-studio``.
 
 Python imports ``sitecustomize`` at start-up; this one waits for
-``align_studio.ui.main_window`` to be imported and makes its window print ``PAINTED`` at the
+``align_studio.ui.shell.main_window`` to be imported and makes its window print ``PAINTED`` at the
 start of its first paint. The app itself has no such hook, and the command is started
 exactly as a user starts it (the console script of the installed package).
 """
@@ -14,7 +14,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
-_TARGET = "align_studio.ui.main_window"
+_TARGET = "align_studio.ui.shell.main_window"
 
 
 def _instrument(module: ModuleType) -> None:

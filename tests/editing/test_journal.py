@@ -13,7 +13,7 @@ from align_studio.editing.journal import (
     text_hash,
     write_journal,
 )
-from align_studio.editing.preview import unified_diff
+from align_studio.editing.unsaved import unified_diff
 from align_studio.storage import SpecFile, Workspace
 
 

@@ -29,7 +29,7 @@ from align_studio.exchange.promptfoo_export import (
     render_promptfoo_config,
 )
 from align_studio.exchange.promptfoo_import import import_promptfoo
-from align_studio.grading.judge import judge_prompt
+from align_studio.grading.llm_judge import judge_prompt
 from align_studio.storage import SpecFile
 from tests.exchange.conftest import ROOT, SCHEMA, SPECS
 from tests.tools import PROMPTFOO_HOME, promptfoo_command

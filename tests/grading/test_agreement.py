@@ -6,7 +6,7 @@ import pytest
 
 from align_studio.domain import JudgedResponse, Spec
 from align_studio.grading.agreement import agreement, compute_stats
-from align_studio.grading.judge import judge_responses
+from align_studio.grading.llm_judge import judge_responses
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage.runstore import GradeRow, RunStore
 from tests.grading.conftest import make_spec, record

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from align_studio.grading.judge import (
+from align_studio.grading.llm_judge import (
     DEFAULT_JUDGE_PROMPT,
     JUDGE_SPEC_SUFFIX,
     InvalidJudgeAnswer,

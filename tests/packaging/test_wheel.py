@@ -49,7 +49,7 @@ def test_wheel_installs_and_passes_the_smoke_test(tmp_path: Path) -> None:
                  f"align_studio/resources/linux/{APP_ID}.desktop",
                  f"align_studio/resources/linux/{APP_ID}.metainfo.xml",
                  "align_studio/examples/customer-support.yaml",
-                 "align_studio/ui/main_window.py"):
+                 "align_studio/ui/shell/main_window.py"):
         assert must in names, f"{must} is missing from {wheel.name}"
     assert not any(n.startswith(("tests/", "bench/", "specs/")) for n in names)
 

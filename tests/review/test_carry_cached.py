@@ -4,11 +4,11 @@ shown as it is, not flagged "carried forward" for confirmation (issue 16)."""
 from __future__ import annotations
 
 from align_studio.domain import Spec, Verdict
-from align_studio.providers.runner import ResponseRecord
+from align_studio.editing.judgments import Shown, verdict_command
 from align_studio.review.carry import carried
-from align_studio.review.judging import Shown, verdict_command
 from align_studio.review.live import LiveResults
 from align_studio.review.matrix import ResultsMatrix
+from align_studio.runs.runner import ResponseRecord
 
 
 def _rerun(spec: Spec, cached: bool) -> LiveResults:

@@ -6,17 +6,17 @@ from __future__ import annotations
 from align_studio.domain import Spec, Verdict
 from align_studio.editing.commands import Command, InsertItem, SetField
 from align_studio.editing.history import History
+from align_studio.editing.judgments import Shown, preference_between, verdict_command
 from align_studio.editing.session import EditSession
-from align_studio.providers.batching import DeltaBatcher, coalesce
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Delta, Finished, Job, ResponseRecord, Started
 from align_studio.review.blind import column_map, shuffled
 from align_studio.review.carry import carried, carry_command
 from align_studio.review.estimate import TargetHistory, estimate_run
-from align_studio.review.judging import Shown, preference_between, verdict_command
 from align_studio.review.live import LiveResults
 from align_studio.review.matrix import DISAGREES, REJECTED, STALE, UNJUDGED, ResultsMatrix
 from align_studio.review.stale import StaleAware, confirm_command, with_staleness
+from align_studio.runs.batching import DeltaBatcher, coalesce
+from align_studio.runs.runner import Delta, Finished, Job, ResponseRecord, Started
 
 
 def _judge(spec: Spec, case: str, target: str, text: str, verdict: str = "accept",

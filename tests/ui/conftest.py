@@ -34,8 +34,8 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, workspace: Path) -> Iterator[object]:
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.settings import app_settings
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
 
     w = MainWindow(workspace, app_settings())  # closed below, not by qtbot (it may ask)
     w.show()

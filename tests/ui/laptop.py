@@ -46,7 +46,7 @@ def min_width(window: QWidget) -> int:
 
 def tab_widths(window, app: QApplication) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """The window's minimum width with each tab of the open spec shown."""
-    from align_studio.ui.tab_key import TabKey
+    from align_studio.ui.shell.tab_key import TabKey
 
     widths: dict[str, int] = {}
     for key in TabKey:
@@ -74,8 +74,8 @@ def main() -> None:
     (tmp / "home" / "config" / "ui.ini").write_text("[welcome]\nseen=true\n")
     app = QApplication([])
     from align_studio.ui.app import configure_application
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.settings import app_settings
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
 
     configure_application(app)
     ws = example_workspace(tmp)

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from align_studio.ui.list_model import OBJECT_ROLE
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
+from align_studio.ui.spec.list_model import OBJECT_ROLE
 
 
 def test_add_behavior_type_tab_and_save(qtbot, opened, workspace: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QAction
 
-from align_studio.ui.tab_key import EDITOR_TABS, TabKey
+from align_studio.ui.shell.tab_key import EDITOR_TABS, TabKey
 
 
 def test_the_context_tells_features_of_the_open_spec(window, workspace: Path) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
 from align_studio.ui.preview.judge_bar import JudgeBar
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 
 def test_a_new_case_is_named_after_its_title(qtbot, opened) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 from tests.ui.laptop import LAPTOP_WIDTH, ROOT, example_workspace, outside, settle, tab_widths
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 from PySide6.QtCore import QTimer
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 OUT = {out!r}
 SIZE = {size!r}

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 # Held references, so that an affected PySide6 makes these tests fail with the measured drift
 # instead of aborting the whole test run when None's count reaches zero.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from align_studio.editing import SetField
 from align_studio.editing.journal import journal_path
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 
 def _touch_externally(path: Path, old: str, new: str) -> None:
@@ -62,7 +62,7 @@ def test_save_conflict_reload_loses_mine(qtbot, opened, workspace: Path, answer)
 
 
 def test_diff_shows_disk_against_mine(opened) -> None:
-    from align_studio.editing.preview import unified_diff
+    from align_studio.editing.unsaved import unified_diff
 
     w = opened
     w.doc.undo_stack.push_command(SetField(w.doc.session.spec, "title", "Mine"))
@@ -99,7 +99,7 @@ def test_close_asks_save_discard_cancel(qtbot, opened, workspace: Path, answer) 
 
 
 def test_shortcuts_dialog_lists_every_shortcut(opened) -> None:
-    from align_studio.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+    from align_studio.ui.shell.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 
     w = opened
     rows = shortcut_rows(w.action_registry.by_menu())

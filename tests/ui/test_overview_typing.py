@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from align_studio.ui.workspace_model import MODIFIED_ROLE
+from align_studio.ui.workspace.model import MODIFIED_ROLE
 
 
 def _ctrl(qtbot, key, shift: bool = False) -> None:

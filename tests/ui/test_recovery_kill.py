@@ -24,7 +24,7 @@ EDIT_SCRIPT = """
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 def edit():
     assert window.open_spec(SPEC)
@@ -43,7 +43,7 @@ QTimer.singleShot(0, edit)
 
 RESTORE_SCRIPT = """
 from PySide6.QtCore import QTimer
-from align_studio.ui.recovery_dialog import RecoveryDialog
+from align_studio.ui.spec.recovery_dialog import RecoveryDialog
 
 def restore():
     dialogs = [d for d in window.findChildren(RecoveryDialog) if d.isVisible()]

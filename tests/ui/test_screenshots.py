@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from align_studio.ui.settings_dialog import SettingsDialog
-from align_studio.ui.tab_key import EDITOR_TABS
+from align_studio.ui.shell.settings_dialog import SettingsDialog
+from align_studio.ui.shell.tab_key import EDITOR_TABS
 
 OUT = {out!r}
 

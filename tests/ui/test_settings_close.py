@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def dialog(qtbot, window):
     from align_studio.providers.presets import PRESETS
-    from align_studio.ui.settings_dialog import SettingsDialog
+    from align_studio.ui.shell.settings_dialog import SettingsDialog
 
     d = SettingsDialog(window.settings, window.runner, window)
     qtbot.addWidget(d)

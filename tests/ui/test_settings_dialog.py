@@ -34,7 +34,7 @@ def server():
 
 def test_add_profile_and_test_connection(qtbot, window, server) -> None:
     from align_studio.providers.presets import PRESETS
-    from align_studio.ui.settings_dialog import SettingsDialog
+    from align_studio.ui.shell.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.settings, window.runner, window)
     qtbot.addWidget(dialog)
@@ -55,7 +55,7 @@ def test_add_menu_adds_the_chosen_preset_and_names_are_remembered(qtbot, window)
     """Each entry of the Add menu adds its own preset (one entry per preset, not the last
     one bound for all), and the name fields show what was stored before."""
     from align_studio.providers.presets import PRESETS
-    from align_studio.ui.settings_dialog import SettingsDialog
+    from align_studio.ui.shell.settings_dialog import SettingsDialog
 
     window.settings.setValue("user/reviewer", "Ana")
     window.settings.setValue("user/author", "Bo")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 
 
 def test_choosing_a_provider_from_the_list_sets_it_and_undo_restores(qtbot, opened) -> None:

@@ -11,9 +11,9 @@ import shiboken6
 from PySide6.QtWidgets import QLabel
 
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.run_process import RunRequest, RunWorker
-from align_studio.providers.runner import Finished, Job, RunEnded
-from align_studio.ui.tasks import TaskRunner
+from align_studio.runs.process import RunRequest, RunWorker
+from align_studio.runs.runner import Finished, Job, RunEnded
+from align_studio.ui.shell.tasks import TaskRunner
 from tests.loopback.server import LoopbackServer
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
-from align_studio.ui.context import reviewer_name
-from align_studio.ui.settings import default_workspace
-from align_studio.ui.welcome import WelcomeDialog
+from align_studio.ui.shell.context import reviewer_name
+from align_studio.ui.shell.settings import default_workspace
+from align_studio.ui.shell.welcome import WelcomeDialog
 
 
 def _settings(tmp_path: Path) -> QSettings:

@@ -28,7 +28,7 @@ from align_studio.editing.commands import Command, Compound, InsertItem, RemoveI
 from align_studio.editing.events import ChangeEvent
 from align_studio.ui.cases.bindings import TextBinding, compact_combo, set_combo_data
 from align_studio.ui.cases.problem_label import ProblemLabel
-from align_studio.ui.flow_layout import FlowLayout
+from align_studio.ui.shell.flow_layout import FlowLayout
 
 Push = Callable[[Command], None]
 

@@ -18,7 +18,7 @@ from align_studio.editing.session import EditSession
 from align_studio.ui.cases.bindings import compact_combo, set_combo_data
 from align_studio.ui.cases.detail_form import CATEGORY_LABELS
 from align_studio.ui.cases.filter_proxy import OUTCOME_NOT_SET, CasesFilterProxy, VerdictFilter
-from align_studio.ui.flow_layout import FlowLayout
+from align_studio.ui.shell.flow_layout import FlowLayout
 
 _TIP = Qt.ItemDataRole.ToolTipRole
 #: The item data of each filter's "All …" entry. Never None: PySide6 6.12.0 dropped a

@@ -31,7 +31,7 @@ from align_studio.ui.cases.filter_bar import CasesFilterBar
 from align_studio.ui.cases.filter_proxy import CasesFilterProxy
 from align_studio.ui.cases.table_delegate import CasesDelegate
 from align_studio.ui.cases.table_model import CasesTableModel, Column
-from align_studio.ui.undo import UndoStack
+from align_studio.ui.shell.undo import UndoStack
 
 ConfirmDelete = Callable[[QWidget, Case], bool]
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from align_studio.domain import Problem
-from align_studio.ui.tints import REJECT_HUE, WARNING_HUE, tint
+from align_studio.ui.shell.tints import REJECT_HUE, WARNING_HUE, tint
 
 
 class ProblemLabel(QLabel):

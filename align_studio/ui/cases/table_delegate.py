@@ -10,6 +10,8 @@ option to the same style call Qt's delegate makes, so the cells look exactly ali
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QPainter
 from PySide6.QtWidgets import (
@@ -46,9 +48,10 @@ class CasesDelegate(QStyledItemDelegate):
         column = index.column()
         # The view hands each cell its own copy of the option (QTableView::drawCell), so it
         # is filled in place, as Qt's delegate fills its own copy.
-        opt = option
-        # The setter takes a QPersistentModelIndex too; the stubs type it as the getter.
-        opt.index = index  # type: ignore[assignment]
+        # PySide6 6.9's stubs leave out QStyleOptionViewItem's fields; they are there at run
+        # time (and the index setter takes a QPersistentModelIndex too).
+        opt: Any = option
+        opt.index = index
         text = info.texts[column]
         if text:
             opt.text = text

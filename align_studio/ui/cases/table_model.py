@@ -20,7 +20,7 @@ from align_studio.domain import Case, Check, JudgedResponse, Message, Preference
 from align_studio.domain.base import Verdict
 from align_studio.editing.events import ChangeEvent
 from align_studio.editing.session import EditSession
-from align_studio.ui.tints import ACCEPT_HUE, REJECT_HUE, tint
+from align_studio.ui.shell.tints import ACCEPT_HUE, REJECT_HUE, tint
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -26,7 +26,7 @@ from align_studio.exchange.bundle_import import import_bundle, read_bundle
 from align_studio.ui.exchange.job import ProgressJob
 
 if TYPE_CHECKING:
-    from align_studio.ui.tasks import TaskRunner
+    from align_studio.ui.shell.tasks import TaskRunner
 
 
 class BundleImportDialog(QDialog):

@@ -26,7 +26,7 @@ from align_studio.exchange.common import Cancelled
 from align_studio.ui.exchange.job import ProgressJob
 
 if TYPE_CHECKING:
-    from align_studio.ui.tasks import TaskRunner
+    from align_studio.ui.shell.tasks import TaskRunner
 
 
 class ExportDialog(QDialog):
@@ -63,11 +63,12 @@ class ExportDialog(QDialog):
         self.specs.itemChanged.connect(lambda _i: self._check())
         layout.addWidget(self.specs, 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Save &to", self))
+        label = QLabel("Save &to", self)
+        row.addWidget(label)
         self.destination = QLineEdit(str(destination), self)
         self.destination.setAccessibleName("Bundle file")
         self.destination.textChanged.connect(lambda _t: self._check())
-        row.itemAt(0).widget().setBuddy(self.destination)  # type: ignore[union-attr]
+        label.setBuddy(self.destination)
         row.addWidget(self.destination, 1)
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)

@@ -33,8 +33,8 @@ from align_studio.ui.exchange.job import run_off_gui
 
 if TYPE_CHECKING:
     from align_studio.exchange.logs_inbox import InboxEntry
-    from align_studio.ui.document import SpecDocument
-    from align_studio.ui.tasks import TaskRunner
+    from align_studio.ui.shell.tasks import TaskRunner
+    from align_studio.ui.spec.document import SpecDocument
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root: the default parent

@@ -27,7 +27,7 @@ from align_studio.ui.exchange.menus import make_action
 from align_studio.ui.exchange.promptfoo_dialog import PromptfooImportDialog
 
 if TYPE_CHECKING:
-    from align_studio.ui.context import AppContext
+    from align_studio.ui.shell.context import AppContext
 
 
 def install(ctx: AppContext) -> ExchangeIntegration:

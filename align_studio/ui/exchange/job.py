@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from align_studio.ui.tasks import Task, TaskRunner
+from align_studio.ui.shell.tasks import Task, TaskRunner
 
 Work = Callable[[Callable[[int, int, str], None], threading.Event], Any]
 

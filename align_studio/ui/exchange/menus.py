@@ -1,11 +1,11 @@
-"""Making a feature's actions (the menus are the action registry's: ``ui/actions.py``)."""
+"""Making a feature's actions (the menus are the action registry's: ``ui/shell/actions.py``)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from align_studio.ui.icons import icon
+from align_studio.ui.shell.icons import icon
 
 
 def make_action(window: QMainWindow, text: str, keys: list[str] | None = None,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from align_studio.grading.coverage import Cell, CoverageReport
 from align_studio.ui.grading.tables import KEY_ROLE, RowsModel, rate
-from align_studio.ui.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, tint
+from align_studio.ui.shell.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, tint
 
 
 def cell_text(cell: Cell) -> str:

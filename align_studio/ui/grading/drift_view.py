@@ -14,7 +14,7 @@ from PySide6.QtGui import QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from align_studio.grading.drift import DriftReport
-from align_studio.ui.tints import ACCEPT_HUE, REJECT_HUE, tint
+from align_studio.ui.shell.tints import ACCEPT_HUE, REJECT_HUE, tint
 
 
 class ChartLabel(QLabel):
@@ -114,7 +114,7 @@ class DriftView(QWidget):
     def _show_chart(self) -> None:
         data = self.charts.get(str(self.by.currentData()))
         pix = QPixmap()
-        if data and pix.loadFromData(data, "PNG"):
+        if data and pix.loadFromData(data):  # the format is read from the data
             self.chart.set_chart(pix)
         else:
             self.chart.set_chart(QPixmap())

@@ -1,7 +1,7 @@
 """Grading from the GUI: checks and the judge over the latest responses, off the GUI thread.
 
 The work (opening the run store, resolving the judge's endpoint, the judge requests through
-the :class:`~align_studio.providers.runner.Runner`) runs in the task runner's ``grading``
+the :class:`~align_studio.runs.runner.Runner`) runs in the task runner's ``grading``
 lane and makes no Qt calls; progress comes back by a queued signal. Cancelling stops the
 judge requests in flight: their tasks are cancelled on the run's own event loop (and one
 sent after the cancel is stopped at once) — judge_responses keeps its runner to itself —
@@ -23,9 +23,9 @@ from shiboken6 import isValid
 from align_studio.domain import Spec, Target
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
 from align_studio.providers.endpoint import Endpoint
-from align_studio.providers.runner import Failed, Finished, Progress, Started
+from align_studio.runs.runner import Failed, Finished, Progress, Started
 from align_studio.storage.runstore import RunStore
-from align_studio.ui.tasks import TaskRunner
+from align_studio.ui.shell.tasks import TaskRunner
 
 Resolve = Callable[[Target], Endpoint]
 
@@ -118,7 +118,7 @@ class GradeJob(QObject):
                 rows = latest_responses(store, snapshot.id)
                 out.summaries["check"] = grade_responses(store, snapshot, rows)
                 if judge and not cancel.is_set():
-                    from align_studio.grading.judge import judge_responses, judge_target_id
+                    from align_studio.grading.llm_judge import judge_responses, judge_target_id
 
                     tid = judge_target_id(snapshot)
                     target = snapshot.target(tid)

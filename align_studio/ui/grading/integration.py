@@ -20,13 +20,13 @@ from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
 from align_studio.ui.grading.grade_job import GradeJob, GradeOutcome
 from align_studio.ui.grading.lint_panel import LintPanel
 from align_studio.ui.grading.measures_panel import MeasuresPanel
-from align_studio.ui.icons import icon
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.icons import icon
+from align_studio.ui.shell.tab_key import TabKey
 
 if TYPE_CHECKING:
-    from align_studio.ui.context import AppContext
-    from align_studio.ui.document import SpecDocument
-    from align_studio.ui.editor import SpecEditor
+    from align_studio.ui.shell.context import AppContext
+    from align_studio.ui.spec.document import SpecDocument
+    from align_studio.ui.spec.editor import SpecEditor
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from align_studio.domain.spec import JudgeSettings
 from align_studio.editing.commands import Command, Compound, SetField
-from align_studio.grading.judge import DEFAULT_JUDGE_PROMPT
+from align_studio.grading.llm_judge import DEFAULT_JUDGE_PROMPT
 
 if TYPE_CHECKING:
     from align_studio.domain import Spec
-    from align_studio.ui.undo import UndoStack
+    from align_studio.ui.shell.undo import UndoStack
 
 NO_JUDGE = "(no judge)"
 

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 from align_studio.domain.spec import Acknowledgment
 from align_studio.editing.commands import InsertItem
 from align_studio.grading.lint import Finding, RunInfo, lint_spec
-from align_studio.ui.icons import icon
-from align_studio.ui.problems_panel import place
+from align_studio.ui.shell.icons import icon
+from align_studio.ui.spec.problems_panel import place
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from align_studio.editing.session import EditSession
-    from align_studio.ui.undo import UndoStack
+    from align_studio.ui.shell.undo import UndoStack
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUPS = (("error", "Errors", "error"), ("warning", "Warnings", "warning"),

@@ -15,11 +15,11 @@ from align_studio.ui.grading.agreement_view import AgreementView
 from align_studio.ui.grading.coverage_view import CoverageView
 from align_studio.ui.grading.drift_view import DriftView
 from align_studio.ui.grading.measures import Measures, compute, snapshot
-from align_studio.ui.icons import icon
+from align_studio.ui.shell.icons import icon
 
 if TYPE_CHECKING:
     from align_studio.editing.session import EditSession
-    from align_studio.ui.tasks import TaskRunner
+    from align_studio.ui.shell.tasks import TaskRunner
 
 REFRESH_MS = 800
 

@@ -20,18 +20,18 @@ from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
 from align_studio.review.estimate import Estimate
 from align_studio.review.matrix import ResultsMatrix, default_checks
 from align_studio.review.stale import with_staleness
-from align_studio.ui.icons import icon
 from align_studio.ui.preview.matrix_panel import MatrixPanel
 from align_studio.ui.preview.preview_panel import PreviewPanel
 from align_studio.ui.preview.run_controller import RunController
 from align_studio.ui.preview.run_outcome import RunOutcome, outcome_message
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.icons import icon
+from align_studio.ui.shell.tab_key import TabKey
 
 if TYPE_CHECKING:
     from align_studio.ui.cases.panel import CasesPanel
-    from align_studio.ui.context import AppContext
-    from align_studio.ui.document import SpecDocument
-    from align_studio.ui.editor import SpecEditor
+    from align_studio.ui.shell.context import AppContext
+    from align_studio.ui.spec.document import SpecDocument
+    from align_studio.ui.spec.editor import SpecEditor
 
 log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.25  # seconds between progress bar updates

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from align_studio.domain import Better
-from align_studio.ui.flow_layout import FlowLayout
+from align_studio.ui.shell.flow_layout import FlowLayout
 
 
 def _row(*widgets: QWidget) -> QWidget:

@@ -1,7 +1,7 @@
 """What the judging keys and buttons do: verdicts, reasons, preferences, confirmations.
 
 Every judgment is an undoable command pushed on the spec's undo stack (through
-:func:`~align_studio.review.judging.verdict_command` / ``preference_between``, i.e.
+:func:`~align_studio.editing.judgments.verdict_command` / ``preference_between``, i.e.
 ``judgment_command`` / ``preference_command``), with the reviewer's name and the run.
 """
 
@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtWidgets import QWidget
 
 from align_studio.domain import DEFAULT_REASON_PRESETS, Better, Case, Verdict
-from align_studio.editing.judgments import JudgmentError
+from align_studio.editing.judgments import JudgmentError, Shown, preference_between, verdict_command
 from align_studio.review.blind import ColumnMap
 from align_studio.review.carry import carry_command
-from align_studio.review.judging import Shown, preference_between, verdict_command
 from align_studio.review.stale import confirm_command
 from align_studio.ui.preview.reason_popup import ReasonPopup
 
 if TYPE_CHECKING:
     from align_studio.editing.session import EditSession
     from align_studio.review.matrix import ResultsMatrix
-    from align_studio.ui.undo import UndoStack
+    from align_studio.ui.shell.undo import UndoStack
 
 
 def preference_lines(case: Case, cmap: ColumnMap) -> list[str]:

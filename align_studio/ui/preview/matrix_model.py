@@ -13,7 +13,7 @@ from align_studio.review.blind import blind_label, shuffled
 from align_studio.review.live import ERROR, STREAMING, UNAVAILABLE, WAITING
 from align_studio.review.matrix import Cell, Counts, ResultsMatrix, Stats
 from align_studio.ui.preview.response_column import GradeLookup
-from align_studio.ui.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
+from align_studio.ui.shell.tints import ACCEPT_HUE, PENDING_HUE, REJECT_HUE, WARNING_HUE, tint
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from align_studio.domain import Case, Verdict
 from align_studio.editing.events import ChangeEvent
+from align_studio.editing.judgments import Shown
 from align_studio.editing.session import EditSession
 from align_studio.review.blind import ColumnMap, column_map
-from align_studio.review.judging import Shown
 from align_studio.review.matrix import ResultsMatrix
 from align_studio.ui.preview.judge_bar import JudgeBar
 from align_studio.ui.preview.judging_actions import JudgingActions, preference_lines
@@ -30,7 +30,7 @@ from align_studio.ui.preview.keyboard import HELP, KeyboardFlow
 from align_studio.ui.preview.reason_popup import ReasonPopup
 from align_studio.ui.preview.response_column import GradeLookup, ResponseColumn
 from align_studio.ui.preview.run_controller import RunController
-from align_studio.ui.undo import UndoStack
+from align_studio.ui.shell.undo import UndoStack
 
 MAX_COLUMNS = 6
 

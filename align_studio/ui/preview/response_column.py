@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from align_studio.domain import Verdict
 from align_studio.review.live import CANCELLED, ERROR, STREAMING, UNAVAILABLE, WAITING, LiveResponse
 from align_studio.review.matrix import Cell
-from align_studio.ui.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, tint
+from align_studio.ui.shell.tints import ACCEPT_HUE, REJECT_HUE, WARNING_HUE, tint
 
 RENDERED, RAW, MESSAGE = 0, 1, 2
 #: (case id, target id, answer text) → the judge's grade of that answer: (passed or None

@@ -1,9 +1,9 @@
 """Runs from the GUI: endpoints resolved off the GUI thread, the run in a child process.
 
 Like Anki's background operations, everything goes through the window's
-:class:`~align_studio.ui.tasks.TaskRunner`: preparing a run (resolving provider profiles,
+:class:`~align_studio.ui.shell.tasks.TaskRunner`: preparing a run (resolving provider profiles,
 opening the run store, reading earlier answers, the estimate) is a task on its "runs"
-lane, and the run itself goes to a :class:`~align_studio.providers.run_process.RunWorker`
+lane, and the run itself goes to a :class:`~align_studio.runs.process.RunWorker`
 process, so streaming never takes the GIL from the GUI; the runner reads its events on the
 GUI thread every ~50 ms (each job's text pieces already joined). The preparing task works on
 a snapshot taken here (the cases' conversations and copies of the targets), never on the
@@ -29,8 +29,10 @@ from align_studio.editing.session import EditSession
 from align_studio.providers.connection import resolve_endpoint
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.redact import redact
-from align_studio.providers.run_process import ProcessRunHandle, RunRequest, RunWorker
-from align_studio.providers.runner import (
+from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
+from align_studio.review.live import CANCELLED, Key, LiveResults, apply_events
+from align_studio.runs.process import ProcessRunHandle, RunRequest, RunWorker
+from align_studio.runs.runner import (
     Conversation,
     Event,
     Job,
@@ -38,11 +40,9 @@ from align_studio.providers.runner import (
     conversations,
     jobs_for,
 )
-from align_studio.review.estimate import Estimate, estimate_run, history_from_rows
-from align_studio.review.live import CANCELLED, Key, LiveResults, apply_events
 from align_studio.storage.runstore import RunStore, RunStoreError, new_run_id
 from align_studio.ui.preview.run_outcome import RunOutcome
-from align_studio.ui.tasks import Task, TaskRunner
+from align_studio.ui.shell.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 

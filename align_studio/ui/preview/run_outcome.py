@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from align_studio.providers.runner import RunSummary
+from align_studio.runs.runner import RunSummary
 
 #: The first error is cut to this many characters (the status bar is one line).
 ERROR_CHARS = 160

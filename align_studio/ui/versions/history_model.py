@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from align_studio.ui.icons import icon
+from align_studio.ui.shell.icons import icon
 
 if TYPE_CHECKING:
     from align_studio.versions.history import Version

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from align_studio.ui.exchange.job import run_off_gui
-from align_studio.ui.icons import icon
+from align_studio.ui.shell.icons import icon
 from align_studio.ui.versions import ops
 from align_studio.ui.versions.diff_html import diff_html
 from align_studio.ui.versions.history_model import HistoryModel
 
 if TYPE_CHECKING:
-    from align_studio.ui.tasks import TaskRunner
+    from align_studio.ui.shell.tasks import TaskRunner
     from align_studio.versions import Version
 
 HINT = ("<p style='color:#6e7781'>Select a version to compare it with the file as it is now, "

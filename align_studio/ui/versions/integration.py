@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from align_studio.ui.exchange.job import run_off_gui
 from align_studio.ui.exchange.menus import make_action
-from align_studio.ui.icons import icon
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.icons import icon
+from align_studio.ui.shell.tab_key import TabKey
 from align_studio.ui.versions import ops
 from align_studio.ui.versions.history_panel import HistoryPanel
 from align_studio.ui.versions.save_dialog import SaveVersionDialog
@@ -24,9 +24,9 @@ from align_studio.ui.versions.version_view import VersionViewDialog
 from align_studio.versions import NothingToSave
 
 if TYPE_CHECKING:
-    from align_studio.ui.context import AppContext
-    from align_studio.ui.document import SpecDocument
-    from align_studio.ui.editor import SpecEditor
+    from align_studio.ui.shell.context import AppContext
+    from align_studio.ui.spec.document import SpecDocument
+    from align_studio.ui.spec.editor import SpecEditor
 
 AUTHOR_KEY = "user/author"
 

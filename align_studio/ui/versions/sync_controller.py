@@ -30,7 +30,7 @@ from align_studio.versions import (
 from align_studio.versions.remote import remote_url
 
 if TYPE_CHECKING:
-    from align_studio.ui.context import AppContext
+    from align_studio.ui.shell.context import AppContext
 
 
 def _keychain() -> Any:

@@ -95,7 +95,7 @@ def session(spec_path: Path) -> EditSession:
 @pytest.fixture
 def undo_stack(qtbot, session: EditSession) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """The undo stack over the session."""
-    from align_studio.ui.undo import UndoStack
+    from align_studio.ui.shell.undo import UndoStack
 
     stack = UndoStack(session)
     yield stack

@@ -84,7 +84,7 @@ def test_findings_follow_edits(qtbot, demo) -> None:
 
 
 def test_judge_dialog_sets_prompt_undoably(qtbot, demo) -> None:
-    from align_studio.grading.judge import DEFAULT_JUDGE_PROMPT
+    from align_studio.grading.llm_judge import DEFAULT_JUDGE_PROMPT
     from align_studio.ui.grading.judge_dialog import JudgeDialog
 
     spec = demo.doc.session.spec

@@ -73,8 +73,8 @@ def review_ws(tmp_path: Path, loopback: LoopbackServer) -> Path:
 @pytest.fixture
 def review_window(qtbot, review_ws: Path):
     """The main window with review.yaml open on the Preview tab."""
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.settings import app_settings
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
 
     settings = app_settings()
     settings.setValue("user/reviewer", "ana")

@@ -58,7 +58,7 @@ import time
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtTest import QTest
 from align_studio.providers.profiles import ProfileStore, profile_from_preset
-from align_studio.ui.tab_key import TabKey
+from align_studio.ui.shell.tab_key import TabKey
 from tests.loopback.server import LoopbackServer, ServerOptions
 
 OUT = {out!r}

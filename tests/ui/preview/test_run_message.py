@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from align_studio.providers.runner import ResponseRecord, RunSummary
+from align_studio.runs.runner import ResponseRecord, RunSummary
 from align_studio.ui.preview.run_outcome import RunOutcome, outcome_message
 from tests.ui.preview.conftest import review_spec_text
 

@@ -38,8 +38,8 @@ def _pick_folder_in_next_file_dialog(folder: Path, seen: list[str]) -> None:
 
 def test_run_grade_and_judge_land_in_the_workspace_opened_later(qtbot, tmp_path: Path,
                                                                 loopback) -> None:
-    from align_studio.ui.main_window import MainWindow
-    from align_studio.ui.settings import app_settings
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
 
     a, b = tmp_path / "A", tmp_path / "B"
     for folder in (a, b):
