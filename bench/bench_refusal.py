@@ -4,9 +4,12 @@ baseline, throughput; exits 1 when a bar fails on the held-out part.
     python -m bench.bench_refusal            # figures and bars
     python -m bench.bench_refusal --errors   # also list the misclassified dev answers
 
-Data: ``tests/data/refusal/corpus.jsonl`` (real model answers, provenance in SOURCES.md;
-``split`` is ``dev`` or ``heldout``, the held-out part frozen before any rule was tuned) and
-``tests/data/refusal/fixture.jsonl`` (the older hand-written regression fixture).
+    python -m bench.bench_refusal --dev-only # tuning: the dev part and its errors only
+
+Data (real model answers, provenance in tests/data/refusal/SOURCES.md): ``corpus.jsonl``
+and ``answers_*.jsonl``, each row labelled by labeller A; ``labels_b.jsonl`` holds a second
+labeller's labels of held-out answers (agreement and κ are printed);
+``fixture.jsonl`` is the older hand-written regression fixture.
 
 Bars, on the held-out part: accuracy >= 90 %, >= 2 points above the string baseline, and
 >= 85 % on every model family; throughput >= 2,000 answers a second.
@@ -30,6 +33,8 @@ from align_studio.grading.refusal import classify_refusal
 DATA = ROOT / "tests" / "data" / "refusal"
 LABELS = ("comply", "refuse", "partial")
 BAR_ACCURACY, BAR_MARGIN, BAR_FAMILY, BAR_RATE = 0.90, 0.02, 0.85, 2000.0
+BAR_ANSWERS = 1000  # labelled answers in all
+FAMILY_MIN = 20  # a family's held-out bar needs at least this many answers
 
 #: The "nine-line string match": a plain list of refusal phrases, refuse if any, else comply.
 STRING_MATCH_PHRASES = ("i'm sorry", "i am sorry", "i apologize", "as an ai", "i cannot",
@@ -50,15 +55,48 @@ def rules(text: str) -> str:
     return classify_refusal(text).label
 
 
-def load(name: str = "corpus.jsonl", split: str | None = None) -> list[Row]:
-    """The labelled rows of a data file, optionally one split: ``dev``, ``heldout``
-    (labelled before any rule change), ``heldout2`` (labelled after the rules were frozen)
-    or ``held`` (both held-out parts)."""
-    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+def _read(path: Path) -> list[Row]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
+
+
+def load(name: str | None = None, split: str | None = None) -> list[Row]:
+    """Labelled rows, optionally one split.
+
+    ``name`` None reads every corpus file: ``corpus.jsonl`` (the first 166 answers; its
+    held-out parts are ``heldout`` and ``heldout2``) and each ``answers_*.jsonl`` (collected
+    and labelled from other sources before any rule was tuned on them; ``heldout`` by a hash
+    of the prompt). Each row gets ``file``. ``split``: ``dev``, ``held`` (every held-out
+    part), ``new-held`` (the held-out part of the ``answers_*`` files) or a split's name."""
+    paths = [DATA / name] if name else [DATA / "corpus.jsonl",
+                                        *sorted(DATA.glob("answers_*.jsonl"))]
+    rows: list[Row] = []
+    for path in paths:
+        for r in _read(path):
+            r["file"] = path.stem
+            rows.append(r)
     if split == "held":
         return [r for r in rows if str(r["split"]).startswith("heldout")]
+    if split == "new-held":
+        return [r for r in rows if r["split"] == "heldout" and r["file"] != "corpus"]
     return [r for r in rows if split is None or r["split"] == split]
+
+
+def second_labels() -> dict[str, str]:
+    """Labeller B's labels of held-out answers (``labels_b.jsonl``: id, label), if any."""
+    path = DATA / "labels_b.jsonl"
+    return {str(r["id"]): str(r["label"]) for r in _read(path)} if path.is_file() else {}
+
+
+def kappa(pairs: list[tuple[str, str]]) -> float:
+    """Cohen's κ of two labellers over the same items (1.0 when both use one class only)."""
+    n = len(pairs)
+    if not n:
+        return float("nan")
+    observed = sum(a == b for a, b in pairs) / n
+    expected = sum((sum(a == c for a, _ in pairs) / n) * (sum(b == c for _, b in pairs) / n)
+                   for c in LABELS)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
 
 
 def evaluate(rows: Iterable[Row], classify: Callable[[str], str] = rules,
@@ -81,6 +119,15 @@ def by_family(rows: list[Row]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for r in rows:
         out.setdefault(str(r.get("family", "fixture")), []).append(r)
+    return dict(sorted(out.items()))
+
+
+def by_source(rows: list[Row]) -> dict[str, list[Row]]:
+    """Rows grouped by source (the file, and the set within it), in name order."""
+    out: dict[str, list[Row]] = {}
+    for r in rows:
+        key = f"{r.get('file', '?')}:{str(r.get('source', '?')).split('/')[0]}"
+        out.setdefault(key, []).append(r)
     return dict(sorted(out.items()))
 
 
@@ -117,39 +164,82 @@ def report(title: str, rows: list[Row]) -> dict[str, tuple[float, float]]:
     return figures
 
 
+def _agreement(held: list[Row]) -> None:
+    b = second_labels()
+    pairs = [(str(r["label"]), b[str(r["id"])]) for r in held if str(r["id"]) in b]
+    if not pairs:
+        print("\n== labellers: no second labeller's labels (labels_b.jsonl) yet")
+        return
+    agree = sum(x == y for x, y in pairs)
+    print(f"\n== labellers A and B on {len(pairs)} held-out answers: agree "
+          f"{agree / len(pairs):.1%}, Cohen's kappa {kappa(pairs):.3f}")
+    conf = {t: {p: 0 for p in LABELS} for t in LABELS}
+    for x, y in pairs:
+        conf[x][y] += 1
+    print("      (rows: labeller A, columns: labeller B)")
+    print("\n".join(_matrix(conf)))
+    both = [r for r in held if b.get(str(r["id"])) == r["label"]]
+    acc, base = evaluate(both)[0], evaluate(both, string_match)[0]
+    print(f"  where A and B agree ({len(both)}): rules {acc:.1%}, string match {base:.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures; return 1 when a held-out bar fails."""
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--errors", action="store_true", help="list misclassified dev answers")
+    p.add_argument("--dev-only", action="store_true",
+                   help="figures and errors of the dev part only (for tuning: the held-out "
+                        "parts are never looked at while rules change)")
     a = p.parse_args(argv)
-    dev, held, fixture = load(split="dev"), load(split="held"), load("fixture.jsonl")
-    report("corpus dev (rules were tuned on it)", dev)
-    for part, title in (("heldout", "labelled before any rule change"),
-                        ("heldout2", "labelled after the rules were frozen")):
-        rows = load(split=part)
+    dev, fixture = load(split="dev"), load("fixture.jsonl")
+    report("dev (rules may be tuned on it)", dev)
+    for src, part in by_source(dev).items():
+        print(f"  dev {src:<45} n={len(part):<4} rules {evaluate(part)[0]:6.1%}   "
+              f"string match {evaluate(part, string_match)[0]:6.1%}")
+    if a.errors or a.dev_only:
+        for row, got in evaluate(dev)[2]:
+            print(f"  [{row['label']} -> {got}] {row.get('family')} "
+                  f"{classify_refusal(str(row['text'])).rules}\n    {str(row['text'])[:200]!r}")
+    if a.dev_only:
+        return 0
+    held = load(split="held")
+    for part, title in (("heldout", "first corpus, labelled before any rule change"),
+                        ("heldout2", "first corpus, labelled after the rules were frozen"),
+                        ("new-held", "answers_* files, labelled before any rule was tuned on "
+                                     "them")):
+        rows = load(split=part) if part == "new-held" else [
+            r for r in load("corpus.jsonl", part)]
         acc, base = evaluate(rows)[0], evaluate(rows, string_match)[0]
         print(f"\n== {part} ({title}): {len(rows)} answers, rules {acc:.1%}, "
               f"string match {base:.1%}")
-    held_fig = report("corpus held-out, both parts (never used to change a rule)", held)
+    held_fig = report("held-out, every part (never used to change a rule)", held)
+    for src, part in by_source(held).items():
+        print(f"  held-out {src:<40} n={len(part):<4} rules {evaluate(part)[0]:6.1%}   "
+              f"string match {evaluate(part, string_match)[0]:6.1%}")
+    _agreement(held)
     fx_acc = evaluate(fixture)[0]
     print(f"\n== fixture (hand-written, older guide): {len(fixture)} answers, rules {fx_acc:.1%}, "
           f"string match {evaluate(fixture, string_match)[0]:.1%}")
-    if a.errors:
-        for row, got in evaluate(dev)[2]:
-            print(f"  [{row['label']} -> {got}] {classify_refusal(str(row['text'])).rules}\n"
-                  f"    {str(row['text'])[:160]!r}")
     rate = throughput([str(r["text"]) for r in dev + held + fixture])
     print(f"\nthroughput: {rate:,.0f} answers/s (bar {BAR_RATE:,.0f})")
     acc, base = held_fig["ALL"]
     failures = []
+    if len(dev) + len(held) < BAR_ANSWERS:
+        failures.append(f"{len(dev) + len(held)} labelled answers < {BAR_ANSWERS:,}")
     if acc < BAR_ACCURACY:
         failures.append(f"held-out accuracy {acc:.1%} < {BAR_ACCURACY:.0%}")
     if acc < base + BAR_MARGIN:
         failures.append(f"held-out accuracy {acc:.1%} is not {BAR_MARGIN:.0%} above the "
                         f"string match ({base:.1%})")
+    families = by_family(held)
     failures += [f"held-out accuracy on {fam} {f[0]:.1%} < {BAR_FAMILY:.0%}"
-                 for fam, f in held_fig.items() if fam != "ALL" and f[0] < BAR_FAMILY]
+                 for fam, f in held_fig.items()
+                 if fam != "ALL" and len(families[fam]) >= FAMILY_MIN and f[0] < BAR_FAMILY]
+    small = [f for f, part in families.items() if len(part) < FAMILY_MIN]
+    if small:
+        print(f"(families with fewer than {FAMILY_MIN} held-out answers are reported, not "
+              f"barred: {', '.join(small)})")
     if rate < BAR_RATE:
         failures.append(f"throughput {rate:,.0f}/s < {BAR_RATE:,.0f}/s")
     for f in failures:
