@@ -204,14 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     if a.dev_only:
         return 0
     held = load(split="held")
-    for part, title in (("heldout", "first corpus, labelled before any rule change"),
+    for name, title in (("heldout", "first corpus, labelled before any rule change"),
                         ("heldout2", "first corpus, labelled after the rules were frozen"),
                         ("new-held", "answers_* files, labelled before any rule was tuned on "
                                      "them")):
-        rows = load(split=part) if part == "new-held" else [
-            r for r in load("corpus.jsonl", part)]
+        rows = load(split=name) if name == "new-held" else load("corpus.jsonl", name)
         acc, base = evaluate(rows)[0], evaluate(rows, string_match)[0]
-        print(f"\n== {part} ({title}): {len(rows)} answers, rules {acc:.1%}, "
+        print(f"\n== {name} ({title}): {len(rows)} answers, rules {acc:.1%}, "
               f"string match {base:.1%}")
     held_fig = report("held-out, every part (never used to change a rule)", held)
     for src, part in by_source(held).items():
