@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -84,6 +83,40 @@ def type_change(check: Check, new: CheckType) -> Command:
     return steps[0] if len(steps) == 1 else Compound("Change check type", steps)
 
 
+class ValuePages(QWidget):
+    """The value field a check's type needs, one page at a time, each at its own height.
+
+    Not a ``QStackedWidget``: that is as tall as its tallest page and stretches every page
+    to it, so a one-line value became a 190-px box (issue 16). Here the pages hidden take
+    no room, and the one shown gets the whole width of the card.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._pages: list[QWidget] = []
+        self._current: QWidget | None = None
+
+    def addWidget(self, page: QWidget) -> None:
+        """Add a page (hidden until it is made current)."""
+        self._pages.append(page)
+        self._box.addWidget(page)
+        page.setVisible(self._current is None)
+        if self._current is None:
+            self._current = page
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        """Show ``page`` and hide the others."""
+        self._current = page
+        for p in self._pages:
+            p.setVisible(p is page)
+
+    def currentWidget(self) -> QWidget | None:
+        """The page shown."""
+        return self._current
+
+
 class CheckCard(QFrame):
     """One check: its type, the value that type needs, negate and case-sensitive."""
 
@@ -119,7 +152,7 @@ class CheckCard(QFrame):
         self.refusal_combo.setAccessibleName(f"Expected class of check {n}")
         self.refusal_combo.currentIndexChanged.connect(self._on_refusal)
         self.no_value = QLabel("This check needs no value.")
-        self.stack = QStackedWidget()
+        self.stack = ValuePages()
         for w in (self.value_edit, self.values_edit, self.schema_edit, self.refusal_combo,
                   self.no_value):
             self.stack.addWidget(w)
