@@ -12,7 +12,7 @@ from align_studio.domain.base import (
     Status,
     Verdict,
 )
-from align_studio.domain.case import Case, JudgedResponse, Message, Preference
+from align_studio.domain.case import Case, JudgedResponse, Message, Preference, Review
 from align_studio.domain.check import Check, CheckType
 from align_studio.domain.problems import Problem, find_problems, problems_from_validation
 from align_studio.domain.spec import (
@@ -20,7 +20,9 @@ from align_studio.domain.spec import (
     FORMAT_VERSION,
     Acknowledgment,
     Behavior,
+    BehaviorJudge,
     ChangelogEntry,
+    JudgeExample,
     JudgeSettings,
     Spec,
     Target,
@@ -32,6 +34,7 @@ __all__ = [
     "Acknowledgment",
     "Authority",
     "Behavior",
+    "BehaviorJudge",
     "BehaviorKind",
     "Better",
     "Case",
@@ -40,12 +43,14 @@ __all__ = [
     "Check",
     "CheckType",
     "DomainObject",
+    "JudgeExample",
     "JudgeSettings",
     "JudgedResponse",
     "Message",
     "Outcome",
     "Preference",
     "Problem",
+    "Review",
     "Role",
     "Severity",
     "Spec",

@@ -17,11 +17,21 @@ class Message(DomainObject):
     content: str = ""
 
 
+class Review(DomainObject):
+    """Another reviewer's verdict on the same judged response (for agreement among people)."""
+
+    reviewer: str
+    verdict: Verdict
+    reason: str | None = None
+    time: datetime | None = None
+
+
 class JudgedResponse(DomainObject):
     """A target's answer to a case, with the human verdict on it.
 
     ``stale`` is set when the case or a behavior it links changed after the verdict, until
-    a reviewer confirms the verdict again.
+    a reviewer confirms the verdict again. ``reviews`` holds further reviewers' verdicts
+    on the same text, so agreement among people can be measured.
     """
 
     id: str
@@ -34,6 +44,7 @@ class JudgedResponse(DomainObject):
     run: str | None = None
     stale: bool | None = None
     carried_from: str | None = None
+    reviews: list[Review] = Field(default_factory=list)
 
 
 class Preference(DomainObject):

@@ -7,11 +7,38 @@ from typing import Any
 
 from pydantic import Field
 
-from align_studio.domain.base import Authority, BehaviorKind, DomainObject, Severity, Status
+from align_studio.domain.base import (
+    Authority,
+    BehaviorKind,
+    DomainObject,
+    Severity,
+    Status,
+    Verdict,
+)
 from align_studio.domain.case import Case
 
 #: The spec format version this app reads and writes.
 FORMAT_VERSION = 1
+
+
+class JudgeExample(DomainObject):
+    """A human-judged response shown to the judge as a few-shot example of a behavior.
+
+    It names the response (``case`` and ``response`` ids) and copies the verdict and the
+    reason, so the example keeps its meaning even if the response is later re-judged.
+    """
+
+    case: str
+    response: str
+    verdict: Verdict
+    reason: str | None = None
+
+
+class BehaviorJudge(DomainObject):
+    """What the judge checks for one behavior: criteria text and few-shot examples."""
+
+    criteria: str | None = None
+    examples: list[JudgeExample] = Field(default_factory=list)
 
 
 class Behavior(DomainObject):
@@ -23,6 +50,7 @@ class Behavior(DomainObject):
     rationale: str | None = None
     severity: Severity = Severity.MEDIUM
     authority: Authority | None = None
+    judge: BehaviorJudge | None = None
 
 
 class Target(DomainObject):
@@ -58,10 +86,13 @@ class JudgeSettings(DomainObject):
     """Which target grades responses against the spec, and the prompt it is given.
 
     ``prompt`` replaces the built-in judge prompt when set (it is shown in the app).
+    ``min_kappa`` is the CI gate: ``align-studio grade --gate`` uses the judge only when
+    the lower bound of the 95 % interval of its Cohen's kappa with people reaches it.
     """
 
     target: str | None = None
     prompt: str | None = None
+    min_kappa: float | None = None
 
 
 class Spec(DomainObject):

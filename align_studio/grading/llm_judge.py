@@ -13,12 +13,13 @@ they are cached and auditable without showing up among the spec's responses.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from align_studio.domain import Case, Outcome, Role, Spec
+from align_studio.domain import Behavior, Case, Outcome, Role, Spec
 from align_studio.grading.results import GradeSummary, gradable, replace_grades
 from align_studio.providers.endpoint import Endpoint
 from align_studio.runs.runner import EventCallback, Job, Runner
@@ -69,6 +70,15 @@ class JudgeAnswer(BaseModel):
 
     verdict: Literal["pass", "fail"]
     rationale: str
+    # Optional: a judge may say how sure it is (0–1); the label queue ranks unsure grades.
+    confidence: float | None = None
+
+    @field_validator("confidence")
+    @classmethod
+    def _a_share(cls, v: float | None) -> float | None:
+        if v is not None and not 0.0 <= v <= 1.0:
+            raise ValueError("the confidence must lie between 0 and 1")
+        return v
 
     @field_validator("rationale")
     @classmethod
@@ -101,14 +111,48 @@ def parse_judge_answer(text: str) -> JudgeAnswer:
                                  f"it began {text.strip()[:80]!r}") from None
 
 
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line.strip() else line.rstrip()
+                     for line in text.strip().splitlines())
+
+
+def render_criteria(spec: Spec, behavior: Behavior) -> str:
+    """A behavior's judge criteria and few-shot examples, indented under its line.
+
+    Empty when the behavior has no ``judge`` block. An example shows the judged answer
+    (looked up in the spec by case and response id) with the verdict and reason copied in
+    the example; an example whose response is gone still shows its verdict and reason.
+    """
+    bj = behavior.judge
+    if bj is None or (not (bj.criteria or "").strip() and not bj.examples):
+        return ""
+    parts: list[str] = []
+    if bj.criteria and bj.criteria.strip():
+        parts.append("  Criteria:\n" + _indent(bj.criteria, "    "))
+    if bj.examples:
+        parts.append("  Examples judged by people:")
+        for ex in bj.examples:
+            case = spec.case(ex.case)
+            resp = case.response(ex.response) if case is not None else None
+            grade = "pass" if str(ex.verdict) == "accept" else "fail"
+            why = f" — {' '.join(ex.reason.split())}" if ex.reason else ""
+            parts.append(f"    * verdict {grade} (people: {ex.verdict}{why})")
+            if resp is not None and resp.text.strip():
+                parts.append("      answer:\n" + _indent(resp.text, "        "))
+    return "\n".join(parts)
+
+
 def render_behaviors(spec: Spec, case: Case) -> str:
-    """The case's linked behaviors, one per line."""
+    """The case's linked behaviors, one per line, each followed by its judge criteria."""
     lines = []
     for bid in case.behaviors:
         b = spec.behavior(bid)
         if b is not None:
             lines.append(f"- [{b.id}] ({b.kind.value}, {b.severity.value}) "
                          f"{' '.join(b.statement.split())}")
+            criteria = render_criteria(spec, b)
+            if criteria:
+                lines.append(criteria)
     return "\n".join(lines) or "- (no behaviors linked; judge the expected outcome only)"
 
 
@@ -208,11 +252,14 @@ def judge_responses(store: RunStore, spec: Spec, rows: Iterable[Mapping[str, Any
                     endpoint: Endpoint, *, judge_target: str | None = None,
                     json_mode: bool = True, max_concurrency: int | None = None,
                     refresh: bool = False, on_event: EventCallback | None = None,
-                    memory_cache: dict[str, Any] | None = None) -> GradeSummary:
+                    memory_cache: dict[str, Any] | None = None,
+                    cancel: threading.Event | None = None) -> GradeSummary:
     """Judge responses through the Runner and store one ``judge`` grade per response.
 
     Blocks until done (call it off the GUI thread). A judge request that fails is stored
-    as an undecided grade whose detail gives the provider's message.
+    as an undecided grade whose detail gives the provider's message. Setting ``cancel``
+    (a background task's cancel event) stops the requests in flight; the responses they
+    were judging are left ungraded (``skipped``), the grades already decided are kept.
     """
     tid = judge_target_id(spec, judge_target)
     jobs = build_judge_jobs(spec, list(rows), tid, endpoint=endpoint, json_mode=json_mode)
@@ -223,7 +270,8 @@ def judge_responses(store: RunStore, spec: Spec, rows: Iterable[Mapping[str, Any
                     spec_id=spec.id + JUDGE_SPEC_SUFFIX, spec_version=spec.version,
                     memory_cache=memory_cache)
     # On the calling thread (the window's grading task, or the CLI): no thread of its own.
-    result = runner.run_sync(jobs, on_event, refresh=refresh, settings={"source": "judge"})
+    result = runner.run_sync(jobs, on_event, refresh=refresh, settings={"source": "judge"},
+                             cancel=cancel)
     grades: list[GradeRow] = []
     done: list[int] = []
     for job, rec in zip(jobs, result.results, strict=True):  # one record per job
