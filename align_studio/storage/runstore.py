@@ -93,6 +93,26 @@ MIGRATIONS: list[list[str]] = [
     [  # 3: which process runs a run, so that a run whose process died is not left running
         "ALTER TABLE runs ADD COLUMN owner TEXT",
     ],
+    [  # 4: batch runs: one row per run and target, so a killed CLI or app loses nothing
+        """CREATE TABLE batches (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            target_id TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'batch',
+            state TEXT NOT NULL DEFAULT 'planned',
+            intent TEXT NOT NULL,
+            input_file_id TEXT,
+            batch_id TEXT,
+            remote_status TEXT,
+            total INTEGER,
+            completed INTEGER,
+            failed INTEGER,
+            output_file_id TEXT,
+            error_file_id TEXT,
+            note TEXT,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (run_id, target_id)
+        )""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -103,6 +123,10 @@ RESPONSE_FIELDS = ("run_id", "case_id", "target_id", "model", "text", "finish_re
                    "repaired")
 #: The only settings a run records (an allow-list, so no key can slip in).
 SETTING_KEYS = ("concurrency", "refresh", "case_ids", "target_ids", "source")
+#: Columns of a ``batches`` row that :meth:`RunStore.update_batch` may set.
+BATCH_FIELDS = frozenset({"mode", "state", "input_file_id", "batch_id", "remote_status",
+                          "total", "completed", "failed", "output_file_id", "error_file_id",
+                          "note"})
 TARGET_KEYS = ("id", "provider", "model", "base_url", "params", "label")
 
 
@@ -271,6 +295,107 @@ class RunStore:
             for v in values:
                 ids.append(int(db.execute(sql, v).fetchone()[0]))
         return ids
+
+    # -- batch runs (runs/batch.py) -------------------------------------------------------
+    def start_batch_run(self, spec_id: str, spec_version: int | None,
+                        targets: Sequence[Mapping[str, Any]], settings: Mapping[str, Any],
+                        plans: Sequence[Mapping[str, Any]],
+                        rows: Iterable[Mapping[str, Any]] = (), run_id: str | None = None
+                        ) -> str:
+        """Record a new batch run, its per-target plans (``target_id``, ``mode``,
+        ``intent``) and any answers already known (cached), all in one transaction: a kill
+        leaves either nothing or the whole plan. Returns the run id."""
+        run_id = run_id or new_run_id()
+        clean_targets = [{k: t[k] for k in TARGET_KEYS if k in t} for t in targets]
+        clean_settings = {k: v for k, v in settings.items() if k in SETTING_KEYS}
+        stamp = now()
+        with self._tx() as db:
+            db.execute("INSERT INTO runs (id, spec_id, spec_version, started, status, targets, "
+                       "settings, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+                       (run_id, spec_id, spec_version, stamp, json.dumps(clean_targets),
+                        json.dumps(clean_settings), _owner(os.getpid())))
+            db.executemany("INSERT INTO batches (run_id, target_id, mode, intent, note, "
+                           "updated) VALUES (?, ?, ?, ?, ?, ?)",
+                           [(run_id, p["target_id"], p["mode"], p["intent"], p.get("note"),
+                             stamp) for p in plans])
+            self._insert_responses(db, rows, stamp)
+        return run_id
+
+    def batches(self, run_id: str) -> list[dict[str, Any]]:
+        """The batch rows of a run (one per target), in target order of the plan."""
+        return self._query("SELECT * FROM batches WHERE run_id = ? ORDER BY rowid", (run_id,))
+
+    def update_batch(self, run_id: str, target_id: str, **fields: Any) -> None:
+        """Set columns of one batch row (names from :data:`BATCH_FIELDS`)."""
+        bad = set(fields) - BATCH_FIELDS
+        if bad:
+            raise ValueError(f"not a batch column: {', '.join(sorted(bad))}")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self._tx() as db:
+            db.execute(f"UPDATE batches SET {sets}, updated = ? WHERE run_id = ? "
+                       "AND target_id = ?", (*fields.values(), now(), run_id, target_id))
+
+    def ingest_batch(self, run_id: str, target_id: str, rows: Iterable[Mapping[str, Any]],
+                     **fields: Any) -> int:
+        """Insert a target's answers and mark its batch row (``fields``) in one transaction,
+        so an ingest is done whole or not at all; ``rows`` may be a generator (read as it
+        is written, so memory stays flat). Returns how many responses were inserted."""
+        bad = set(fields) - BATCH_FIELDS
+        if bad:
+            raise ValueError(f"not a batch column: {', '.join(sorted(bad))}")
+        stamp = now()
+        with self._tx() as db:
+            count = self._insert_responses(db, rows, stamp)
+            sets = "".join(f"{k} = ?, " for k in fields)
+            db.execute(f"UPDATE batches SET {sets}updated = ? WHERE run_id = ? "
+                       "AND target_id = ?", (*fields.values(), stamp, run_id, target_id))
+        return count
+
+    @staticmethod
+    def _insert_responses(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any]],
+                          stamp: str) -> int:
+        sql = (f"INSERT INTO responses ({', '.join(RESPONSE_FIELDS)}) "
+               f"VALUES ({', '.join('?' * len(RESPONSE_FIELDS))})")
+        count = 0
+
+        def values() -> Iterator[tuple[Any, ...]]:
+            nonlocal count
+            for r in rows:
+                count += 1
+                yield tuple(_column(r, f, stamp) for f in RESPONSE_FIELDS)
+
+        db.executemany(sql, values())
+        return count
+
+    def answered_cases(self, run_id: str, target_id: str) -> set[str]:
+        """The case ids that already have a response in this run for this target."""
+        with self._lock:
+            return {r[0] for r in self._db.execute(
+                "SELECT case_id FROM responses WHERE run_id = ? AND target_id = ?",
+                (run_id, target_id))}
+
+    def claim_run(self, run_id: str) -> None:
+        """Take over a run to resume it: ``running`` again, owned by this process."""
+        with self._tx() as db:
+            db.execute("UPDATE runs SET status = 'running', finished = NULL, reason = NULL, "
+                       "owner = ? WHERE id = ?", (_owner(os.getpid()), run_id))
+
+    def pending_batch_runs(self, spec_id: str) -> list[str]:
+        """Batch runs of a spec that did not end (killed, closed, or failed on the way):
+        newest first. A run ``running`` in a live process of this host is left out."""
+        rows = self._query(
+            "SELECT u.id, u.status, u.owner FROM runs u WHERE u.spec_id = ? AND u.status "
+            "NOT IN ('finished', 'cancelled') AND EXISTS (SELECT 1 FROM batches b WHERE "
+            "b.run_id = u.id) ORDER BY u.started DESC", (spec_id,))
+        out = []
+        for r in rows:
+            owner = str(r["owner"] or "")
+            parts = owner.split("|")
+            if r["status"] == "running" and len(parts) == 3 and parts[1].isdigit() and \
+                    _owner(int(parts[1])) == owner and int(parts[1]) != os.getpid():
+                continue  # another live process is running it
+            out.append(str(r["id"]))
+        return out
 
     def add_grades(self, grades: Iterable[GradeRow]) -> None:
         """Insert automated grades in one transaction."""

@@ -15,6 +15,7 @@ What it serves:
 - ``GET /v1/models`` — the model list (``--models``). A model whose name starts with
   ``missing`` is answered with 404 ``model_not_found``.
 - ``GET /_stats``, ``GET /_requests``, ``POST /_reset`` — for tests and benchmarks.
+- ``/v1/files`` and ``/v1/batches`` — the Batch API, in :mod:`tests.loopback.batches`.
 
 Answers are deterministic: ``"<model>: Echo <words of the last user message> w5 w6 …"``,
 ``--tokens`` tokens long (or ``max_tokens`` if smaller, then ``finish_reason`` is
@@ -88,6 +89,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+from tests.loopback.batches import BatchApi, BatchOptions
+
 FAULT_KINDS = ("429", "429once", "500", "503once", "401", "404", "hang", "stall", "drop", "cut",
                "malformed", "error200", "nodone", "nousage", "emptychoices", "linger")
 HOSTILE_KINDS = ("echo401", "echo500", "echoerror", "surrogate", "endless", "keepalive",
@@ -132,6 +135,8 @@ class ServerOptions:
     chunk_per_event: bool = False
     # Opt-in (thread mode only): the answer text for a request body, or None for the echo.
     reply: Callable[[dict[str, Any]], str | None] | None = None
+    # The Files + Batches API (tests/loopback/batches.py); enabled=False: none (404).
+    batch: BatchOptions = field(default_factory=BatchOptions)
 
 
 @dataclass
@@ -170,7 +175,7 @@ class _Conn(asyncio.Protocol):
 
     def __init__(self, server: _Server) -> None:
         self.srv = server
-        self.buf = b""
+        self.buf = bytearray()  # grows in place: batch files are uploaded in many pieces
         self.transport: asyncio.Transport | None = None
         self.task: asyncio.Task[None] | None = None
         self.closing_by_us = False
@@ -200,7 +205,7 @@ class _Conn(asyncio.Protocol):
         end = self.buf.find(b"\r\n\r\n")
         if end < 0:
             return
-        head = self.buf[:end].decode("latin-1").split("\r\n")
+        head = bytes(self.buf[:end]).decode("latin-1").split("\r\n")
         method, path, _ = (head[0].split(" ") + ["", ""])[:3]
         headers = {}
         for line in head[1:]:
@@ -209,8 +214,8 @@ class _Conn(asyncio.Protocol):
         length = int(headers.get("content-length", "0") or 0)
         if len(self.buf) < end + 4 + length:
             return
-        body = self.buf[end + 4:end + 4 + length]
-        self.buf = self.buf[end + 4 + length:]
+        body = bytes(self.buf[end + 4:end + 4 + length])
+        del self.buf[:end + 4 + length]
         self.task = asyncio.get_running_loop().create_task(
             self._handle(method, path, headers, body))
 
@@ -231,9 +236,11 @@ class _Conn(asyncio.Protocol):
             self.transport.write(data)
 
     def send_json(self, status: int, obj: Any, extra: dict[str, str] | None = None) -> None:
-        body = json.dumps(obj).encode()
+        raw = isinstance(obj, bytes)  # a file's content, sent as is
+        body = obj if raw else json.dumps(obj).encode()
         head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}",
-                "Content-Type: application/json", f"Content-Length: {len(body)}"]
+                f"Content-Type: application/{'octet-stream' if raw else 'json'}",
+                f"Content-Length: {len(body)}"]
         head += [f"{k}: {v}" for k, v in (extra or {}).items()]
         self.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
 
@@ -267,6 +274,7 @@ class _Server:
         self.opt = options
         self.state = ServerState()
         self.last_url = ""
+        self.batches = BatchApi(options.batch, options.tokens, options.reply)
 
     async def respond(self, conn: _Conn, method: str, path: str, headers: dict[str, str],
                       body: bytes) -> bool:
@@ -291,6 +299,13 @@ class _Server:
         if method == "POST" and path == "/_reset":
             self.state = ServerState()
             conn.send_json(200, {"ok": True})
+            return True
+        if BatchApi.handles(path):
+            if not self._key_ok(headers):
+                conn.send_json(401, _error("Incorrect API key provided", "invalid_request_error",
+                                           "invalid_api_key"))
+            else:
+                self.batches.respond(method, self.last_url, headers, body, conn.send_json)
             return True
         if method != "POST" or not path.endswith("/chat/completions"):
             conn.send_json(404, _error(f"no route {method} {path}", "not_found"))
@@ -577,6 +592,11 @@ class LoopbackServer:
                "--fault-kinds", ",".join(o.fault_plan.kinds), "--models", ",".join(o.models)]
         if o.chunk_per_event:
             cmd.append("--chunk-per-event")
+        if not o.batch.enabled:
+            cmd.append("--no-batch-api")
+        cmd += ["--batch-polls", str(o.batch.polls_per_state)]
+        if o.batch.expire:
+            cmd.append("--batch-expire")
         if o.api_key:
             cmd += ["--api-key", o.api_key]
         root = Path(__file__).resolve().parents[2]
@@ -635,11 +655,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--fault-kinds", default=",".join(FAULT_KINDS))
     p.add_argument("--chunk-per-event", action="store_true",
                    help="one HTTP chunk per SSE event (default: one per write)")
+    p.add_argument("--no-batch-api", action="store_true", help="404 on /v1/files, /v1/batches")
+    p.add_argument("--batch-polls", type=int, default=1, help="GETs a batch stays in a state")
+    p.add_argument("--batch-expire", action="store_true", help="batches expire half-way")
     a = p.parse_args(argv)
     plan = FaultPlan(a.fault_rate, tuple(k for k in a.fault_kinds.split(",") if k))
     opts = ServerOptions(latency=a.latency, tokens=a.tokens, pace=a.pace, api_key=a.api_key,
                          models=tuple(a.models.split(",")), fault_plan=plan,
-                         retry_after=a.retry_after, chunk_per_event=a.chunk_per_event)
+                         retry_after=a.retry_after, chunk_per_event=a.chunk_per_event,
+                         batch=BatchOptions(not a.no_batch_api, a.batch_polls, a.batch_expire))
 
     async def run() -> None:
         server, _ = await serve(opts, a.host, a.port)
@@ -658,6 +682,7 @@ __all__ = [
     "FAULT_KINDS",
     "HOSTILE_KINDS",
     "SURROGATE_TOKENS",
+    "BatchOptions",
     "FaultPlan",
     "LoopbackServer",
     "ServerOptions",
