@@ -148,8 +148,10 @@ def saved_split(store: RunStore, spec: Spec, behavior_id: str, *,
     fresh = make_split(spec, behavior_id, heldout_share=heldout_share, seed=seed)
     if old is not None:
         held = (set(old["heldout"]) | set(fresh.heldout)) - set(old["train"])
-        train = [u for u in (*fresh.train, *fresh.heldout) if u not in held]
-        fresh = Split(behavior_id, tuple(train), tuple(sorted(held)), heldout_share, seed)
+        now = [i.uid for i in behavior_items(spec, behavior_id)]  # in spec order
+        gone = [u for u in old["heldout"] if u not in set(now)]  # kept: never trained on
+        fresh = Split(behavior_id, tuple(u for u in now if u not in held),
+                      tuple(u for u in now if u in held) + tuple(gone), heldout_share, seed)
     records.save(store, records.SPLIT, spec.id, behavior_id,
                  {"train": list(fresh.train), "heldout": list(fresh.heldout),
                   "heldout_share": fresh.heldout_share, "seed": fresh.seed})
