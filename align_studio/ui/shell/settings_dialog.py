@@ -1,5 +1,6 @@
 """Settings: provider profiles (from presets), their keys in the keychain, a connection
-test run off the GUI thread, and the names used on judgments and versions."""
+test run off the GUI thread, the names used on judgments and versions, and the look (light,
+dark or the system's)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,8 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.providers.connection import check_connection
+from align_studio.providers.presets import PRESETS, get_preset
+from align_studio.providers.profiles import ProfileStore, profile_from_preset
+from align_studio.providers.secrets import (
+    NO_KEYCHAIN_MESSAGE,
+    Keychain,
+    KeychainUnavailable,
+    SessionKeys,
+    key_status,
+)
 from align_studio.ui.shell.icons import icon
 from align_studio.ui.shell.settings import text_setting
+from align_studio.ui.shell.theme import THEME_KEY, Theme, apply_theme, chosen_theme
 
 if TYPE_CHECKING:
     from align_studio.ui.shell.tasks import TaskRunner
@@ -41,9 +54,6 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: QSettings, runner: TaskRunner, parent: QWidget | None = None,
                  session_keys: Any = None) -> None:
         super().__init__(parent)
-        from align_studio.providers.profiles import ProfileStore
-        from align_studio.providers.secrets import Keychain, SessionKeys
-
         self.setWindowTitle("Settings")
         self.resize(760, 520)
         self.settings, self.runner = settings, runner
@@ -55,6 +65,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self._providers_page(), "Providers")
         tabs.addTab(self._you_page(), "You")
+        tabs.addTab(self._appearance_page(), "Appearance")
         layout.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -65,8 +76,6 @@ class SettingsDialog(QDialog):
 
     # ---- pages -----------------------------------------------------------------------------
     def _providers_page(self) -> QWidget:
-        from align_studio.providers.presets import PRESETS
-
         page = QWidget(self)
         row = QHBoxLayout(page)
         left = QVBoxLayout()
@@ -154,6 +163,31 @@ class SettingsDialog(QDialog):
             form.addRow(label, w)
         return page
 
+    def _appearance_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.theme = QComboBox(page)
+        for choice in Theme:
+            self.theme.addItem(choice.label, choice.value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(chosen_theme(self.settings).value)))
+        self.theme.setAccessibleName("Appearance")
+        self.theme.currentIndexChanged.connect(lambda _i: self.set_theme(self.theme.currentData()))
+        form.addRow("Appearance", self.theme)
+        hint = QLabel("“Follow the system” switches between light and dark when your system "
+                      "does. The choice applies at once and is kept.", page)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)  # muted, like the hints under other fields
+        form.addRow("", hint)
+        return page
+
+    def set_theme(self, value: str) -> None:
+        """Keep the look chosen and apply it now to every window."""
+        choice = Theme(value)
+        self.settings.setValue(THEME_KEY, choice.value)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+
     # ---- closing ---------------------------------------------------------------------------
     def has_unsaved_edits(self) -> bool:
         """Whether the provider form differs from the stored profile (or holds a pasted key
@@ -201,8 +235,6 @@ class SettingsDialog(QDialog):
         return self.store.get(name) if name in self.store else None
 
     def _show_profile(self, name: str) -> None:
-        from align_studio.providers.secrets import key_status
-
         p = self.store.get(name) if name and name in self.store else None
         for w in (self.name, self.base_url, self.api_key_env, self.key_source, self.key,
                   self.store_key_button, self.session_key_button, self.apply_button,
@@ -225,9 +257,6 @@ class SettingsDialog(QDialog):
         self.key_status.setText(text)
 
     def add_profile(self, preset_id: str) -> None:
-        from align_studio.providers.presets import get_preset
-        from align_studio.providers.profiles import profile_from_preset
-
         preset = get_preset(preset_id)
         name, n = preset.label, 2
         while name in self.store:
@@ -277,8 +306,6 @@ class SettingsDialog(QDialog):
         self.status.setText(f"Saved “{updated.name}”.")
 
     def store_key(self) -> None:
-        from align_studio.providers.secrets import NO_KEYCHAIN_MESSAGE, KeychainUnavailable
-
         p, key = self._current(), self.key.text().strip()
         if p is None or not key:
             return
@@ -301,8 +328,6 @@ class SettingsDialog(QDialog):
     def test_connection(self) -> None:
         """List the server's models in the background; a late answer for another profile
         or an earlier click is dropped."""
-        from align_studio.providers.connection import check_connection
-
         p = self._current()
         if p is None:
             return

@@ -122,7 +122,7 @@ class SpecEditor(QSplitter):
         self.cases.ensurePolished()
 
     def _add_targets(self) -> None:
-        self.targets = TargetsPanel(self.doc.session, self.doc.undo_stack)
+        self.targets = TargetsPanel(self.doc.session, self.doc.undo_stack, self.doc.runner)
         self.add_tab(TabKey.TARGETS, self.targets, icon("targets"))
 
     def _finish(self) -> None:

@@ -17,6 +17,7 @@ from align_studio.ui.spec.target_form import TargetForm, profile_names
 if TYPE_CHECKING:
     from align_studio.domain import Problem
     from align_studio.editing import EditSession
+    from align_studio.ui.shell.tasks import TaskRunner
     from align_studio.ui.shell.undo import UndoStack
 
 TARGET_HELP = ("A target is a model to preview this spec against: a provider profile "
@@ -27,14 +28,14 @@ TARGET_HELP = ("A target is a model to preview this spec against: a provider pro
 class TargetsPanel(QStackedWidget):
     """A teaching empty state, or the table + form of the targets."""
 
-    def __init__(self, session: EditSession, undo_stack: UndoStack,
+    def __init__(self, session: EditSession, undo_stack: UndoStack, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.undo_stack = session, undo_stack
         self.model = SpecListModel(session, "targets", [
             Column("Id", "id"), Column("Provider", "provider"), Column("Model", "model"),
             Column("Label", "label")], self)
-        self.form = TargetForm(session, undo_stack)
+        self.form = TargetForm(session, undo_stack, runner)
         self.list = ListPanel(self.model, self.form, "target", undo_stack, self)
         self.list.sig_add_clicked.connect(self.add_target)
         self.list.sig_remove_clicked.connect(self.remove_selected)
