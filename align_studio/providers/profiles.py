@@ -44,6 +44,15 @@ class ModelPrice(BaseModel):
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    #: Batch API rates; None: half the listed price (what OpenAI and Azure charge).
+    batch_input: float | None = Field(default=None, ge=0)
+    batch_output: float | None = Field(default=None, ge=0)
+
+    def batch_rates(self) -> tuple[float, float]:
+        """(input, output) USD per 1M tokens for a batch run: the profile's batch prices,
+        else half the listed ones."""
+        return (self.input / 2 if self.batch_input is None else self.batch_input,
+                self.output / 2 if self.batch_output is None else self.batch_output)
 
 
 class ProviderProfile(BaseModel):
@@ -70,6 +79,9 @@ class ProviderProfile(BaseModel):
     #: The longest answer kept (characters); a longer one is cut and marked truncated.
     max_answer_chars: int = Field(default=MAX_ANSWER_CHARS, ge=1_000, le=100_000_000)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    #: False: the server has no Batch API, so batch runs stream this profile's targets
+    #: (True: try it; a server answering 404/405 on /files or /batches is streamed too).
+    batch_api: bool = True
     #: Azure OpenAI only.
     api_version: str | None = None
     deployment: str | None = None

@@ -328,8 +328,9 @@ class BatchRunner:
         t0 = time.perf_counter()
         rows = result_rows(run_id, tid, infos, files, prices=self.targets[tid].prices,
                            batch_error=batch_error)
-        result.ingested += self.store.ingest_batch(run_id, tid, rows, state="done",
-                                                   remote_status=str(batch.get("status")))
+        result.ingested += self.store.ingest_batch(
+            run_id, tid, rows, state="done", remote_status=str(batch.get("status")),
+            output_file_id=batch.get("output_file_id"), error_file_id=batch.get("error_file_id"))
         result.ingest_seconds += time.perf_counter() - t0
         for f in files:
             if f is not None:

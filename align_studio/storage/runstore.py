@@ -374,6 +374,25 @@ class RunStore:
                 "SELECT case_id FROM responses WHERE run_id = ? AND target_id = ?",
                 (run_id, target_id))}
 
+    def target_totals(self, run_id: str) -> dict[str, dict[str, Any]]:
+        """Per target of a run: answered, errors, cancelled, cached, tokens and cost."""
+        rows = self._query(
+            """SELECT target_id,
+                      SUM(error IS NULL AND cancelled = 0) AS answered,
+                      SUM(error IS NOT NULL) AS errors, SUM(cancelled) AS cancelled,
+                      SUM(cached) AS cached,
+                      COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+                      COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
+                      SUM(cost) AS cost
+               FROM responses WHERE run_id = ? GROUP BY target_id""", (run_id,))
+        return {str(r.pop("target_id")): r for r in rows}
+
+    def failed_responses(self, run_id: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """The responses of a run that ended with an error (case, target, error, kind)."""
+        return self._query("SELECT case_id, target_id, error, error_kind FROM responses "
+                           "WHERE run_id = ? AND error IS NOT NULL ORDER BY id LIMIT ?",
+                           (run_id, limit))
+
     def claim_run(self, run_id: str) -> None:
         """Take over a run to resume it: ``running`` again, owned by this process."""
         with self._tx() as db:
