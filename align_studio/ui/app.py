@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from align_studio.appdirs import log_unhandled_exceptions, setup_logging
@@ -19,11 +18,10 @@ from align_studio.ui.shell.settings import (
     app_settings,
     remembered_workspace,
 )
+from align_studio.ui.shell.theme import apply_theme, chosen_theme
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
 TEST_SCRIPT_ENV = "ALIGN_STUDIO_TEST_SCRIPT"
-#: Set to 1 to run with the Fusion style and a dark palette (to check dark mode by eye).
-DARK_ENV = "ALIGN_STUDIO_DARK"
 #: The reverse-DNS id of the desktop entry and AppStream metainfo (resources/linux/).
 APP_ID = "io.github.alignstudio.AlignStudio"
 
@@ -52,24 +50,6 @@ def _run_test_script(window: QWidget, app: QApplication) -> None:
     exec(code, {"window": window, "app": app, "__name__": "__align_test__"})  # noqa: S102
 
 
-def _use_dark_palette(app: QApplication) -> None:
-    app.setStyle("Fusion")
-    pal = QPalette()
-    role = QPalette.ColorRole
-    for r, colour in ((role.Window, "#2b2d31"), (role.WindowText, "#e6e6e6"),
-                      (role.Base, "#1e1f22"), (role.AlternateBase, "#26282c"),
-                      (role.Text, "#e6e6e6"), (role.Button, "#2f3136"),
-                      (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fd9"),
-                      (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#1e1f22"),
-                      (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8d93"),
-                      (role.Link, "#7aa2ff"), (role.Mid, "#3a3c42"), (role.Dark, "#151618"),
-                      (role.Light, "#45484f"), (role.Midlight, "#3a3c42")):
-        pal.setColor(r, QColor(colour))
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#7c7f86"))
-    app.setPalette(pal)
-
-
 def _welcome(window: QWidget, settings: object, root: Path) -> None:
     from align_studio.ui.shell.welcome import WelcomeDialog, should_show  # after the paint: 21 ms
 
@@ -84,8 +64,8 @@ GIL_SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
 
 
 def configure_application(app: QApplication) -> QApplication:
-    """Names, desktop id, palette and the GIL switch interval of the app (benches and tests
-    that build the main window themselves call this too)."""
+    """Names, desktop id, light or dark look and the GIL switch interval of the app (benches
+    and tests that build the main window themselves call this too)."""
     if app.property("align_studio_configured"):
         return app
     app.setProperty("align_studio_configured", True)
@@ -100,8 +80,9 @@ def configure_application(app: QApplication) -> QApplication:
     # both, start-up steps' longest stall ~30 ms both; kept for a busy one, where workers
     # and the GUI thread do contend for the GIL.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-    if os.environ.get(DARK_ENV) == "1":
-        _use_dark_palette(app)
+    # Settings → Appearance, or the system's colour scheme; ALIGN_STUDIO_DARK overrides.
+    # A light system left to itself: nothing is changed.
+    apply_theme(app, chosen_theme(app_settings()))
     return app
 
 
