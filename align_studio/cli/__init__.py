@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "run",
     "providers": "providers",
     "lint": "grading", "agreement": "grading", "grade": "grading", "coverage": "grading",
+    "calibrate": "calibration",
     "export": "exchange", "import": "imports",
     "review": "review",
     "save-version": "versions", "history": "versions", "diff": "versions",

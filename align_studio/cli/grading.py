@@ -2,8 +2,10 @@
 
 Exit codes (docs/grading.md): ``lint`` exits 1 when an unacknowledged finding of severity
 warning or error remains (info findings never fail it); ``grade`` exits 1 when a graded
-response failed; ``agreement`` and ``coverage`` exit 0 once printed; every command exits 3
-when it cannot do its work (unreadable spec, no judge, unreachable server).
+response failed, and with ``--gate`` 4 when the judge is not trusted (the lower bound of its
+kappa interval is below the spec's ``judge.min_kappa``); ``agreement`` and ``coverage``
+exit 0 once printed; every command exits 3 when it cannot do its work (unreadable spec, no
+judge, unreachable server).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from typing import Any
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
+from align_studio.grading.calibration.asking import JudgeClient, fingerprint
+from align_studio.grading.calibration.gate import EXIT_GATE_CLOSED, GateDecision, decide
+from align_studio.grading.calibration.judge_agreement import grade_labelled, measure
+from align_studio.grading.calibration.labels import collect_items, labelled
 from align_studio.grading.coverage import coverage
 from align_studio.grading.lint import lint_spec, problems, run_info_for
 from align_studio.grading.llm_judge import judge_responses, judge_target_id
@@ -186,6 +192,9 @@ def _configure_grade(p: argparse.ArgumentParser) -> None:
                    "URL instead of the judge target's provider profile")
     p.add_argument("--api-key-env", metavar="VAR", help="ad hoc: the environment variable "
                    "holding the key for --base-url")
+    p.add_argument("--gate", action="store_true", help="use the judge only when the lower "
+                   "bound of its kappa interval with people reaches the spec's "
+                   "judge.min_kappa; otherwise say why and exit 4 (implies --judge)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _store_args(p)
     p.set_defaults(func=_grade)
@@ -220,23 +229,45 @@ def _grade(args: argparse.Namespace) -> int:
             return _fail("grade", f"no responses {'in run ' + args.run if args.run else ''} "
                          f"for spec '{spec.id}'")
         out: dict[str, GradeSummary] = {"check": grade_responses(store, spec, rows)}
-        if args.judge:
+        gate: GateDecision | None = None
+        if args.judge or args.gate:
             try:
                 tid = judge_target_id(spec, args.judge_target)
                 ep = _judge_endpoint(spec, tid, args)
             except Exception as exc:  # noqa: BLE001 - no judge, profile or key…: message says
                 return _fail("grade", str(exc))
-            out["judge"] = judge_responses(store, spec, rows, ep, judge_target=tid,
-                                           json_mode=not args.no_json_mode)
+            if args.gate:
+                gate = _gate(spec, store, ep, tid, not args.no_json_mode)
+            if gate is None or gate.open:
+                out["judge"] = judge_responses(store, spec, rows, ep, judge_target=tid,
+                                               json_mode=not args.no_json_mode)
     if args.json:
-        print(json.dumps({k: vars(v) for k, v in out.items()}, indent=2))
+        data: dict[str, Any] = {k: vars(v) for k, v in out.items()}
+        if gate is not None:
+            data["gate"] = vars(gate)
+        print(json.dumps(data, indent=2))
     else:
         for kind, s in out.items():
             print(f"{kind}: {s.responses} responses graded, {s.passed} passed, {s.failed} "
                   f"failed, {s.errors} undecided")
             for why in s.skipped:
                 print(f"  skipped {why}")
+        if gate is not None:
+            print(f"gate: {'open' if gate.open else 'closed'}: {gate.reason}",
+                  file=sys.stdout if gate.open else sys.stderr)
+    if gate is not None and not gate.open:
+        return EXIT_GATE_CLOSED
     return EXIT_PROBLEMS if any(s.failed for s in out.values()) else EXIT_OK
+
+
+def _gate(spec: Spec, store: RunStore, ep: Endpoint, tid: str, json_mode: bool
+          ) -> GateDecision:
+    """Measure the judge on the spec's agreed labels (asking it, cached) and decide."""
+    client = JudgeClient(spec, ep, store, judge_target=tid, json_mode=json_mode)
+    items = collect_items(spec)
+    verdicts = grade_labelled(client, labelled(items))
+    return decide(spec, measure(spec, verdicts, items=items,
+                                fingerprint=fingerprint(spec, tid)))
 
 
 # -- coverage -----------------------------------------------------------------------------
