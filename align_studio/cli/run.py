@@ -26,6 +26,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
+from align_studio.cli.batch import add_batch_arguments, run_batch
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.redact import redact
@@ -68,6 +69,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on-checks", action="store_true",
                    help="run each case's checks on its answers and exit 1 if any fails "
                         "(a CI gate); without it failed checks leave the exit code 0")
+    add_batch_arguments(p)  # --batch, --resume: the providers' Batch API (cli/batch.py)
     p.set_defaults(func=_run)
 
 
@@ -107,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     from align_studio.appdirs import setup_logging
 
     setup_logging()  # records of the run go to the log file, never raw to stderr
+    if args.batch or args.resume:
+        return run_batch(args)
     try:
         spec = _load_spec(args.spec)
     except Exception as exc:  # noqa: BLE001 - SpecLoadError lists file:line:col problems
