@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from align_studio.cli import main
-from align_studio.domain import Preference, Verdict
+from align_studio.domain import BehaviorJudge, Better, Preference, Verdict
 from align_studio.grading.calibration.gate import EXIT_GATE_CLOSED
 from align_studio.storage import SpecFile
 from align_studio.storage.runstore import RunStore
@@ -39,7 +39,7 @@ def spec_path(tmp_path: Path) -> Path:
     spec.cases[0].responses.append(first.model_copy(update={
         "id": "r-000-b", "target": "t-b", "text": "BAD answer: guess.",
         "verdict": Verdict.REJECT}))
-    spec.cases[0].preferences.append(Preference(a=first.id, b="r-000-b", better="a"))
+    spec.cases[0].preferences.append(Preference(a=first.id, b="r-000-b", better=Better.A))
     path = SpecFile.create(tmp_path / "calib.yaml", spec).path
     with RunStore.for_workspace(tmp_path) as store:  # a run to grade
         rid = store.start_run("calib", 1)
@@ -108,8 +108,6 @@ def test_calibrate_reports_people_judge_queue_and_the_drift_alarm(
     assert code == 0 and "the judge did not change" in out
     # the criteria change: re-graded; agreement rises, no warning
     sf = SpecFile.load(spec_path)
-    from align_studio.domain import BehaviorJudge
-
     sf.update(lambda s: setattr(s.behaviors[0], "judge",
                                 BehaviorJudge(criteria="Mentioning 'refund' is fine.")))
     code, out, err = run(capsys, "calibrate", str(spec_path), "--recheck", "gold", *url)

@@ -7,6 +7,7 @@ criteria say refunds are fine; the random judge flips a coin per answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,8 +142,6 @@ def test_pairwise_judge_preferring_position_a_is_flagged_every_time(
 
 
 def test_a_consistent_pairwise_judge_keeps_its_verdicts(store: RunStore) -> None:
-    import json
-
     def by_content(body: dict[str, object]) -> str:
         prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
         a = prompt.split("Answer A:\n<<<\n", 1)[1].split("\n>>>", 1)[0]

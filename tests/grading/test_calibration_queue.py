@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from align_studio.domain import Spec
 from align_studio.grading.calibration.asking import JudgeGrade
 from align_studio.grading.calibration.gate import decide
@@ -14,6 +12,7 @@ from align_studio.grading.calibration.judge_agreement import measure
 from align_studio.grading.calibration.label_queue import label_queue
 from align_studio.grading.results import latest_responses
 from align_studio.storage.runstore import RunStore
+from tests.grading.calibration_world import make_world_spec
 
 
 def _spec() -> Spec:
@@ -96,11 +95,8 @@ def test_the_gate_opens_only_when_the_lower_bound_reaches_min_kappa() -> None:
     assert "sets no judge.min_kappa" in decide(spec, cal).reason
 
 
-@pytest.mark.parametrize("n", [40])
-def test_a_judge_that_agrees_on_enough_labels_opens_the_gate(n: int) -> None:
-    from tests.grading.calibration_world import make_world_spec
-
-    spec = make_world_spec(n, min_kappa=0.8)
+def test_a_judge_that_agrees_on_enough_labels_opens_the_gate() -> None:
+    spec = make_world_spec(40, min_kappa=0.8)
     verdicts = {(f"c-{i:03d}", "t-a", c.responses[0].text.strip()):
                 JudgeGrade(i % 2 == 0, "ok") for i, c in enumerate(spec.cases)}
     gate = decide(spec, measure(spec, verdicts))
