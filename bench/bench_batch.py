@@ -182,16 +182,29 @@ def kills(cases: int, times: int, seed: int) -> list[str]:
         phases: dict[str, int] = {}
         for n in range(times):
             target = workspace(f"kill{n}")
+            # Each phase in turn: wait for a line of that phase, then kill at a random
+            # moment of the next ~0.1 s (the submit, poll and ingest of 2,000 × 2 are short).
+            words = _TRIGGERS[n % len(_TRIGGERS)]
             proc = subprocess.Popen(cli(target, srv.url), env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, text=True)
-            time.sleep(rng.uniform(0.2, span))
+                                    stderr=subprocess.PIPE, text=True, bufsize=1)
+            assert proc.stderr is not None
+            seen = []
+            for ln in proc.stderr:
+                seen.append(ln)
+                if any(w in ln for w in words):
+                    break
+            time.sleep(rng.uniform(0.0, 0.1))
             proc.send_signal(signal.SIGKILL)
-            err = proc.communicate()[1]
-            last = [ln for ln in err.splitlines() if ln.strip()]
-            phase = _phase(last[-1] if last else "") if proc.returncode != 0 else "after the end"
+            last = [ln for ln in seen + proc.communicate()[1].splitlines() if ln.strip()]
+            phase = _phase(last[-1] if last else "")
+            if _finished(target.parent.parent):  # killed on its way out: nothing to resume
+                phase = "after the run ended"
             phases[phase] = phases.get(phase, 0) + 1
-            again = subprocess.run(cli(target, srv.url), env=env, capture_output=True,
-                                   text=True, check=False)
+            if phase == "after the run ended":  # a new run would rightly be a second run
+                again = subprocess.CompletedProcess([], 0, "", "")
+            else:
+                again = subprocess.run(cli(target, srv.url), env=env, capture_output=True,
+                                       text=True, check=False)
             runs, got, rows = answers(target.parent.parent)
             created = _batches_created(srv.url)
             dup_batches = [r for r, c in created.items() if c > len(MODELS)]
@@ -206,6 +219,25 @@ def kills(cases: int, times: int, seed: int) -> list[str]:
               + ", ".join(f"{k} {v}" for k, v in sorted(phases.items())))
         print(f"  the same final run store every time: {'yes' if not failed else 'NO'}")
     return failed
+
+
+#: Progress words after which a kill lands in submit, poll and ingest (in turn).
+_TRIGGERS = (("estimate", "uploading"), ("validating", "in_progress", "finalizing"),
+             ("downloading", "ingesting"))
+
+
+def _finished(ws: Path) -> bool:
+    db = ws / ".align-studio" / "runs.sqlite"
+    if not db.exists():
+        return False
+    con = sqlite3.connect(db)
+    try:
+        return bool(con.execute("SELECT COUNT(*) FROM runs WHERE status = 'finished'"
+                                ).fetchone()[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
 
 
 def _phase(line: str) -> str:

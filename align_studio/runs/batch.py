@@ -47,6 +47,9 @@ from align_studio.storage.runstore import RunStore, new_run_id, now
 
 log = logging.getLogger(__name__)
 
+#: Local states of a batch row before the provider has the batch.
+_UNSUBMITTED = ("planned", "uploading", "creating")
+
 
 @dataclass(frozen=True)
 class BatchTarget:
@@ -160,7 +163,8 @@ class BatchRunner:
         work.mkdir(parents=True, exist_ok=True)
         try:
             for row in self.store.batches(run_id):
-                if row["mode"] == "batch" and row["state"] != "done" and not self.cancelled:
+                if row["mode"] == "batch" and row["state"] in _UNSUBMITTED and \
+                        not self.cancelled:
                     self._submit(run_id, row, by_target.get(row["target_id"], []), work, emit)
             for row in self.store.batches(run_id):
                 if row["mode"] == "stream" and row["state"] != "done":

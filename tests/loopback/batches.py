@@ -193,9 +193,9 @@ class BatchApi:
             fid = self._add_file(fname or "input.jsonl", "batch", data)
             send(200, st.files[fid])
         elif method == "GET" and not rest:
-            data = [f for f in st.files.values()
-                    if not query.get("purpose") or f["purpose"] == query["purpose"]]
-            send(200, {"object": "list", "data": data[::-1], "has_more": False})
+            listed = [f for f in st.files.values()
+                      if not query.get("purpose") or f["purpose"] == query["purpose"]]
+            send(200, {"object": "list", "data": listed[::-1], "has_more": False})
         elif method == "GET" and rest and rest[0] in st.files:
             if rest[1:] == ["content"]:
                 send(200, st.contents[rest[0]])
