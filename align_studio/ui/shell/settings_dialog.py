@@ -166,13 +166,14 @@ class SettingsDialog(QDialog):
     def _appearance_page(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.theme = QComboBox(page)
         for choice in Theme:
             self.theme.addItem(choice.label, choice.value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(chosen_theme(self.settings).value)))
-        self.theme.setAccessibleName("Appearance")
+        self.theme.setAccessibleName("Colour scheme")
         self.theme.currentIndexChanged.connect(lambda _i: self.set_theme(self.theme.currentData()))
-        form.addRow("Appearance", self.theme)
+        form.addRow("Colour scheme", self.theme)
         hint = QLabel("“Follow the system” switches between light and dark when your system "
                       "does. The choice applies at once and is kept.", page)
         hint.setWordWrap(True)
