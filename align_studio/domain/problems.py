@@ -122,6 +122,17 @@ def find_problems(spec: Spec) -> list[Problem]:
     for i, b in enumerate(spec.behaviors):
         if not b.statement.strip():
             p.add(("behaviors", i, "statement"), f"behavior '{b.id}' has an empty statement")
+    for i, b in enumerate(spec.behaviors):
+        for j, ex in enumerate(b.judge.examples if b.judge else []):
+            case = spec.case(ex.case)
+            if case is None or case.response(ex.response) is None:
+                # a warning: the example still carries its copied verdict and reason
+                p.add(("behaviors", i, "judge", "examples", j),
+                      f"a judge example of behavior '{b.id}' names response '{ex.response}' "
+                      f"of case '{ex.case}', which the spec does not have", "warning")
+    if spec.judge is not None and spec.judge.min_kappa is not None and \
+            not -1.0 <= spec.judge.min_kappa <= 1.0:
+        p.add(("judge", "min_kappa"), "the judge's min_kappa must lie between -1 and 1")
     behavior_ids = {b.id for b in spec.behaviors}
     target_ids = {t.id for t in spec.targets}
     for t_i, t in enumerate(spec.targets):

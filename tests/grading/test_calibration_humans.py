@@ -21,10 +21,13 @@ import krippendorff
 import numpy as np
 import pytest
 
+from align_studio.domain import Verdict
+from align_studio.editing.judgments import JudgmentError
 from align_studio.grading.calibration.asking import JudgeGrade
 from align_studio.grading.calibration.humans import human_agreement
 from align_studio.grading.calibration.judge_agreement import measure
 from align_studio.grading.calibration.labels import collect_items
+from align_studio.grading.calibration.reviews import record_review, review_command
 from align_studio.storage import SpecFile
 
 SPEC = """\
@@ -168,3 +171,26 @@ def test_judge_is_never_measured_on_disputed_answers(spec_path: Path) -> None:
     del verdicts[("c4", "t-b", "four")]
     cal = measure(spec, verdicts)
     assert (cal.overall.n, cal.undecided, cal.unjudged) == (2, 1, 1)
+
+
+def test_a_second_opinion_is_recorded_beside_the_first_and_undone(spec_path: Path) -> None:
+    sf = SpecFile.load(spec_path)
+    before = spec_path.read_text(encoding="utf-8")
+    cmd = review_command(sf.spec, "c5", "r5", "bob", "accept", "it is right after all")
+    cmd.redo()
+    sf.save()
+    text = spec_path.read_text(encoding="utf-8")
+    assert "reviews:" in text and "reason: it is right after all" in text
+    again = SpecFile.load(spec_path).spec
+    five = collect_items(again)[4]
+    assert five.disputed and set(five.ratings) == {"alice", "bob"}
+    assert human_agreement(again).pairs[0].kappa.n == 5  # alice–bob now on five answers
+    cmd.undo()
+    sf.save()
+    assert spec_path.read_text(encoding="utf-8") == before
+    # alice changing her own verdict changes the response's verdict, not a review
+    record_review(sf, "c5", "r5", "alice", "accept", "changed my mind")
+    r5 = SpecFile.load(spec_path).spec.cases[4].responses[0]
+    assert (r5.verdict, r5.reason, r5.reviews) == (Verdict.ACCEPT, "changed my mind", [])
+    with pytest.raises(JudgmentError):
+        review_command(sf.spec, "c5", "r-nope", "bob", "accept")

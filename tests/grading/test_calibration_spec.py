@@ -107,3 +107,20 @@ def test_the_judge_prompt_carries_criteria_and_examples_filled(tmp_path: Path) -
     case.responses.clear()
     assert "    * verdict pass (people: accept — lists the steps)\n- [b-tone]" in \
         judge_prompt(spec, case, "x")
+
+
+def test_an_example_naming_a_missing_response_and_a_bad_min_kappa_are_reported(
+        tmp_path: Path) -> None:
+    text = SPEC.replace("response: r1\n", "response: r-gone\n").replace(
+        "min_kappa: 0.6", "min_kappa: 1.5")
+    p = tmp_path / "crit.yaml"
+    p.write_text(text, encoding="utf-8")
+    sf = SpecFile.load(p)
+    found = {(pr.path, pr.level, pr.message) for pr in find_problems(sf.spec)}
+    assert (("behaviors", 0, "judge", "examples", 0), "warning",
+            "a judge example of behavior 'b-billing' names response 'r-gone' of case 'c1', "
+            "which the spec does not have") in found
+    assert (("judge", "min_kappa"), "error",
+            "the judge's min_kappa must lie between -1 and 1") in found
+    line, _col = sf.locate(("behaviors", 0, "judge", "examples", 0))
+    assert text.splitlines()[line - 1].strip() == "- case: c1"
