@@ -4,6 +4,7 @@ The public API, Qt-free (the window calls it from its background tasks):
 
 - :mod:`.labels` — :func:`collect_items` (answers with every reviewer's rating),
   :class:`Item` (``consensus``, ``disputed``).
+- :mod:`.reviews` — :func:`review_command`: a further reviewer's verdict (undoable).
 - :mod:`.humans` — :func:`human_agreement`: Cohen's kappa per pair of reviewers, Fleiss'
   kappa, Krippendorff's alpha, the disputed answers.
 - :mod:`.judge_agreement` — :func:`measure`: judge vs people's consensus, kappa with a
