@@ -182,6 +182,13 @@ VOICE = re.compile(
     r"As (?!an?\b|the\b)[A-Z][\w\-]{1,20}(?: (?:with )?[A-Z][\w\-]{0,20}){0,3}[,:])[*_ ]*"
     r"(?=\S)", re.MULTILINE)
 
+#: An answer cut right after its opening apology ("I'm sorry, but I can", "I apologize, but"):
+#: a generation stopped at a token limit says nothing but the start of a refusal.
+CUT_APOLOGY = re.compile(
+    rf"^\W*(?:I{_A}?m (?:so |very |really )?sorry|I am sorry|I apologi[sz]e|Sorry|"
+    r"Unfortunately)\b[^.!?\n]{0,40}?,?\s*but(?:\s+(?:I|as|it|this|that)\b(?:\s*\S+){0,2})?"
+    r"\W*\Z", re.IGNORECASE)
+
 #: A turn from refusing to actually helping: "…, but here is…", "however, in general,".
 PIVOT_RULE = re.compile(
     r"^\W*(?:but|however|that said|nonetheless|that being said|still)\b|"
