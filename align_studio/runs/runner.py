@@ -30,6 +30,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ from align_studio.storage.runstore import RunStore, new_run_id, now
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 0.25  # seconds between batched writes to the run store
+CANCEL_POLL = 0.05  # seconds between looks at run_sync's cancel event
 
 
 @dataclass(frozen=True)
@@ -298,14 +300,39 @@ class Runner:
 
     def run_sync(self, jobs: Sequence[Job], on_event: EventCallback | None = None, *,
                  refresh: bool = False, run_id: str | None = None,
-                 settings: Mapping[str, Any] | None = None) -> RunSummary:
+                 settings: Mapping[str, Any] | None = None,
+                 cancel: threading.Event | None = None) -> RunSummary:
         """Run every job on this thread's own event loop; returns when all have ended.
 
         ``on_event`` is called on this thread. Cancel from another thread with
-        :meth:`cancel`. Never call it on a thread that must stay responsive (the GUI's).
+        :meth:`cancel`, or by setting ``cancel`` (the ``cancel_event`` of the background
+        task this runs in, looked at every ``CANCEL_POLL`` s). Never call it on a thread
+        that must stay responsive (the GUI's).
         """
-        return asyncio.run(self.run(jobs, on_event=on_event, refresh=refresh, run_id=run_id,
-                                    settings=settings))
+        return asyncio.run(self._run_watched(cancel, jobs, on_event=on_event,
+                                             refresh=refresh, run_id=run_id,
+                                             settings=settings))
+
+    async def _run_watched(self, cancel: threading.Event | None, jobs: Sequence[Job],
+                           **kwargs: Any) -> RunSummary:
+        """:meth:`run`, cancelled when ``cancel`` is set (a thread's event has no callback
+        a loop could wait on, so it is polled)."""
+        if cancel is None:
+            return await self.run(jobs, **kwargs)
+        run = asyncio.ensure_future(self.run(jobs, **kwargs))
+
+        async def watch() -> None:
+            while not run.done():
+                if cancel.is_set():
+                    self.cancel()
+                    return
+                await asyncio.sleep(CANCEL_POLL)
+
+        watcher = asyncio.create_task(watch())
+        try:
+            return await run
+        finally:
+            watcher.cancel()
 
     async def events(self, jobs: Sequence[Job], *, refresh: bool = False,
                      run_id: str | None = None) -> AsyncIterator[Event]:
