@@ -207,8 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, title in (("heldout", "first corpus, labelled before any rule change"),
                         ("heldout2", "first corpus, labelled after the rules were frozen"),
                         ("new-held", "answers_* files, labelled before any rule was tuned on "
-                                     "them")):
-        rows = load(split=name) if name == "new-held" else load("corpus.jsonl", name)
+                                     "them"),
+                        ("heldout3", "answers_fresh.jsonl, collected after the second round "
+                                     "of rules")):
+        rows = load(split=name) if name in ("new-held", "heldout3") else load(
+            "corpus.jsonl", name)
         acc, base = evaluate(rows)[0], evaluate(rows, string_match)[0]
         print(f"\n== {name} ({title}): {len(rows)} answers, rules {acc:.1%}, "
               f"string match {base:.1%}")
