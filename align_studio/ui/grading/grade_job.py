@@ -1,39 +1,41 @@
-"""Grading from the GUI: checks and the judge over the latest responses, off the GUI thread.
+"""Grading from the GUI: checks and the judge over the latest responses, as a task of the
+app's one :class:`~align_studio.ui.shell.tasks.TaskRunner`.
 
-The work (opening the run store, resolving the judge's endpoint, the judge requests through
-the :class:`~align_studio.runs.runner.Runner`) runs in the task runner's ``grading``
-lane and makes no Qt calls; progress comes back by a queued signal. Cancelling stops the
-judge requests in flight: their tasks are cancelled on the run's own event loop (and one
-sent after the cancel is stopped at once) — judge_responses keeps its runner to itself —
-and the grades already decided are kept.
+The work (:func:`grade_snapshot`: the run store, the judge's endpoint, the judge requests
+through the :class:`~align_studio.runs.runner.Runner`) runs in the runner's ``grading``
+lane on a copy of the spec taken on the GUI thread, and makes no Qt calls. Its progress
+reaches the GUI thread through :meth:`TaskRunner.relay`; Cancel is the task's
+:meth:`~align_studio.ui.shell.tasks.Task.cancel`, as for any long task: it sets the task's
+cancel event, which stops the judge requests in flight (``judge_responses(cancel=…)``);
+the grades already decided are kept.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 from align_studio.domain import Spec, Target
+from align_studio.grading.llm_judge import judge_responses, judge_target_id
 from align_studio.grading.results import GradeSummary, grade_responses, latest_responses
+from align_studio.providers.connection import resolve_endpoint
 from align_studio.providers.endpoint import Endpoint
-from align_studio.runs.runner import Failed, Finished, Progress, Started
+from align_studio.runs.runner import Event, Progress
 from align_studio.storage.runstore import RunStore
-from align_studio.ui.shell.tasks import TaskRunner
+from align_studio.ui.shell.tasks import Task, TaskRunner
 
 Resolve = Callable[[Target], Endpoint]
+#: The task runner's lane of grading passes (one at a time, in order).
+LANE = "grading"
 
 
 def resolve_with_profiles(target: Target) -> Endpoint:
     """The target's endpoint from the user's provider profiles (keychain lookups included)."""
-    from align_studio.providers.connection import resolve_endpoint
-
     return resolve_endpoint(target.provider, model=target.model)
 
 
@@ -55,9 +57,38 @@ class GradeOutcome:
         return ("Grading cancelled — " if self.cancelled else "Graded — ") + text
 
 
-class _Relay(QObject):
-    sig_progress = Signal(int, int)
-    """Judge requests ended so far, of how many (emitted from the run's thread)."""
+def grade_snapshot(workspace: Path, spec: Spec, judge: bool, resolve: Resolve,
+                   cancel: threading.Event, progress: Callable[[int, int], None]
+                   ) -> GradeOutcome:
+    """Grade ``spec``'s latest responses in ``workspace``'s run store: the checks, then the
+    judge if ``judge``. Qt-free; ``spec`` must be a copy nobody edits meanwhile.
+
+    ``progress(done, total)`` is told after each judge request; once ``cancel`` is set no
+    further grader starts and the judge's requests in flight stop.
+    """
+    out = GradeOutcome()
+    with RunStore.for_workspace(workspace) as store:
+        rows = latest_responses(store, spec.id)
+        if not cancel.is_set():
+            out.summaries["check"] = grade_responses(store, spec, rows)
+        if judge and not cancel.is_set():
+            tid = judge_target_id(spec)
+            target = spec.target(tid)
+            assert target is not None  # judge_target_id checked it
+            endpoint = resolve(target)
+
+            def on_event(event: Event) -> None:  # on the judge run's loop, this thread
+                if isinstance(event, Progress):
+                    progress(event.done, event.total)
+
+            out.summaries["judge"] = judge_responses(store, spec, rows, endpoint,
+                                                     judge_target=tid, on_event=on_event,
+                                                     cancel=cancel)
+    # Cancelled means: something was left ungraded (not merely "Cancel came late").
+    out.cancelled = cancel.is_set() and (
+        "check" not in out.summaries or (judge and "judge" not in out.summaries)
+        or any(s.skipped for s in out.summaries.values()))
+    return out
 
 
 class GradeJob(QObject):
@@ -75,85 +106,49 @@ class GradeJob(QObject):
                  ) -> None:
         super().__init__(parent)
         self.runner, self.workspace, self.resolve = runner, workspace, resolve
-        self._cancel: threading.Event | None = None
-        self._stop: Callable[[], Any] | None = None  # cancels the judge jobs in flight
-        self._relay = _Relay(self)
-        self._relay.sig_progress.connect(self.sig_progress)
+        #: The pass under way, as the task runner holds it (None when idle).
+        self.task: Task | None = None
 
     @property
     def busy(self) -> bool:
         """Whether a pass is under way."""
-        return self._cancel is not None
+        return self.task is not None
 
     def start(self, spec: Spec, judge: bool) -> bool:
         """Grade with the checks, and with the judge too if ``judge``; False if busy."""
         if self.busy:
             return False
-        snapshot = spec.model_copy(deep=True)  # the worker never reads the live document
-        cancel = self._cancel = threading.Event()
-        workspace, resolve, relay = self.workspace, self.resolve, self._relay
-
-        tasks: set[asyncio.Task[Any]] = set()  # judge jobs in flight (the run's loop only)
-
-        def on_event(event: Any) -> None:  # on the run's event loop, inside the job's task
-            if isinstance(event, Progress):
-                relay.sig_progress.emit(event.done, event.total)
-                return
-            task = asyncio.current_task()
-            if task is None:
-                return
-            if isinstance(event, Started):
-                tasks.add(task)
-                loop = asyncio.get_running_loop()
-                self._stop = lambda: loop.call_soon_threadsafe(
-                    lambda: [t.cancel() for t in list(tasks)])
-                if cancel.is_set():  # sent after the cancel: stop it at once
-                    task.cancel()
-            elif isinstance(event, (Finished, Failed)):
-                tasks.discard(task)
-
-        def work() -> GradeOutcome:
-            out = GradeOutcome()
-            with RunStore.for_workspace(workspace) as store:
-                rows = latest_responses(store, snapshot.id)
-                out.summaries["check"] = grade_responses(store, snapshot, rows)
-                if judge and not cancel.is_set():
-                    from align_studio.grading.llm_judge import judge_responses, judge_target_id
-
-                    tid = judge_target_id(snapshot)
-                    target = snapshot.target(tid)
-                    assert target is not None
-                    endpoint = resolve(target)
-                    out.summaries["judge"] = judge_responses(store, snapshot, rows, endpoint,
-                                                             judge_target=tid,
-                                                             on_event=on_event)
-            out.cancelled = cancel.is_set()
-            return out
-
-        self.runner.run(work, self._done, self._error, lane="grading")
+        # The worker never reads the live document: a deep copy, ~29 ms for 1,000 cases
+        # with one answer each (the checks and messages it reads are edited in place).
+        snapshot = spec.model_copy(deep=True)
+        workspace, resolve = self.workspace, self.resolve
+        progress = self.runner.relay(self._progress)
+        cancel = threading.Event()  # the task's own: Task.cancel sets it
+        self.task = task = self.runner.run(
+            lambda: grade_snapshot(workspace, snapshot, judge, resolve, cancel, progress),
+            lambda outcome: self._done(task, outcome), lambda exc: self._error(task, exc),
+            lane=LANE, owner=self, cancel_event=cancel)
         return True
 
     def cancel(self) -> None:
-        """Stop judging (the requests in flight end as cancelled)."""
-        if self._cancel is not None:
-            self._cancel.set()
-            stop = self._stop
-            if stop is not None:
-                try:
-                    stop()
-                except RuntimeError:  # the run's loop has just closed: nothing in flight
-                    pass
+        """Cancel the pass under way (the judge requests in flight end as cancelled)."""
+        if self.task is not None:
+            self.task.cancel()
 
-    def _done(self, outcome: GradeOutcome) -> None:
-        self._cancel = self._stop = None
-        if not isValid(self):
+    def _progress(self, done: int, total: int) -> None:
+        if self.task is not None:
+            self.sig_progress.emit(done, total)
+
+    def _done(self, task: Task, outcome: GradeOutcome) -> None:
+        if task is not self.task or not isValid(self):
             return
+        self.task = None
         self.sig_progress.emit(0, 0)
         self.sig_finished.emit(outcome)
 
-    def _error(self, exc: BaseException) -> None:
-        self._cancel = self._stop = None
-        if not isValid(self):
+    def _error(self, task: Task, exc: BaseException) -> None:
+        if task is not self.task or not isValid(self):
             return
+        self.task = None
         self.sig_progress.emit(0, 0)
         self.sig_failed.emit(str(exc) or type(exc).__name__)

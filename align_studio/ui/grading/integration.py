@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
 
 from align_studio.ui.grading.grade_job import GradeJob, GradeOutcome
+from align_studio.ui.grading.judge_dialog import JudgeDialog
 from align_studio.ui.grading.lint_panel import LintPanel
 from align_studio.ui.grading.measures_panel import MeasuresPanel
 from align_studio.ui.shell.icons import icon
@@ -175,8 +176,6 @@ class GradingIntegration(QObject):
         doc = self.ctx.doc
         if doc is None:
             return
-        from align_studio.ui.grading.judge_dialog import JudgeDialog
-
         JudgeDialog(doc.session.spec, doc.undo_stack, self.ctx.window).exec()
 
     def grade(self, judge: bool) -> None:
@@ -194,15 +193,21 @@ class GradingIntegration(QObject):
         if self.job.start(spec, judge):
             self._status("Grading with the checks and the judge…" if judge
                          else "Grading with the checks…")
+            # Progress and Cancel show at once, as a run's do: busy until the judge's
+            # first request ends and tells how many there are.
+            self.progress.setRange(0, 0)
+            self._show_progress(True)
             self._enable()
 
     def _progress(self, done: int, total: int) -> None:
-        running = total > 0
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
-        if running:
-            self.progress.setMaximum(total)
+        self._show_progress(total > 0)
+        if total > 0:
+            self.progress.setRange(0, total)
             self.progress.setValue(done)
+
+    def _show_progress(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        self.cancel_button.setVisible(on)
 
     def _graded(self, outcome: GradeOutcome) -> None:
         self._status(outcome.describe())
