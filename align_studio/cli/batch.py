@@ -39,8 +39,8 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
                    "unfinished batch run of the spec is resumed")
     g.add_argument("--resume", metavar="RUN_ID", help="resume this batch run (implies --batch)")
     g.add_argument("--poll-interval", type=float, default=10.0, metavar="SECONDS",
-                   help="seconds between looks at the batches (default 10; it grows to 60 "
-                        "while nothing changes)")
+                   help="seconds between looks at the batches (default 10; it grows up to "
+                        "30 times that, at most 60, while nothing changes)")
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> int:
@@ -126,7 +126,8 @@ def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
              "base_url": endpoints[t.id].url} for t in spec.targets if t.id in endpoints]
     runner = BatchRunner(store, targets, spec_id=spec.id, spec_version=spec.version,
                          targets_info=info, poll_interval=args.poll_interval,
-                         max_poll_interval=max(60.0, args.poll_interval))
+                         max_poll_interval=max(min(60.0, 30 * args.poll_interval),
+                                               args.poll_interval))
     if run_id is None:
         print(_estimate(jobs, targets), file=sys.stderr)
         run_id = runner.start(jobs, refresh=args.refresh, settings={
