@@ -50,7 +50,7 @@ def _fail(message: str, code: int = EXIT_ERROR) -> int:
 
 def _targets(spec: Spec, ids: list[str], args: argparse.Namespace) -> dict[str, BatchTarget]:
     out: dict[str, BatchTarget] = {}
-    store = None
+    profiles = None
     for t in spec.targets:
         if t.id not in ids:
             continue
@@ -61,14 +61,11 @@ def _targets(spec: Spec, ids: list[str], args: argparse.Namespace) -> dict[str, 
                 raise LookupError(f"the environment variable {env} is not set")
             out[t.id] = BatchTarget(t.id, Endpoint(args.base_url, key or "no-key"))
             continue
-        from align_studio.providers.connection import endpoint_for
         from align_studio.providers.profiles import ProfileStore
+        from align_studio.runs.batch_targets import batch_target
 
-        store = store or ProfileStore()
-        profile = store.get(t.provider)
-        price = profile.price_for(t.model)
-        out[t.id] = BatchTarget(t.id, endpoint_for(profile, model=t.model),
-                                price.batch_rates() if price else None, profile.batch_api)
+        profiles = profiles or ProfileStore()
+        out[t.id] = batch_target(t, profiles)
     return out
 
 
@@ -129,7 +126,9 @@ def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
                          max_poll_interval=max(min(60.0, 30 * args.poll_interval),
                                                args.poll_interval))
     if run_id is None:
-        print(_estimate(jobs, targets), file=sys.stderr)
+        from align_studio.runs.batch_targets import estimate_text
+
+        print(f"estimate: {estimate_text(jobs, targets)}", file=sys.stderr)
         run_id = runner.start(jobs, refresh=args.refresh, settings={
             "case_ids": case_ids, "target_ids": target_ids})
         print(f"batch run {run_id}: submitting {len(jobs)} requests", file=sys.stderr)
@@ -160,23 +159,6 @@ def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
             signal.signal(signal.SIGINT, previous)
     line.close()
     return _report(args, store, result)
-
-
-def _estimate(jobs: list[Any], targets: dict[str, BatchTarget]) -> str:
-    from dataclasses import replace
-
-    from align_studio.review.estimate import estimate_run
-
-    priced = {t: replace(b.endpoint, price_in=b.prices[0] if b.prices else None,
-                         price_out=b.prices[1] if b.prices else None)
-              for t, b in targets.items()}
-    est = estimate_run(jobs, priced)
-    money = "cost unknown (no prices set for these models)" if est.cost is None else \
-        f"about ${est.cost:.2f} at batch prices (the profile's, else half the listed price)"
-    if est.cost is not None and est.unpriced_targets:
-        money += f"; no prices for {', '.join(est.unpriced_targets)}"
-    return (f"estimate: {est.jobs} requests, ~{est.prompt_tokens + est.completion_tokens:,} "
-            f"tokens, {money}")
 
 
 class _ProgressLine:
