@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from align_studio.ui.calibration.integration import CalibrationIntegration
+from align_studio.ui.calibration.integration import install as install_calibration
 from align_studio.ui.exchange.integration import ExchangeIntegration
 from align_studio.ui.exchange.integration import install as install_exchange
 from align_studio.ui.grading.integration import GradingIntegration
@@ -35,6 +37,8 @@ class Features:
     """File → Import / Export, the Inbox dock (issue 9)."""
     versions: VersionsIntegration
     """Save Version, History, File → Sync (issues 6 and 7)."""
+    calibration: CalibrationIntegration
+    """The Calibration tab: agreement, the label-next queue, refinement (issue 18)."""
 
 
 def install_features(ctx: AppContext) -> Features:
@@ -48,4 +52,5 @@ def install_features(ctx: AppContext) -> Features:
         grading=install_grading(ctx),
         exchange=install_exchange(ctx),
         versions=install_versions(ctx),
+        calibration=install_calibration(ctx),
     )

@@ -20,6 +20,7 @@ class TabKey(enum.Enum):
     RESULTS = "Results"
     HEALTH = "Spec health"
     MEASURES = "Measures"
+    CALIBRATION = "Calibration"
     HISTORY = "History"
 
     @property
