@@ -12,7 +12,15 @@ from align_studio.domain.base import (
     Status,
     Verdict,
 )
-from align_studio.domain.case import Case, JudgedResponse, Message, Preference, Review
+from align_studio.domain.case import (
+    Case,
+    Generated,
+    JudgedResponse,
+    Message,
+    Preference,
+    Review,
+    Revision,
+)
 from align_studio.domain.check import Check, CheckType
 from align_studio.domain.problems import Problem, find_problems, problems_from_validation
 from align_studio.domain.spec import (
@@ -24,6 +32,7 @@ from align_studio.domain.spec import (
     ChangelogEntry,
     JudgeExample,
     JudgeSettings,
+    PromptVariant,
     Spec,
     Target,
 )
@@ -43,6 +52,7 @@ __all__ = [
     "Check",
     "CheckType",
     "DomainObject",
+    "Generated",
     "JudgeExample",
     "JudgeSettings",
     "JudgedResponse",
@@ -50,7 +60,9 @@ __all__ = [
     "Outcome",
     "Preference",
     "Problem",
+    "PromptVariant",
     "Review",
+    "Revision",
     "Role",
     "Severity",
     "Spec",

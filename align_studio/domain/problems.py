@@ -135,7 +135,12 @@ def find_problems(spec: Spec) -> list[Problem]:
         p.add(("judge", "min_kappa"), "the judge's min_kappa must lie between -1 and 1")
     behavior_ids = {b.id for b in spec.behaviors}
     target_ids = {t.id for t in spec.targets}
+    _check_ids(p, "prompt_variants", [v.id for v in spec.prompt_variants], "prompt variant")
+    variant_ids = {v.id for v in spec.prompt_variants}
     for t_i, t in enumerate(spec.targets):
+        if t.prompt_variant is not None and t.prompt_variant not in variant_ids:
+            p.add(("targets", t_i, "prompt_variant"), f"target '{t.id}' names prompt variant "
+                  f"'{t.prompt_variant}', which the spec does not have")
         if not t.model.strip():
             p.add(("targets", t_i, "model"), f"target '{t.id}' names no model")
         if not t.provider.strip():

@@ -54,13 +54,32 @@ class Behavior(DomainObject):
 
 
 class Target(DomainObject):
-    """A model to preview: a provider profile, a model name and its parameters."""
+    """A model to preview: a provider profile, a model name and its parameters.
+
+    ``prompt_variant`` names one of the spec's prompt variants to send instead of the
+    spec's ``system_prompt`` (A/B, stability and bisection honour it).
+    """
 
     id: str
     provider: str
     model: str
     label: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+    prompt_variant: str | None = None
+
+
+class PromptVariant(DomainObject):
+    """An alternative system prompt, compared against others across the suite (A/B).
+
+    ``compiled`` is true when the text started as the spec's behaviors compiled into a
+    prompt (and was perhaps edited since).
+    """
+
+    id: str
+    label: str | None = None
+    text: str = ""
+    compiled: bool | None = None
+    notes: str | None = None
 
 
 class ChangelogEntry(DomainObject):
@@ -108,6 +127,7 @@ class Spec(DomainObject):
     summary: str | None = None
     changelog: list[ChangelogEntry] = Field(default_factory=list)
     system_prompt: str | None = None
+    prompt_variants: list[PromptVariant] = Field(default_factory=list)
     reason_presets: list[str] | None = None
     behaviors: list[Behavior] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
@@ -134,6 +154,13 @@ class Spec(DomainObject):
         for t in self.targets:
             if t.id == target_id:
                 return t
+        return None
+
+    def prompt_variant(self, variant_id: str) -> PromptVariant | None:
+        """The prompt variant with this id, if any."""
+        for v in self.prompt_variants:
+            if v.id == variant_id:
+                return v
         return None
 
     def judged_count(self) -> int:

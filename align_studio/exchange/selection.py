@@ -174,13 +174,23 @@ def _time(value: Any) -> str | None:
 
 
 def response_provenance(spec: Spec, r: JudgedResponse, prefix: str = "") -> dict[str, Any]:
-    """Where one judged answer came from: target, model, verdict, reviewer, time, reason."""
+    """Where one judged answer came from: target, model, verdict, reviewer, time, reason.
+
+    An answer written by constitutional revision names its ``origin`` ``revision``, the
+    response it revises (``revision_of``), its reviser and the reviser's model; the keys
+    are there (None) for every other answer too, so the schema is one for the file.
+    """
     target = spec.target(r.target)
+    rev = r.revision
+    model = target.model if target is not None else None
     return {f"{prefix}response": r.id, f"{prefix}target": r.target,
-            f"{prefix}model": target.model if target is not None else None,
+            f"{prefix}model": (rev.model or model) if rev is not None else model,
             f"{prefix}verdict": r.verdict.value if r.verdict is not None else None,
             f"{prefix}reviewer": r.reviewer, f"{prefix}time": _time(r.time),
-            f"{prefix}reason": r.reason, f"{prefix}stale": bool(r.stale)}
+            f"{prefix}reason": r.reason, f"{prefix}stale": bool(r.stale),
+            f"{prefix}origin": "revision" if rev is not None else "target",
+            f"{prefix}revision_of": rev.of if rev is not None else None,
+            f"{prefix}reviser": rev.reviser if rev is not None else None}
 
 
 def pair_provenance(spec: Spec, pair: Pair) -> dict[str, Any]:
