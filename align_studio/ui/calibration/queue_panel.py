@@ -124,18 +124,12 @@ class QueuePanel(QWidget):
     # ---- the ranking ---------------------------------------------------------------------
     def set_queue(self, entries: list[QueueEntry], verdicts: dict[ItemKey, JudgeGrade],
                   run_of: dict[int, str]) -> None:
-        """Show a new ranking, keeping the answer at the keyboard picked if it is still in."""
-        current = self.current()
+        """Show a new ranking with the keyboard on its first answer not judged yet."""
         self.verdicts, self.run_of = verdicts, run_of
         self._pushed.clear()
-        self.model.set_entries(entries, my_verdicts(self.session.spec, entries,
-                                                    self.reviewer()))
-        row = 0
-        if current is not None:
-            key = (current.case_id, current.target, current.text)
-            row = next((i for i, e in enumerate(entries)
-                        if (e.case_id, e.target, e.text) == key), 0)
-        self.select(row)
+        marks = my_verdicts(self.session.spec, entries, self.reviewer())
+        self.model.set_entries(entries, marks)
+        self.select(next((i for i, m in enumerate(marks) if m is None), 0))
         self._show_summary()
 
     def current(self) -> QueueEntry | None:
