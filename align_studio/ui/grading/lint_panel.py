@@ -8,6 +8,7 @@ rather than paying for a snapshot of the spec to hand to a worker.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -224,6 +225,4 @@ class LintPanel(QWidget):
 
 
 def _e(text: Any) -> str:
-    import html
-
     return html.escape(str(text))
