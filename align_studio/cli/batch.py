@@ -24,10 +24,14 @@ from typing import Any
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
+from align_studio.providers.profiles import ProfileStore
 from align_studio.providers.redact import redact
 from align_studio.runs.batch import BatchProgress, BatchResult, BatchRunner, BatchTarget
+from align_studio.runs.batch_targets import batch_target, estimate_text
 from align_studio.runs.runner import build_jobs
 from align_studio.storage.runstore import RunStore, RunStoreError
+from align_studio.storage.specfile import SpecFile
+from align_studio.storage.workspace import workspace_of
 
 
 def add_batch_arguments(p: argparse.ArgumentParser) -> None:
@@ -61,9 +65,6 @@ def _targets(spec: Spec, ids: list[str], args: argparse.Namespace) -> dict[str, 
                 raise LookupError(f"the environment variable {env} is not set")
             out[t.id] = BatchTarget(t.id, Endpoint(args.base_url, key or "no-key"))
             continue
-        from align_studio.providers.profiles import ProfileStore
-        from align_studio.runs.batch_targets import batch_target
-
         profiles = profiles or ProfileStore()
         out[t.id] = batch_target(t, profiles)
     return out
@@ -71,9 +72,6 @@ def _targets(spec: Spec, ids: list[str], args: argparse.Namespace) -> dict[str, 
 
 def run_batch(args: argparse.Namespace) -> int:
     """``align-studio run --batch``: submit (or resume), poll, ingest, summarise."""
-    from align_studio.storage.specfile import SpecFile
-    from align_studio.storage.workspace import workspace_of
-
     if getattr(args, "no_store", False):
         return _fail("--batch needs the run store (it keeps the batch ids): drop --no-store",
                      EXIT_USAGE)
@@ -126,8 +124,6 @@ def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
                          max_poll_interval=max(min(60.0, 30 * args.poll_interval),
                                                args.poll_interval))
     if run_id is None:
-        from align_studio.runs.batch_targets import estimate_text
-
         print(f"estimate: {estimate_text(jobs, targets)}", file=sys.stderr)
         run_id = runner.start(jobs, refresh=args.refresh, settings={
             "case_ids": case_ids, "target_ids": target_ids})
