@@ -97,7 +97,8 @@ class BatchRunner:
     def __init__(self, store: RunStore, targets: Mapping[str, BatchTarget], *,
                  spec_id: str, spec_version: int | None = None,
                  targets_info: Sequence[Mapping[str, Any]] = (), poll_interval: float = 5.0,
-                 max_poll_interval: float = 60.0) -> None:
+                 max_poll_interval: float = 60.0,
+                 cancel_event: threading.Event | None = None) -> None:
         self.store = store
         self.targets = dict(targets)
         self.spec_id = spec_id
@@ -105,7 +106,8 @@ class BatchRunner:
         self.targets_info = list(targets_info)
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
-        self._stop = threading.Event()
+        # set by cancel(), or by whoever holds the event (a background task's cancel_event)
+        self._stop = cancel_event if cancel_event is not None else threading.Event()
         self._streaming: Runner | None = None
 
     def cancel(self) -> None:
@@ -243,6 +245,8 @@ class BatchRunner:
             runner.cancel()
 
         def progress(event: object) -> None:
+            if self._stop.is_set():  # the cancel event was set without cancel()
+                runner.cancel()
             done = getattr(event, "done", None)
             if done is not None:
                 emit(BatchProgress(tid, "streaming", done, 0, len(todo)))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressBar, QPushButton
 from align_studio.review.estimate import Estimate
 from align_studio.review.matrix import ResultsMatrix, default_checks
 from align_studio.review.stale import with_staleness
+from align_studio.ui.preview.batch_submit import BatchSubmitter, install_batch
 from align_studio.ui.preview.matrix_panel import MatrixPanel
 from align_studio.ui.preview.preview_panel import PreviewPanel
 from align_studio.ui.preview.run_controller import RunController
@@ -39,7 +40,10 @@ PROGRESS_INTERVAL = 0.25  # seconds between progress bar updates
 
 def install(ctx: AppContext) -> ReviewIntegration:
     """Add preview, judging and the results matrix to the window of ``ctx``."""
-    return ReviewIntegration(ctx)
+    review = ReviewIntegration(ctx)
+    # Run → Submit as Batch…: the providers' Batch API (batch_submit.py)
+    review.batch = install_batch(ctx, review.cancel_run, lambda: review.controller, review)
+    return review
 
 
 class ReviewIntegration(QObject):
@@ -49,6 +53,7 @@ class ReviewIntegration(QObject):
         super().__init__(ctx)
         self.ctx = ctx
         self.confirm_large_runs = True  # the GUI bench turns the estimate dialog off
+        self.batch: BatchSubmitter | None = None  # Run → Submit as Batch… (set by install)
         self.controller: RunController | None = None
         self.preview: PreviewPanel | None = None
         self.matrix_panel: MatrixPanel | None = None
