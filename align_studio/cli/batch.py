@@ -42,6 +42,8 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
                    "API (targets whose server has none are streamed in the same run); an "
                    "unfinished batch run of the spec is resumed")
     g.add_argument("--resume", metavar="RUN_ID", help="resume this batch run (implies --batch)")
+    g.add_argument("--new", action="store_true", help="start a new batch run even if the spec "
+                   "has an unfinished one (which stays resumable with --resume)")
     g.add_argument("--poll-interval", type=float, default=10.0, metavar="SECONDS",
                    help="seconds between looks at the batches (default 10; it grows up to "
                         "30 times that, at most 60, while nothing changes)")
@@ -90,7 +92,8 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
-    run_id = args.resume or next(iter(store.pending_batch_runs(spec.id)), None)
+    pending = [] if getattr(args, "new", False) else store.pending_batch_runs(spec.id)
+    run_id = args.resume or next(iter(pending), None)
     settings: dict[str, Any] = {}
     if run_id is not None:
         run = store.run(run_id)

@@ -116,6 +116,25 @@ def test_killed_cli_resumes_the_same_run(spec: Path) -> None:
     assert created == 2  # one batch per target, never created again
 
 
+
+def test_new_starts_over_instead_of_resuming(spec: Path) -> None:
+    opts = ServerOptions(tokens=4, batch=BatchOptions(polls_per_state=3))
+    with LoopbackServer(opts) as srv:
+        proc = subprocess.Popen(cli(spec, srv.url, "--cases", "simple"), env=env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "validating" in line:
+                break
+        proc.kill()
+        proc.communicate()
+        fresh = subprocess.run(cli(spec, srv.url, "--cases", "angry", "--new"), env=env(),
+                               capture_output=True, text=True, timeout=60, check=False)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "resuming" not in fresh.stderr and "submitting 2 requests" in fresh.stderr
+    assert {(r[1], r[2]) for r in store_rows(spec)} == {("angry", "small"), ("angry", "large")}
+
+
 def test_ctrl_c_cancels_at_the_provider(spec: Path) -> None:
     opts = ServerOptions(tokens=4, batch=BatchOptions(polls_per_state=10))
     with LoopbackServer(opts) as srv:
