@@ -211,8 +211,8 @@ class AgreementPage(QScrollArea):
             if last is None:
                 state = "not checked yet"
             else:
-                k = Kappa(int(last["n"]), int(last["agree"]), last["kappa"],  # type: ignore[arg-type]
-                          last["low"], last["high"], last.get("note"))  # type: ignore[arg-type]
+                k = Kappa(int(last["n"]), int(last["agree"]), last["kappa"], last["low"],
+                          last["high"], last.get("note"))
                 same = last.get("fingerprint") == m.fingerprint
                 state = (f"last check {words.kappa_sentence(k)}; the judge "
                          + ("has not changed since." if same else

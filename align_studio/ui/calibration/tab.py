@@ -182,7 +182,7 @@ class CalibrationTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._dirty and self.pages.currentWidget() is not self.queue:
+        if self._dirty:  # the queue is ranked by the same measure
             self.measure()
 
     def show_queue(self) -> None:

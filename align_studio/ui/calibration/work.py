@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from align_studio.domain import Spec, Target
 from align_studio.grading.calibration import frozen, records, refine
@@ -111,7 +112,7 @@ class Measured:
     stored_grades: int = 0  # judge grades read from the run store
     asked: int = 0  # verdicts from asking the judge in this session
     pairs: int = 0  # preferences people recorded (what pairwise judging compares)
-    drift: list[tuple[str, dict[str, object] | None]] = field(default_factory=list)
+    drift: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
     fingerprint: str | None = None
 
 
@@ -126,8 +127,10 @@ def measure_snapshot(workspace: Path, spec: Spec, asked: Mapping[ItemKey, JudgeG
         stored = verdicts_from_store(store, spec.id)
         rows = latest_responses(store, spec.id)
         names = frozen.frozen_names(store, spec.id)
-        drift = [(n, (records.history(store, records.CHECK, spec.id, n) or [None])[-1])
-                 for n in names]
+        drift: list[tuple[str, dict[str, Any] | None]] = []
+        for name in names:
+            checks = records.history(store, records.CHECK, spec.id, name)
+            drift.append((name, checks[-1] if checks else None))
     verdicts: Verdicts = {**stored, **asked}
     items = collect_items(spec)
     has_judge = bool(spec.judge and spec.judge.target)
