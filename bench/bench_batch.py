@@ -64,7 +64,8 @@ def _server(polls: int) -> Any:
 def child_engine(url: str, db: str, cases: int) -> None:
     """Run the engine on ``cases`` × 2 targets; print its figures as JSON."""
     from align_studio.providers.endpoint import Endpoint
-    from align_studio.runs.batch import BatchRunner, BatchTarget
+    from align_studio.runs.batch import BatchRunner
+    from align_studio.runs.batch_types import BatchTarget
     from align_studio.runs.runner import Job
     from align_studio.storage.runstore import RunStore
 

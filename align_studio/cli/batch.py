@@ -26,8 +26,9 @@ from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.profiles import ProfileStore
 from align_studio.providers.redact import redact
-from align_studio.runs.batch import BatchProgress, BatchResult, BatchRunner, BatchTarget
+from align_studio.runs.batch import BatchRunner
 from align_studio.runs.batch_targets import batch_target, estimate_text
+from align_studio.runs.batch_types import BatchProgress, BatchResult, BatchTarget
 from align_studio.runs.runner import build_jobs
 from align_studio.storage.runstore import RunStore, RunStoreError
 from align_studio.storage.specfile import SpecFile

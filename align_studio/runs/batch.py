@@ -33,15 +33,20 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.redact import redact
 from align_studio.runs.batch_api import TERMINAL, BatchApiError, BatchClient, NoBatchApi
 from align_studio.runs.batch_files import JobInfo, result_rows, write_input
+from align_studio.runs.batch_types import (
+    BatchProgress,
+    BatchResult,
+    BatchTarget,
+    ProgressCallback,
+    safe_callback,
+)
 from align_studio.runs.runner import Job, ResponseRecord, Runner, cache_key
 from align_studio.storage.runstore import RunStore, new_run_id, now
 
@@ -49,46 +54,6 @@ log = logging.getLogger(__name__)
 
 #: Local states of a batch row before the provider has the batch.
 _UNSUBMITTED = ("planned", "uploading", "creating")
-
-
-@dataclass(frozen=True)
-class BatchTarget:
-    """A target as a batch run sees it: its endpoint, batch prices and whether to try."""
-
-    target_id: str
-    endpoint: Endpoint
-    #: USD per 1M input / output tokens at batch rates; None when unknown.
-    prices: tuple[float, float] | None = None
-    #: False when the profile says the server has no Batch API: stream it instead.
-    batch_api: bool = True
-
-
-@dataclass(frozen=True)
-class BatchProgress:
-    """Where one target's batch is: ``phase`` is the local state or the provider's status."""
-
-    target_id: str
-    phase: str
-    completed: int = 0
-    failed: int = 0
-    total: int = 0
-    message: str = ""
-
-
-ProgressCallback = Callable[[BatchProgress], None]
-
-
-@dataclass
-class BatchResult:
-    """What a batch run did: status, per-target rows of the ``batches`` table, timings."""
-
-    run_id: str
-    status: str  # finished | cancelled | failed
-    batches: list[dict[str, Any]]
-    ingested: int = 0
-    ingest_seconds: float = 0.0
-    reason: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 class BatchRunner:
@@ -157,7 +122,7 @@ class BatchRunner:
         provider or the network end the run ``failed`` with the reason, resumable.
         """
         result = BatchResult(run_id, "finished", [])
-        emit = _safe(on_progress)
+        emit = safe_callback(on_progress)
         by_target: dict[str, list[Job]] = {}
         for j in jobs:
             by_target.setdefault(j.target_id, []).append(j)
@@ -344,17 +309,6 @@ class BatchRunner:
             if f is not None:
                 f.unlink(missing_ok=True)
         emit(BatchProgress(tid, "done", total=len(infos)))
-
-
-def _safe(callback: ProgressCallback | None) -> ProgressCallback:
-    def emit(event: BatchProgress) -> None:
-        if callback is None:
-            return
-        try:
-            callback(event)
-        except Exception:  # a listener's bug must not fail the run
-            log.exception("batch progress listener failed")
-    return emit
 
 
 def _was_sent(record: ResponseRecord) -> bool:

@@ -12,7 +12,7 @@ from align_studio.domain import Target
 from align_studio.providers.client import estimate_prompt_tokens
 from align_studio.providers.connection import endpoint_for
 from align_studio.providers.profiles import ProfileStore
-from align_studio.runs.batch import BatchTarget
+from align_studio.runs.batch_types import BatchTarget
 from align_studio.runs.runner import Job
 
 #: The answer length assumed when a target sets no token limit (as the run estimate does).

@@ -13,8 +13,9 @@ import pytest
 
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.profiles import ModelPrice
-from align_studio.runs.batch import BatchProgress, BatchRunner, BatchTarget
+from align_studio.runs.batch import BatchRunner
 from align_studio.runs.batch_api import BatchClient
+from align_studio.runs.batch_types import BatchProgress, BatchTarget
 from align_studio.runs.runner import Job
 from align_studio.storage.runstore import RunStore
 from tests.loopback.server import BatchOptions, LoopbackServer, ServerOptions

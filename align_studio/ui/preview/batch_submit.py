@@ -24,8 +24,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from align_studio.domain import Spec, Target
 from align_studio.providers.redact import redact
-from align_studio.runs.batch import BatchProgress, BatchResult, BatchRunner, BatchTarget
+from align_studio.runs.batch import BatchRunner
 from align_studio.runs.batch_targets import batch_target, estimate_text
+from align_studio.runs.batch_types import BatchProgress, BatchResult, BatchTarget
 from align_studio.runs.runner import Conversation, Job, conversations, jobs_for
 from align_studio.storage.runstore import RunStore
 from align_studio.ui.shell.tasks import Task, TaskRunner

@@ -87,8 +87,9 @@ class _Crash(BaseException):
 
 def test_an_unfinished_batch_run_is_resumed(qtbot, review_window, review_ws: Path,
                                             loopback: LoopbackServer) -> None:
-    from align_studio.runs.batch import BatchRunner, BatchTarget
+    from align_studio.runs.batch import BatchRunner
     from align_studio.runs.batch_targets import batch_target
+    from align_studio.runs.batch_types import BatchTarget
     from align_studio.runs.runner import build_jobs
 
     w = review_window
