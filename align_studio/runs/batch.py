@@ -147,6 +147,10 @@ class BatchRunner:
         if result.status == "finished" and self.cancelled:
             result.status = "cancelled"
         self.store.finish_run(run_id, result.status, result.reason)
+        try:  # the input and result files are deleted as soon as they are used
+            work.rmdir()
+        except OSError:
+            pass  # not empty: a download to finish when the run is resumed
         result.batches = self.store.batches(run_id)
         result.notes = [f"{b['target_id']}: {b['note']}" for b in result.batches if b["note"]]
         return result
@@ -173,8 +177,10 @@ class BatchRunner:
                     write_input(path, todo)
                     self.store.update_batch(run_id, tid, state="uploading", total=len(todo))
                     emit(BatchProgress(tid, "uploading", total=len(todo)))
-                    file_id = client.upload(path, name)
-                    path.unlink(missing_ok=True)
+                    try:
+                        file_id = client.upload(path, name)
+                    finally:  # written again if a resume needs it
+                        path.unlink(missing_ok=True)
                 if row["state"] != "creating":
                     self.store.update_batch(run_id, tid, input_file_id=file_id,
                                             state="creating")

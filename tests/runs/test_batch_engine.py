@@ -73,6 +73,7 @@ def test_answers_tokens_cost_and_marked_failures(store: RunStore) -> None:
     assert phases[:2] == ["uploading", "validating"] and phases[-3:] == \
         ["downloading", "ingesting", "done"]
     assert store.run(run_id)["status"] == "finished"  # type: ignore[index]
+    assert not (store.path.parent / "batches" / run_id).exists()  # no prompts left on disk
 
 
 def test_a_key_in_an_answer_is_masked(store: RunStore) -> None:
@@ -150,6 +151,7 @@ def test_no_batch_api_streams_in_the_same_run(store: RunStore) -> None:
                                  "refused (404)")
     assert notes["b"] == "streamed: the provider profile says this server has no Batch API"
     assert {b["mode"] for b in result.batches} == {"stream"}
+    assert not (store.path.parent / "batches" / result.run_id).exists()
 
 
 def test_expired_requests_are_marked_and_a_new_run_asks_only_them(store: RunStore) -> None:
