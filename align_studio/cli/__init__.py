@@ -35,6 +35,8 @@ SUBCOMMANDS: dict[str, str] = {
     "review": "review",
     "save-version": "versions", "history": "versions", "diff": "versions",
     "restore": "versions", "remote": "versions", "pull": "versions", "push": "versions",
+    "generate": "generation", "inbox": "generation", "revise": "revise", "prompt": "revise",
+    "ab": "compare", "stability": "compare", "bisect": "compare",
 }
 
 

@@ -35,6 +35,10 @@ class BisectError(ValueError):
     """Bisection cannot go on; the message says why."""
 
 
+class WrongClaim(BisectError):
+    """With ``verify``: the case fails at the good version or passes at the bad one."""
+
+
 @dataclass
 class BisectResult:
     """The first failing version, the last passing one, the diff and the runs it took."""
@@ -92,9 +96,9 @@ def bisect_versions(repo: WorkspaceRepo, spec_path: str | os.PathLike[str], case
     lo, hi = 0, len(chain) - 1
     if verify:
         if not run(lo):
-            raise BisectError(f"the case fails at the 'good' version too ({chain[lo].short})")
+            raise WrongClaim(f"the case fails at the 'good' version too ({chain[lo].short})")
         if run(hi):
-            raise BisectError(f"the case passes at the 'bad' version ({chain[hi].short}): "
+            raise WrongClaim(f"the case passes at the 'bad' version ({chain[hi].short}): "
                               "nothing to bisect")
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -12,8 +12,14 @@ import pytest
 
 from align_studio.domain import Category, Outcome, find_problems
 from align_studio.generation.asking import ModelClient
-from align_studio.generation.generate import generate
-from align_studio.generation.inbox import Inbox, InboxError, accept_command, inbox_path
+from align_studio.generation.generate import Generation, generate
+from align_studio.generation.inbox import (
+    AddReport,
+    Inbox,
+    InboxError,
+    accept_command,
+    inbox_path,
+)
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage import SpecFile
 from tests.generation.world import LEAKED, SPEC, generator_reply
@@ -35,7 +41,8 @@ def spec_path(tmp_path: Path) -> Path:
     return path
 
 
-def _generate(spec_path: Path, server: LoopbackServer) -> tuple[SpecFile, Inbox, object]:
+def _generate(spec_path: Path, server: LoopbackServer
+              ) -> tuple[SpecFile, Inbox, tuple[Generation, AddReport]]:
     sf = SpecFile.load(spec_path)
     client = ModelClient(sf.spec, "t-gen", Endpoint(server.url, "k"))
     gen = generate(sf.spec, client, ["b-returns", "b-weapons"],
@@ -48,7 +55,7 @@ def _generate(spec_path: Path, server: LoopbackServer) -> tuple[SpecFile, Inbox,
 
 def test_generated_cases_validate_carry_provenance_and_problems_are_reported(
         spec_path: Path, server: LoopbackServer) -> None:
-    sf, inbox, (gen, report) = _generate(spec_path, server)  # type: ignore[misc]
+    sf, inbox, (gen, report) = _generate(spec_path, server)
     # 2 behaviors x 3 kinds + contrast for the refuse behavior only + 1 paraphrase
     assert gen.requests == 8 and len(server.requests()) == 8
     problems = "\n".join(gen.problems)
@@ -95,7 +102,7 @@ def test_generated_cases_validate_carry_provenance_and_problems_are_reported(
 
 
 def test_generating_again_adds_nothing(spec_path: Path, server: LoopbackServer) -> None:
-    sf, inbox, (gen, report) = _generate(spec_path, server)  # type: ignore[misc]
+    sf, inbox, (gen, _) = _generate(spec_path, server)
     inbox.save()
     second = Inbox.load(spec_path, "shop").add(gen.candidates, sf.spec)
     assert second.added == [] and len(second.duplicates) == len(gen.candidates)
