@@ -16,7 +16,8 @@ from tests.exchange.conftest import SPECS
 ROLES = {"system", "user", "assistant", "tool"}
 SPLITS = ("train", "validation")
 #: The provenance every row carries (a pair has chosen_* and rejected_* for the answer's).
-ANSWER_KEYS = {"response", "target", "model", "verdict", "reviewer", "time", "reason", "stale"}
+ANSWER_KEYS = {"response", "target", "model", "verdict", "reviewer", "time", "reason", "stale",
+               "origin", "revision_of", "reviser"}
 ROW_KEYS = {"spec", "spec_version", "case", "split"}
 PAIR_KEYS = ROW_KEYS | {"source", "reviewer", "time", "reason"} | {
     f"{side}_{k}" for side in ("chosen", "rejected") for k in ANSWER_KEYS}

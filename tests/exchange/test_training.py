@@ -45,7 +45,8 @@ def _answer(prefix: str, response: str, target: str, model: str, verdict: str,
     return {f"{prefix}response": response, f"{prefix}target": target,
             f"{prefix}model": model, f"{prefix}verdict": verdict,
             f"{prefix}reviewer": reviewer, f"{prefix}time": time,
-            f"{prefix}reason": reason, f"{prefix}stale": stale}
+            f"{prefix}reason": reason, f"{prefix}stale": stale,
+            f"{prefix}origin": "target", f"{prefix}revision_of": None, f"{prefix}reviser": None}
 
 
 def _where(case: str, split: str) -> dict[str, Any]:
