@@ -28,7 +28,7 @@ from align_studio.ui.calibration import words
 from align_studio.ui.calibration.table import KEY_ROLE, Rows, table
 from align_studio.ui.calibration.work import Measured
 
-SCOPE_HEADERS = ("Scope", "Answers", "Agree", "κ", "95 % interval", "Reading")
+SCOPE_HEADERS = ("Answers", "Agree", "κ", "95 % interval", "Reading")
 
 
 def _label(text: str = "") -> QLabel:
@@ -69,13 +69,13 @@ class AgreementPage(QScrollArea):
         pl = QVBoxLayout(people)
         self.people_summary = _label()
         pl.addWidget(self.people_summary)
-        self.pairs = Rows(("Reviewers", "Answers both rated", "Agree", "κ", "95 % interval",
+        self.pairs = Rows(("Reviewers", "Both rated", "Agree", "κ", "95 % interval",
                            "Reading"), self)
-        pl.addWidget(table(self.pairs, stretch=5, rows_shown=4))
+        pl.addWidget(table(self.pairs, stretch=0, rows_shown=4))
         pl.addWidget(_label("Answers people disagree on (left out when the judge is "
                             "measured; double-click to open the case):"))
         self.disputed = Rows(("Case", "Target", "Who said what"), self)
-        self.disputed_view = self._clickable(table(self.disputed, rows_shown=5))
+        self.disputed_view = self._clickable(table(self.disputed, stretch=2, rows_shown=5))
         pl.addWidget(self.disputed_view)
         lay.addWidget(people)
 
@@ -84,17 +84,20 @@ class AgreementPage(QScrollArea):
         self.judge_summary = _label()
         self.judge_summary.setObjectName("judgeSummary")
         jl.addWidget(self.judge_summary)
-        row = QHBoxLayout()
-        self.confusion = Rows(("", "Judge: pass", "Judge: fail"), self)
-        row.addWidget(table(self.confusion, stretch=0, rows_shown=2), 1)
-        self.scopes = Rows(SCOPE_HEADERS, self)
-        row.addWidget(table(self.scopes, stretch=5, rows_shown=6), 3)
-        jl.addLayout(row)
+        self.confusion = Rows(("Confusion matrix", "Judge: pass", "Judge: fail"), self)
+        confusion = table(self.confusion, stretch=(1, 2), rows_shown=2)
+        confusion.setMaximumWidth(460)
+        jl.addWidget(confusion)
+        self.by_behavior = Rows(("Behavior", *SCOPE_HEADERS), self)
+        jl.addWidget(table(self.by_behavior, stretch=5, rows_shown=8))
+        self.by_target = Rows(("Target", *SCOPE_HEADERS), self)
+        jl.addWidget(table(self.by_target, stretch=5, rows_shown=6))
         jl.addWidget(_label("Where the judge and people disagree (double-click to open "
                             "the case):"))
         self.disagreements = Rows(("Case", "Target", "People", "Judge", "People's reasons",
                                    "Judge's reason"), self)
-        self.disagreements_view = self._clickable(table(self.disagreements, rows_shown=6))
+        self.disagreements_view = self._clickable(table(self.disagreements, stretch=(4, 5),
+                                                        rows_shown=6))
         jl.addWidget(self.disagreements_view)
         lay.addWidget(judge)
 
@@ -186,9 +189,8 @@ class AgreementPage(QScrollArea):
         c = cal.confusion
         self.confusion.set_rows([["People accepted", c["accept"]["pass"], c["accept"]["fail"]],
                                  ["People rejected", c["reject"]["pass"], c["reject"]["fail"]]])
-        rows = [_scope_row(f"behavior {b}", k) for b, k in cal.by_behavior.items()]
-        rows += [_scope_row(f"target {t}", k) for t, k in cal.by_target.items()]
-        self.scopes.set_rows(rows)
+        self.by_behavior.set_rows([_scope_row(b, k) for b, k in cal.by_behavior.items()])
+        self.by_target.set_rows([_scope_row(t, k) for t, k in cal.by_target.items()])
         ds = cal.disagreements
         self.disagreements.set_rows(
             [[d.case_id, d.target, d.human, d.judge, " | ".join(d.human_reasons),

@@ -15,7 +15,7 @@ from align_studio.grading.calibration.label_queue import QueueEntry
 
 Index = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
-HEADERS = ("You", "Case", "Target", "Why it is here")
+HEADERS = ("You", "Answer", "Why it is here")
 MARKS = {"accept": "✓ accept", "reject": "✗ reject"}
 
 
@@ -64,7 +64,7 @@ class QueueModel(QAbstractTableModel):
             if col == 0:
                 mark = self.marks[index.row()]
                 return MARKS.get(mark, "") if mark else ""
-            return (e.case_id, e.target, "; ".join(e.reasons))[col - 1]
+            return f"{e.case_id} · {e.target}" if col == 1 else "; ".join(e.reasons)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"score {e.score:.1f}: " + "; ".join(e.reasons)
         return None

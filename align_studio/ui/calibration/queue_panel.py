@@ -88,7 +88,7 @@ class QueuePanel(QWidget):
         head = self.view.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(True)
-        for col, width in enumerate((70, 110, 70)):
+        for col, width in enumerate((70, 180)):
             self.view.setColumnWidth(col, width)
         self.view.setMinimumWidth(240)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
@@ -106,8 +106,8 @@ class QueuePanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
@@ -200,8 +200,8 @@ class QueuePanel(QWidget):
         n, done = self.model.rowCount(), self.model.labelled()
         self.summary.setText(
             f"{n} answers ranked by what your label would teach the judge most; "
-            f"{done} judged by you ({self.reviewer()}). The reason each is here is in the "
-            "last column." if n else "Nothing to label next: measure again after a run, "
+            f"{done} judged by you ({self.reviewer()}). Why each is here is said beside "
+            "it and under the answer." if n else "Nothing to label next: measure again after a run, "
             "or when people or the judge have judged more answers.")
 
     def _show_current(self) -> None:

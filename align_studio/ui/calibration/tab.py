@@ -203,7 +203,12 @@ class CalibrationTab(QWidget):
             return False
         snapshot = self.session.spec.model_copy(deep=True)
         ws, resolve = self.workspace(), self.resolve
-        started = self.jobs.start(title, lambda c, p: fn(ws, snapshot, resolve, c, p), done)
+        def finished(result: Any) -> None:
+            self._say(f"{title}: done")
+            done(result)
+
+        started = self.jobs.start(title, lambda c, p: fn(ws, snapshot, resolve, c, p),
+                                  finished)
         if started:
             self._say(f"{title}…")
         return started

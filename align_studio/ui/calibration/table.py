@@ -62,23 +62,31 @@ class Rows(QAbstractTableModel):
         return None
 
 
-def table(model: Rows, parent: QWidget | None = None, *, stretch: int = -1,
-          rows_shown: int = 6) -> QTableView:
-    """A compact read-only view: the column ``stretch`` (default the last) takes the rest,
-    tall enough for ``rows_shown`` rows before it scrolls."""
+def table(model: Rows, parent: QWidget | None = None, *,
+          stretch: int | tuple[int, ...] = -1, rows_shown: int = 6) -> QTableView:
+    """A compact read-only view: the columns ``stretch`` (default the last) share the rest,
+    as tall as its rows up to ``rows_shown`` before it scrolls."""
     view = QTableView(parent)
     view.setModel(model)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setWordWrap(False)
+    # Long text is elided (its tooltip has it whole): no scroll bar eating a row's height.
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.verticalHeader().hide()
     head = view.horizontalHeader()
     head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     head.setStretchLastSection(stretch == -1)
-    if stretch >= 0:
-        head.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    row = view.verticalHeader().defaultSectionSize()
-    view.setMinimumHeight(head.sizeHint().height() + row * min(rows_shown, 2) + 4)
-    view.setMaximumHeight(head.sizeHint().height() + row * rows_shown + 4)
+    for col in (stretch,) if isinstance(stretch, int) else stretch:
+        if col >= 0:
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
     view.setMinimumWidth(120)
+
+    def fit() -> None:  # as tall as its rows (one at least), scrolling beyond rows_shown
+        row = view.verticalHeader().defaultSectionSize()
+        shown = max(1, min(rows_shown, model.rowCount()))
+        view.setFixedHeight(head.sizeHint().height() + row * shown + 4)
+
+    model.modelReset.connect(fit)
+    fit()
     return view

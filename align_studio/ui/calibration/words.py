@@ -16,6 +16,10 @@ INTERVAL_MEANING = ("The 95 % interval is the range the true κ most likely lies
                     "fewer labels, the wider it is.")
 
 
+#: Fewer answers than this are too few to read a strength from, whatever the interval says.
+FEW = 5
+
+
 def kappa_value(k: Kappa) -> str:
     """"0.62", or "undefined"."""
     return "undefined" if k.kappa is None else f"{k.kappa:.2f}"
@@ -43,15 +47,17 @@ def strength(k: Kappa) -> str:
     interval never reads as good agreement."""
     if k.kappa is None:
         return "cannot tell yet"
-    low = k.low if k.low is not None else None
+    if k.n < FEW:
+        return "too few answers to tell"
+    low = k.low
     if low is None:
         return "cannot tell yet (no interval)"
     bands = ((0.8, "almost perfect"), (0.6, "substantial"), (0.4, "moderate"),
-             (0.2, "fair"), (0.0, "slight"))
+             (0.2, "fair"))
     for bound, word in bands:
         if low >= bound:
             return f"at least {word}"
-    return "could be no better than chance"
+    return "at least slight" if low > 0 else "could be no better than chance"
 
 
 def agree_percent(k: Kappa) -> str:

@@ -31,7 +31,7 @@ def test_people_agreement_first(cal) -> None:  # type: ignore[no-untyped-def]
     assert cal.editor.show_tab(TabKey.CALIBRATION)
     page = tab.agreement
     assert page.pairs.rows == [["alice · bob", 4, "75 %", "0.50", page.pairs.rows[0][4],
-                                page.pairs.rows[0][5]]]
+                                "too few answers to tell"]]
     assert "–" in page.pairs.rows[0][4]  # an interval, never a bare number
     summary = page.people_summary.text()
     assert "2 reviewer(s) (alice, bob)" in summary and "1 disputed" in summary
@@ -52,12 +52,13 @@ def test_judge_against_people_by_hand(qtbot, cal, judge_server) -> None:  # type
     assert "κ 0.47 (95 % interval " in text and ", 8 answers)" in text
     assert "more labels would narrow the interval to ±0.10" in text
     assert "1 answer(s) people disagree on were left out" in text
-    scopes = {r[0]: r for r in page.scopes.rows}
-    assert scopes["target t-a"][3] == "0.50" and scopes["target t-b"][3] == "0.50"
-    assert scopes["target t-a"][1] == 4 and scopes["target t-a"][2] == "75 %"
+    targets = {r[0]: r for r in page.by_target.rows}
+    assert targets["t-a"][3] == "0.50" and targets["t-b"][3] == "0.50"
+    assert targets["t-a"][1] == 4 and targets["t-a"][2] == "75 %"
     # b-steps: r1a r2a r1b r2b (a·p) r5a (r·p) r5b (r·f): p_o 5/6, people 4a 2r, judge 5p
     # 1f: p_e = (20 + 2)/36, κ = (30 − 22)/(36 − 22) = 8/14 = 0.57
-    assert scopes["behavior b-steps"][3] == "0.57"
+    behaviors = {r[0]: r for r in page.by_behavior.rows}
+    assert behaviors["b-steps"][1:4] == [6, "83 %", "0.57"]
     rows = {(r[0], r[1]): r for r in page.disagreements.rows}
     assert set(rows) == {("c3", "t-b"), ("c5", "t-a")}
     assert rows[("c5", "t-a")][2:] == ["reject", "pass", "alice: reject — steps missing",
@@ -73,5 +74,5 @@ def test_queue_ranks_with_reasons(qtbot, cal, judge_server) -> None:  # type: ig
     assert firsts == [("c3", "t-b"), ("c5", "t-a"), ("c4", "t-a")]
     assert entries[0].reasons == ("the judge says fail but people accepted it",)
     assert {(e.case_id, e.target) for e in entries[3:]} == {("c6", "t-a"), ("c6", "t-b")}
-    why = tab.queue.model.index(0, 3).data()
+    why = tab.queue.model.index(0, 2).data()
     assert why == "the judge says fail but people accepted it"
