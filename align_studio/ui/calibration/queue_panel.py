@@ -201,8 +201,8 @@ class QueuePanel(QWidget):
         self.summary.setText(
             f"{n} answers ranked by what your label would teach the judge most; "
             f"{done} judged by you ({self.reviewer()}). Why each is here is said beside "
-            "it and under the answer." if n else "Nothing to label next: measure again after a run, "
-            "or when people or the judge have judged more answers.")
+            "it and under the answer." if n else "Nothing to label next: measure again "
+            "after a run, or when people or the judge have judged more answers.")
 
     def _show_current(self) -> None:
         e = self.current()
