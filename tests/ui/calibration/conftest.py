@@ -52,6 +52,8 @@ SPEC_TEXT = "\n".join([
           _resp("r1a", "t-a", "One PASS", "accept", "alice", "clear",
                 ("bob", "accept", "fine")),
           _resp("r1b", "t-b", "Two PASS", "accept", "alice", "clear")),
+    "    preferences:\n      - a: r1a\n        b: r1b\n        better: a\n"
+    "        reviewer: alice",
     _case("c2", "b-steps",
           _resp("r2a", "t-a", "Three PASS", "accept", "alice", "clear",
                 ("bob", "accept", "fine")),
