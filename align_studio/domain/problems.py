@@ -137,8 +137,12 @@ def find_problems(spec: Spec) -> list[Problem]:
     target_ids = {t.id for t in spec.targets}
     _check_ids(p, "prompt_variants", [v.id for v in spec.prompt_variants], "prompt variant")
     variant_ids = {v.id for v in spec.prompt_variants}
+    for v_i, v in enumerate(spec.prompt_variants):
+        if v.id == "default":  # the word that names the spec's own system_prompt
+            p.add(("prompt_variants", v_i, "id"), "a prompt variant cannot be named "
+                  "'default': that word means the spec's system_prompt")
     for t_i, t in enumerate(spec.targets):
-        if t.prompt_variant is not None and t.prompt_variant not in variant_ids:
+        if t.prompt_variant is not None and t.prompt_variant not in variant_ids | {"default"}:
             p.add(("targets", t_i, "prompt_variant"), f"target '{t.id}' names prompt variant "
                   f"'{t.prompt_variant}', which the spec does not have")
         if not t.model.strip():

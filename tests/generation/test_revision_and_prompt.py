@@ -172,5 +172,9 @@ def test_the_spec_compiles_into_a_prompt_by_authority_and_kind(tmp_path: Path) -
     assert "prompt_variants:\n  - id: compiled\n    label: From the behaviors\n" in saved
     assert "    prompt_variant: compiled\n" in saved
     spec.targets[0].prompt_variant = "missing"
+    spec.prompt_variants[0].id = "default"
+    spec.targets[1].prompt_variant = "default"
     assert [p.message for p in find_problems(spec)] == [
+        "a prompt variant cannot be named 'default': that word means the spec's "
+        "system_prompt",
         "target 't-gen' names prompt variant 'missing', which the spec does not have"]
