@@ -32,11 +32,6 @@ from align_studio.generation.prompts import (
 )
 from align_studio.generation.similarity import shingles
 
-#: Words too common to make two requests look alike.
-_STOP = frozenset({
-    "a", "an", "the", "of", "to", "and", "or", "for", "in", "on", "at", "by", "with", "is",
-    "are", "be", "it", "i", "you", "my", "me", "how", "do", "can", "what"})
-
 
 @dataclass
 class Generation:
@@ -189,7 +184,7 @@ def _case(raw: Any, category: Category, links: list[str], source: Case | None) -
 
 def content_words(text: str) -> set[str]:
     """The words of a request that are not filler (for contrast pairs)."""
-    return {s for s in shingles(text) if " " not in s and s not in _STOP}
+    return set(shingles(text))
 
 
 def _pairs(data: Any, b: Behavior, prov: Callable[..., Provenance], where: str,
