@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         from align_studio.ui.shell.undo_keys import UndoKeysFilter  # after the first paint: 7 ms
 
         self._add_icons()
+        # Shown by now: the first window's workspace list gets its share (a size set before
+        # the first show is lost, and the list then took 510 of 1,280 px).
+        layout_memory.size_new_splitter(self.settings, self.splitter)
         self._undo_keys = UndoKeysFilter(self, [self.action_registry.undo,
                                                 self.action_registry.redo])
         then = lambda _r=None: self._import_next(list(UI_AFTER_FIRST_PAINT))  # noqa: E731
