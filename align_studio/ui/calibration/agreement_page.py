@@ -72,8 +72,8 @@ class AgreementPage(QScrollArea):
         self.pairs = Rows(("Reviewers", "Both rated", "Agree", "κ", "95 % interval",
                            "Reading"), self)
         pl.addWidget(table(self.pairs, stretch=0, rows_shown=4))
-        pl.addWidget(_label("Answers people disagree on (left out when the judge is "
-                            "measured; double-click to open the case):"))
+        self.disputed_caption = _label()
+        pl.addWidget(self.disputed_caption)
         self.disputed = Rows(("Case", "Target", "Who said what"), self)
         self.disputed_view = self._clickable(table(self.disputed, stretch=2, rows_shown=5))
         pl.addWidget(self.disputed_view)
@@ -85,15 +85,15 @@ class AgreementPage(QScrollArea):
         self.judge_summary.setObjectName("judgeSummary")
         jl.addWidget(self.judge_summary)
         self.confusion = Rows(("Confusion matrix", "Judge: pass", "Judge: fail"), self)
-        confusion = table(self.confusion, stretch=(1, 2), rows_shown=2)
+        confusion = self.confusion_view = table(self.confusion, stretch=(1, 2), rows_shown=2)
         confusion.setMaximumWidth(460)
         jl.addWidget(confusion)
         self.by_behavior = Rows(("Behavior", *SCOPE_HEADERS), self)
         jl.addWidget(table(self.by_behavior, stretch=5, rows_shown=8))
         self.by_target = Rows(("Target", *SCOPE_HEADERS), self)
         jl.addWidget(table(self.by_target, stretch=5, rows_shown=6))
-        jl.addWidget(_label("Where the judge and people disagree (double-click to open "
-                            "the case):"))
+        self.disagreements_caption = _label()
+        jl.addWidget(self.disagreements_caption)
         self.disagreements = Rows(("Case", "Target", "People", "Judge", "People's reasons",
                                    "Judge's reason"), self)
         self.disagreements_view = self._clickable(table(self.disagreements, stretch=(4, 5),
@@ -163,6 +163,9 @@ class AgreementPage(QScrollArea):
                 f"{len(p.disputed)} disputed. {fleiss}. {alpha}.")
         self.pairs.set_rows([[f"{pa.a} · {pa.b}", *_scope_row("", pa.kappa)[1:]]
                              for pa in p.pairs])
+        self.disputed_caption.setText(
+            "Answers people disagree on (left out when the judge is measured; double-click "
+            "to open the case):" if p.disputed else "No answer is disputed among people.")
         self.disputed.set_rows([[d.case_id, d.target, " | ".join(d.ratings)]
                                 for d in p.disputed], [d.case_id for d in p.disputed],
                                ["\n".join(d.ratings) for d in p.disputed])
@@ -191,7 +194,13 @@ class AgreementPage(QScrollArea):
                                  ["People rejected", c["reject"]["pass"], c["reject"]["fail"]]])
         self.by_behavior.set_rows([_scope_row(b, k) for b, k in cal.by_behavior.items()])
         self.by_target.set_rows([_scope_row(t, k) for t, k in cal.by_target.items()])
+        self.confusion_view.setVisible(cal.overall.n > 0)
         ds = cal.disagreements
+        self.disagreements_caption.setText(
+            "Where the judge and people disagree (double-click to open the case):" if ds
+            else "" if not cal.overall.n else "The judge agrees with people on every "
+            "answer measured.")
+        self.disagreements_caption.setVisible(bool(cal.overall.n))
         self.disagreements.set_rows(
             [[d.case_id, d.target, d.human, d.judge, " | ".join(d.human_reasons),
               d.judge_rationale] for d in ds], [d.case_id for d in ds],

@@ -82,10 +82,11 @@ def table(model: Rows, parent: QWidget | None = None, *,
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
     view.setMinimumWidth(120)
 
-    def fit() -> None:  # as tall as its rows (one at least), scrolling beyond rows_shown
+    def fit() -> None:  # as tall as its rows, scrolling beyond rows_shown; hidden when empty
         row = view.verticalHeader().defaultSectionSize()
         shown = max(1, min(rows_shown, model.rowCount()))
         view.setFixedHeight(head.sizeHint().height() + row * shown + 4)
+        view.setHidden(model.rowCount() == 0 and not view.property("keep_shown"))
 
     model.modelReset.connect(fit)
     fit()
