@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, command
-from align_studio.cli.batch import add_batch_arguments, run_batch
+from align_studio.cli.batch import add_batch_arguments
 from align_studio.domain import Spec
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.redact import redact
@@ -110,6 +110,9 @@ def _run(args: argparse.Namespace) -> int:
 
     setup_logging()  # records of the run go to the log file, never raw to stderr
     if args.batch or args.resume:
+        # The profiles and the keychain (~25 ms) only with --batch, not for run --help.
+        from align_studio.cli.batch_run import run_batch
+
         return run_batch(args)
     try:
         spec = _load_spec(args.spec)
