@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from align_studio.domain import Role, Spec, Target
+from align_studio.generation.system_prompt import system_prompt_for
 from align_studio.providers.client import ChatClient, Completion
 from align_studio.providers.endpoint import Endpoint
 from align_studio.providers.errors import ErrorKind, ProviderError, finish_message
@@ -87,11 +88,56 @@ def conversations(spec: Spec, case_ids: Sequence[str] | None = None) -> list[Con
     return out
 
 
+@dataclass(frozen=True)
+class SystemPrompts:
+    """The system prompt of each target whose prompt variant sends another one than the
+    spec's (a snapshot, taken with the conversations on the GUI thread).
+
+    :func:`conversations` puts the spec's ``system_prompt`` first; for a target listed here
+    that message is replaced by its variant's text. A case's own system message is kept (a
+    case that repeats the spec's prompt word for word is taken as saying the spec's prompt).
+    """
+
+    spec_prompt: str | None = None
+    by_target: dict[str, str | None] = field(default_factory=dict)
+
+    def messages(self, target_id: str, messages: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+        """The conversation as ``target_id`` sends it."""
+        if target_id not in self.by_target:
+            return messages
+        rest = messages
+        if messages and messages[0].get("role") == "system":
+            if not self.spec_prompt or messages[0].get("content") != self.spec_prompt:
+                return messages  # the case's own system prompt
+            rest = messages[1:]
+        prompt = self.by_target[target_id]
+        return ([{"role": "system", "content": prompt}] if prompt else []) + rest
+
+
+def system_prompts(spec: Spec, targets: Sequence[Target]) -> SystemPrompts:
+    """The targets' variant system prompts (see :class:`SystemPrompts`); a target naming a
+    variant the spec does not have raises LookupError."""
+    out = SystemPrompts(spec.system_prompt)
+    for t in targets:
+        if t.prompt_variant is None:
+            continue
+        try:
+            prompt = system_prompt_for(spec, t)
+        except LookupError as exc:
+            raise LookupError(f"target '{t.id}': {exc}") from None
+        if prompt != spec.system_prompt:
+            out.by_target[t.id] = prompt
+    return out
+
+
 def jobs_for(convs: Sequence[Conversation], targets: Sequence[Target],
-             endpoints: Mapping[str, Endpoint] | None = None) -> list[Job]:
+             endpoints: Mapping[str, Endpoint] | None = None,
+             prompts: SystemPrompts | None = None) -> list[Job]:
     """The jobs of these conversations on these targets, case by case (so every target
     advances together). ``max_tokens`` is renamed to the endpoint's ``max_tokens_param``; a
-    ``stream: false`` parameter asks for a non-streaming request."""
+    ``stream: false`` parameter asks for a non-streaming request; a target with a prompt
+    variant in ``prompts`` sends that system prompt."""
     jobs = []
     for case_id, messages in convs:
         for target in targets:
@@ -101,17 +147,20 @@ def jobs_for(convs: Sequence[Conversation], targets: Sequence[Target],
             ep = (endpoints or {}).get(target.id)
             if ep is not None and "max_tokens" in params and ep.max_tokens_param != "max_tokens":
                 params[ep.max_tokens_param] = params.pop("max_tokens")
+            sent = prompts.messages(target.id, messages) if prompts is not None else messages
             jobs.append(Job(f"{case_id}::{target.id}", case_id, target.id, target.model,
-                            params, messages, stream))
+                            params, sent, stream))
     return jobs
 
 
 def build_jobs(spec: Spec, endpoints: Mapping[str, Endpoint] | None = None, *,
                case_ids: Sequence[str] | None = None,
                target_ids: Sequence[str] | None = None) -> list[Job]:
-    """The jobs of a spec (see :func:`conversations` and :func:`jobs_for`)."""
+    """The jobs of a spec (see :func:`conversations` and :func:`jobs_for`); each target
+    sends its prompt variant's system prompt."""
     targets = [t for t in spec.targets if target_ids is None or t.id in target_ids]
-    return jobs_for(conversations(spec, case_ids), targets, endpoints)
+    return jobs_for(conversations(spec, case_ids), targets, endpoints,
+                    system_prompts(spec, targets))
 
 
 def cache_key(endpoint: Endpoint, job: Job) -> str:

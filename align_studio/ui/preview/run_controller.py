@@ -37,8 +37,10 @@ from align_studio.runs.runner import (
     Event,
     Job,
     RunEnded,
+    SystemPrompts,
     conversations,
     jobs_for,
+    system_prompts,
 )
 from align_studio.storage.runstore import RunStore, RunStoreError, new_run_id
 from align_studio.ui.preview.run_outcome import RunOutcome
@@ -65,6 +67,7 @@ class _Snapshot:
     spec_version: int | None
     convs: list[Conversation]
     targets: list[Target]
+    prompts: SystemPrompts  # the targets' prompt variants
 
 
 @dataclass
@@ -171,7 +174,12 @@ class RunController(QObject):
         if not targets or not convs:
             self.sig_message.emit("Nothing to run: the spec needs cases and targets")
             return False
-        snap = _Snapshot(spec.id, spec.version, convs, targets)
+        try:
+            prompts = system_prompts(spec, targets)
+        except LookupError as exc:  # a target names a prompt variant the spec lacks
+            self.sig_message.emit(f"Nothing was run: {exc}")
+            return False
+        snap = _Snapshot(spec.id, spec.version, convs, targets, prompts)
         self._history = None  # a history read still under way would overwrite the run
         task = self._preparing = self.runner.run(
             lambda: self._prepare(snap), lambda prep: self._prepared(task, snap, prep, refresh),
@@ -192,7 +200,7 @@ class RunController(QObject):
             except Exception as exc:  # noqa: BLE001 - ProfileNotFound, MissingKeyError…: shown
                 out.problems[t.id] = str(exc) or type(exc).__name__
         out.jobs = jobs_for(snap.convs, [t for t in snap.targets if t.id in out.endpoints],
-                            out.endpoints)
+                            out.endpoints, snap.prompts)
         store = self._open_store()
         out.recorded = store is not None
         if store is not None:
