@@ -61,6 +61,25 @@ def frozen_names(store: RunStore, spec_id: str) -> list[str]:
     return records.names(store, records.FROZEN, spec_id)
 
 
+@dataclass(frozen=True)
+class FrozenSet:
+    """A frozen set as a list shows it: its name, when it was frozen, how many answers."""
+
+    name: str
+    created: str
+    size: int
+
+
+def frozen_sets(store: RunStore, spec_id: str) -> list[FrozenSet]:
+    """The spec's frozen sets, oldest first (the last one is the latest frozen)."""
+    out = []
+    for name in records.names_by_age(store, records.FROZEN, spec_id):
+        data = records.load(store, records.FROZEN, spec_id, name)
+        if data is not None:
+            out.append(FrozenSet(name, str(data["created"]), len(data["items"])))
+    return out
+
+
 def _kappa(data: dict[str, Any]) -> Kappa:
     return Kappa(int(data["n"]), int(data["agree"]), data["kappa"], data["low"], data["high"],
                  data.get("note"))

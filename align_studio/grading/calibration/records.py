@@ -67,3 +67,11 @@ def names(store: RunStore, kind: str, spec_id: str) -> list[str]:
     rows = store._query("SELECT DISTINCT name FROM calibration WHERE kind = ? AND "
                         "spec_id = ? ORDER BY name", (kind, spec_id))
     return [str(r["name"]) for r in rows]
+
+
+def names_by_age(store: RunStore, kind: str, spec_id: str) -> list[str]:
+    """The names saved for a kind and spec, in the order they were first saved."""
+    _ensure(store)
+    rows = store._query("SELECT name FROM calibration WHERE kind = ? AND spec_id = ? "
+                        "GROUP BY name ORDER BY MIN(id)", (kind, spec_id))
+    return [str(r["name"]) for r in rows]
