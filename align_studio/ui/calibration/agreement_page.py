@@ -9,8 +9,11 @@ the pairwise order-consistency rate, the drift alarm and the CI gate's decision.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -115,15 +118,29 @@ class AgreementPage(QScrollArea):
                                       "judge is re-checked against when it changes")
         self.freeze_button.clicked.connect(self.sig_freeze_requested)
         self.recheck_button = QPushButton("Re-check drift")
+        self.recheck_button.setToolTip("Grade the frozen set picked beside it again if the "
+                                       "judge model or its criteria changed")
         self.recheck_button.clicked.connect(self._recheck)
-        ml.addLayout(self._with_buttons(self.drift_text, self.freeze_button,
-                                        self.recheck_button))
+        self.frozen_pick = QComboBox()
+        self.frozen_pick.setAccessibleName("Frozen set to re-check")
+        self.frozen_pick.setToolTip("Which frozen set of labels to re-check (the latest "
+                                    "frozen comes first)")
+        self.frozen_pick.setMinimumContentsLength(14)
+        self.frozen_pick.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.frozen_pick.currentIndexChanged.connect(lambda _i: self._show_drift_state())
+        drift_row = self._with_buttons(self.drift_text, self.freeze_button)
+        drift_row.addWidget(self.frozen_pick, 0, Qt.AlignmentFlag.AlignTop)
+        drift_row.addWidget(self.recheck_button, 0, Qt.AlignmentFlag.AlignTop)
+        ml.addLayout(drift_row)
         self.gate_text = _label()
         self.gate_text.setObjectName("gateText")
         ml.addWidget(self.gate_text)
         lay.addWidget(more)
         lay.addStretch(1)
-        self._frozen: list[str] = []
+        self._drift: dict[str, dict[str, Any] | None] = {}
+        self._fingerprint: str | None = None
+        self.frozen_pick.hide()
 
     def _clickable(self, view: QTableView) -> QTableView:
         view.doubleClicked.connect(self._open)
@@ -143,8 +160,18 @@ class AgreementPage(QScrollArea):
             self.sig_case_requested.emit(str(case))
 
     def _recheck(self) -> None:
-        if self._frozen:
-            self.sig_recheck_requested.emit(self._frozen[-1])
+        name = self.picked_frozen()
+        if name:
+            self.sig_recheck_requested.emit(name)
+
+    def frozen_names(self) -> list[str]:
+        """The frozen sets of the last measure, oldest first."""
+        return list(self._drift)
+
+    def picked_frozen(self) -> str | None:
+        """The frozen set Re-check grades (the latest unless the PM picked another)."""
+        name = self.frozen_pick.currentData()
+        return str(name) if name else None
 
     # ---- showing a measure ---------------------------------------------------------------
     def show_measured(self, m: Measured) -> None:
@@ -185,7 +212,8 @@ class AgreementPage(QScrollArea):
                     f"{words.strength(cal.overall)} (read from the interval's lower bound). "
                     f"{words.labels_needed_sentence(cal.labels_needed, cal.width)}")
         source = (f" Judge verdicts: {m.stored_grades} stored grade(s)"
-                  + (f", {m.asked} asked just now" if m.asked else "") + ".")
+                  + (f", {m.kept} from asking this judge (kept; asked again only when "
+                     "its model, prompt or criteria change)" if m.kept else "") + ".")
         notes = " ".join(n[0].upper() + n[1:] + "." for n in cal.notes())
         self.judge_summary.setText(lead + (source if m.has_judge else "")
                                    + (f" {notes}" if notes else ""))
@@ -212,28 +240,52 @@ class AgreementPage(QScrollArea):
         if m.pairs == 0:
             self.pairwise_text.setText("Pairwise order consistency: people have recorded "
                                        "no preference between two answers yet.")
-        self._frozen = [name for name, _ in m.drift]
-        if not m.drift:
-            self.drift_text.setText("Drift alarm: no frozen set of labels yet. Freeze the "
-                                    "agreed labels to be warned when a new judge model or "
-                                    "new criteria agree less with people.")
-        else:
-            name, last = m.drift[-1]
-            if last is None:
-                state = "not checked yet"
-            else:
-                k = Kappa(int(last["n"]), int(last["agree"]), last["kappa"], last["low"],
-                          last["high"], last.get("note"))
-                same = last.get("fingerprint") == m.fingerprint
-                state = (f"last check {words.kappa_sentence(k)}; the judge "
-                         + ("has not changed since." if same else
-                            "has changed since: re-check it."))
-            self.drift_text.setText(f"Drift alarm on frozen set '{name}': {state}")
+        self._show_frozen(m)
         self.freeze_button.setEnabled(m.people.items > 0)
         self.recheck_button.setEnabled(m.has_judge and bool(m.drift))
         g = m.gate
         verdict = "would use the judge" if g.open else "would not use the judge"
         self.gate_text.setText(f"CI gate (align-studio grade --gate) {verdict}: {g.reason}.")
+
+    def _show_frozen(self, m: Measured) -> None:
+        """List the frozen sets, latest first, keeping the PM's pick while it exists."""
+        old = set(self._drift)
+        self._drift = dict(m.drift)
+        self._fingerprint = m.fingerprint
+        picked = self.picked_frozen()
+        added = [name for name in self._drift if name not in old]
+        self.frozen_pick.blockSignals(True)
+        self.frozen_pick.clear()
+        for n, name in enumerate(reversed(list(self._drift))):
+            self.frozen_pick.addItem(f"{name} (latest)" if n == 0 else name, name)
+        # a set frozen just now becomes the pick; else the pick stays; else the latest
+        keep = picked if picked in self._drift and not added else None
+        self.frozen_pick.setCurrentIndex(max(0, self.frozen_pick.findData(keep))
+                                         if keep else 0)
+        self.frozen_pick.blockSignals(False)
+        self.frozen_pick.setVisible(len(self._drift) > 1)
+        self._show_drift_state()
+
+    def _show_drift_state(self) -> None:
+        if not self._drift:
+            self.drift_text.setText("Drift alarm: no frozen set of labels yet. Freeze the "
+                                    "agreed labels to be warned when a new judge model or "
+                                    "new criteria agree less with people.")
+            return
+        name = self.picked_frozen() or list(self._drift)[-1]
+        last = self._drift.get(name)
+        if last is None:
+            state = "not checked yet"
+        else:
+            k = Kappa(int(last["n"]), int(last["agree"]), last["kappa"], last["low"],
+                      last["high"], last.get("note"))
+            same = last.get("fingerprint") == self._fingerprint
+            state = (f"last check {words.kappa_sentence(k)}; the judge "
+                     + ("has not changed since." if same else
+                        "has changed since: re-check it."))
+        more = (f" {len(self._drift)} frozen sets: pick the one to re-check."
+                if len(self._drift) > 1 else "")
+        self.drift_text.setText(f"Drift alarm on frozen set '{name}': {state}{more}")
 
     def show_pairwise(self, rep: PairwiseReport) -> None:
         """Show the judge's order consistency on people's preferences."""

@@ -1,6 +1,6 @@
-"""The Calibration tab of one open spec: the Agreement, Label next and Refine criteria pages,
-and the background jobs behind them (measure, ask the judge, propose, re-grade, pairwise,
-drift), each with progress and Cancel.
+"""The Calibration tab of one open spec: the Agreement, Label next, Criteria & examples and
+Refine criteria pages, and the background jobs behind them (measure, ask the judge, propose,
+re-grade, pairwise, drift), each with progress and Cancel.
 
 Measuring reads the run store and computes the statistics off the GUI thread on a copy of
 the spec; a newer measure replaces an older one still running (its result is dropped). The
@@ -20,6 +20,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -28,9 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from align_studio.grading.calibration.asking import fingerprint
+from align_studio.grading.calibration.kept import Asked
 from align_studio.grading.calibration.refine import accept_command
 from align_studio.ui.calibration import words, work
 from align_studio.ui.calibration.agreement_page import AgreementPage
+from align_studio.ui.calibration.examples_panel import ExamplesPanel
 from align_studio.ui.calibration.jobs import CalibrationJobs
 from align_studio.ui.calibration.queue_panel import QueuePanel
 from align_studio.ui.calibration.refine_panel import RefinePanel
@@ -65,7 +69,11 @@ class CalibrationTab(QWidget):
         #: Where the judge target's endpoint comes from (tests point it at a loopback).
         self.resolve: Resolve = work.resolve_with_profiles
         self.jobs = CalibrationJobs(runner, self)
+        #: Undecided verdicts of the last ask (never kept in the run store) and the judge
+        #: fingerprint they belong to: shown as "no valid verdict" while the judge is the same.
         self.asked: Verdicts = {}
+        self._asked_fp: str | None = None
+        self.freeze_dialog: QInputDialog | None = None
         self.measured: Measured | None = None
         self._measure_task: Task | None = None
         self._dirty = True
@@ -101,12 +109,14 @@ class CalibrationTab(QWidget):
 
         self.agreement = AgreementPage()
         self.queue = QueuePanel(session, undo_stack, reviewer)
+        self.examples = ExamplesPanel(session, undo_stack)
         self.refine = RefinePanel()
         self.refine.set_behaviors(session.spec)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.agreement, "Agreement")
         self.pages.addTab(self.queue, "Label next")
+        self.pages.addTab(self.examples, "Criteria && examples")
         self.pages.addTab(self.refine, "Refine criteria")
         self.pages.currentChanged.connect(self._page_shown)
         lay = QVBoxLayout(self)
@@ -120,6 +130,7 @@ class CalibrationTab(QWidget):
         self.agreement.sig_recheck_requested.connect(self.recheck)
         self.queue.sig_case_requested.connect(self.sig_case_requested)
         self.queue.sig_message.connect(self.sig_message)
+        self.examples.sig_message.connect(self._say)
         self.refine.sig_propose_requested.connect(self.propose)
         self.refine.sig_accept_requested.connect(self.accept_proposal)
         self.refine.sig_regrade_requested.connect(self.regrade)
@@ -135,11 +146,14 @@ class CalibrationTab(QWidget):
     def measure(self) -> None:
         """Measure again in the background (a newer request replaces an older one)."""
         snapshot = self.session.spec.model_copy(deep=True)
-        ws, asked, width = self.workspace(), dict(self.asked), 2 * self.aim.value()
+        ws, width = self.workspace(), 2 * self.aim.value()
+        has_judge = bool(snapshot.judge and snapshot.judge.target)
+        same = has_judge and self._asked_fp == fingerprint(snapshot)
+        asked = dict(self.asked) if same else {}
         self._dirty = False
         self.state.setText("Measuring…")
         holder: list[Any] = []
-        task = self.runner.run(lambda: work.measure_snapshot(ws, snapshot, asked, width),
+        task = self.runner.run(lambda: work.measure_snapshot(ws, snapshot, width, asked),
                                lambda m: self._show(holder[0], m),
                                lambda exc: self._measure_failed(holder[0], exc),
                                lane=MEASURE_LANE, owner=self)
@@ -217,9 +231,15 @@ class CalibrationTab(QWidget):
         """Ask the judge about every answer people agree on, then measure."""
         return self._start("Asking the judge", work.ask_snapshot, self._asked)
 
-    def _asked(self, verdicts: Verdicts) -> None:
-        self.asked = dict(verdicts)
-        self._say(f"The judge answered about {len(verdicts)} labelled answer(s)")
+    def _asked(self, got: Asked) -> None:
+        self.asked = {k: g for k, g in got.verdicts.items() if g.passed is None}
+        self._asked_fp = got.fingerprint
+        kept = (f"; {got.reused} verdict(s) of this judge were kept from before"
+                if got.reused else "")
+        self._say(f"Asked the judge about {got.asked} labelled answer(s){kept}"
+                  if got.asked else "The judge's verdicts on all "
+                  f"{got.reused} labelled answer(s) are kept from before: nothing to ask "
+                  "(the judge and its criteria have not changed)")
         self.measure()
 
     def propose(self, behavior_id: str) -> bool:
@@ -265,9 +285,21 @@ class CalibrationTab(QWidget):
                            lambda ws, s, r, c, p: work.recheck_snapshot(ws, s, name, r, c, p),
                            done)
 
-    def freeze(self) -> None:
-        """Freeze today's agreed labels as the drift alarm's yardstick."""
-        name = datetime.now().strftime("labels-%Y-%m-%d-%H%M")
+    def freeze(self, name: str | None = None) -> None:
+        """Freeze today's agreed labels as the drift alarm's yardstick, under ``name``;
+        without one, ask for it (a name from today's date and time is suggested)."""
+        taken = set(self.agreement.frozen_names())
+        if name is None:
+            self._ask_freeze_name(taken)
+            return
+        name = " ".join(name.split())
+        if not name:
+            self._say("A frozen set needs a name")
+            return
+        if name in taken:
+            self._say(f"A frozen set named '{name}' exists already: pick another name")
+            self._ask_freeze_name(taken, name)
+            return
         snapshot, ws = self.session.spec.model_copy(deep=True), self.workspace()
 
         def done(n: int) -> None:
@@ -277,6 +309,21 @@ class CalibrationTab(QWidget):
         self.runner.run(lambda: work.freeze_snapshot(ws, snapshot, name), done,
                         lambda exc: self._say(f"Could not freeze: {exc}"),
                         lane=MEASURE_LANE, owner=self)
+
+    def _ask_freeze_name(self, taken: set[str], text: str | None = None) -> None:
+        base = datetime.now().strftime("labels-%Y-%m-%d-%H%M")
+        suggested, n = base, 2
+        while suggested in taken:
+            suggested, n = f"{base}-{n}", n + 1
+        dialog = self.freeze_dialog = QInputDialog(self)
+        dialog.setWindowTitle("Freeze labels")
+        dialog.setLabelText("Name of the frozen set (the yardstick the judge is re-checked "
+                            "against):")
+        dialog.setTextValue(text or suggested)
+        dialog.setOkButtonText("Freeze")
+        dialog.textValueSelected.connect(self.freeze)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     # ---- busy, progress, messages ----------------------------------------------------------
     def _busy(self, busy: bool) -> None:

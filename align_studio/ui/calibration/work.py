@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from align_studio.domain import Spec, Target
-from align_studio.grading.calibration import frozen, records, refine
+from align_studio.grading.calibration import frozen, kept, records, refine
 from align_studio.grading.calibration.asking import JudgeClient, JudgeGrade, Reply, fingerprint
 from align_studio.grading.calibration.gate import GateDecision, decide
 from align_studio.grading.calibration.humans import HumanAgreement, human_agreement
@@ -110,45 +110,48 @@ class Measured:
     run_of: dict[int, str] = field(default_factory=dict)  # store response id → run id
     has_judge: bool = False
     stored_grades: int = 0  # judge grades read from the run store
-    asked: int = 0  # verdicts from asking the judge in this session
+    kept: int = 0  # verdicts kept from asking this judge (its fingerprint) before
     pairs: int = 0  # preferences people recorded (what pairwise judging compares)
     drift: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
     fingerprint: str | None = None
 
 
-def measure_snapshot(workspace: Path, spec: Spec, asked: Mapping[ItemKey, JudgeGrade],
-                     width: float = DEFAULT_WIDTH) -> Measured:
+def measure_snapshot(workspace: Path, spec: Spec, width: float = DEFAULT_WIDTH,
+                     asked: Mapping[ItemKey, JudgeGrade] | None = None) -> Measured:
     """People's agreement, the judge against people, the gate and the label-next queue.
 
-    The judge's verdicts are its stored grades, overridden by ``asked`` (verdicts from
-    asking the judge about the labelled answers in this session).
+    The judge's verdicts are its stored grades, overridden by the verdicts kept from asking
+    the *current* judge (:mod:`~align_studio.grading.calibration.kept`: same fingerprint)
+    about the labelled answers, and by ``asked`` (verdicts not kept, e.g. undecided ones).
+    The frozen sets are listed oldest first.
     """
-    with RunStore.for_workspace(workspace) as store:
-        stored = verdicts_from_store(store, spec.id)
-        rows = latest_responses(store, spec.id)
-        names = frozen.frozen_names(store, spec.id)
-        drift: list[tuple[str, dict[str, Any] | None]] = []
-        for name in names:
-            checks = records.history(store, records.CHECK, spec.id, name)
-            drift.append((name, checks[-1] if checks else None))
-    verdicts: Verdicts = {**stored, **asked}
     items = collect_items(spec)
     has_judge = bool(spec.judge and spec.judge.target)
     fp = fingerprint(spec) if has_judge else None
+    with RunStore.for_workspace(workspace) as store:
+        stored = verdicts_from_store(store, spec.id)
+        rows = latest_responses(store, spec.id)
+        known = kept.kept_verdicts(store, spec, items, fp) if fp is not None else {}
+        drift: list[tuple[str, dict[str, Any] | None]] = []
+        for fs in frozen.frozen_sets(store, spec.id):
+            checks = records.history(store, records.CHECK, spec.id, fs.name)
+            drift.append((fs.name, checks[-1] if checks else None))
+    verdicts: Verdicts = {**stored, **known, **(asked or {})}
     cal = measure(spec, verdicts, items=items, width=width, fingerprint=fp)
     queue = label_queue(spec, answers=rows, verdicts=verdicts, items=items)
     return Measured(human_agreement(spec, items), cal, decide(spec, cal), queue, verdicts,
                     {int(r["id"]): str(r["run_id"]) for r in rows if r.get("run_id")},
-                    has_judge, len(stored), len(asked), len(pairs_from_preferences(spec)),
+                    has_judge, len(stored), len(known), len(pairs_from_preferences(spec)),
                     drift, fp)
 
 
 def ask_snapshot(workspace: Path, spec: Spec, resolve: Resolve, cancel: threading.Event,
-                 progress: ProgressFn | None = None) -> Verdicts:
-    """Ask the judge about every answer people agree on; its verdicts by item."""
+                 progress: ProgressFn | None = None) -> kept.Asked:
+    """Ask the judge about every answer people agree on that it has no kept verdict on
+    (for its current fingerprint), and keep what it says."""
     with RunStore.for_workspace(workspace) as store:
         client = judge_client(spec, store, resolve, cancel, progress)
-        return grade_labelled(client, labelled(collect_items(spec)))
+        return kept.ask_missing(client, store, labelled(collect_items(spec)))
 
 
 @dataclass

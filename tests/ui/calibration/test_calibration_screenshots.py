@@ -89,7 +89,7 @@ def shots():
     window.editor.show_tab(TabKey.CALIBRATION)
     until(lambda: tab._measure_task is None and tab.measured is not None)
     tab.ask_judge()
-    until(lambda: not tab.jobs.busy and tab._measure_task is None and tab.measured.asked)
+    until(lambda: not tab.jobs.busy and tab._measure_task is None and tab.measured.kept)
     window.activateWindow()
     feature.label_next.trigger()
     for key in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_A):
