@@ -125,13 +125,15 @@ class AgreementPage(QScrollArea):
         self.frozen_pick.setAccessibleName("Frozen set to re-check")
         self.frozen_pick.setToolTip("Which frozen set of labels to re-check (the latest "
                                     "frozen comes first)")
-        self.frozen_pick.setMinimumContentsLength(14)
-        self.frozen_pick.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.frozen_pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.frozen_pick.currentIndexChanged.connect(lambda _i: self._show_drift_state())
-        drift_row = self._with_buttons(self.drift_text, self.freeze_button)
-        drift_row.addWidget(self.frozen_pick, 0, Qt.AlignmentFlag.AlignTop)
-        drift_row.addWidget(self.recheck_button, 0, Qt.AlignmentFlag.AlignTop)
+        # The text takes the whole width; the buttons and the pick (names can be long)
+        # go on a row of their own under it.
+        ml.addWidget(self.drift_text)
+        drift_row = QHBoxLayout()
+        drift_row.addStretch(1)
+        for w in (self.freeze_button, self.frozen_pick, self.recheck_button):
+            drift_row.addWidget(w)
         ml.addLayout(drift_row)
         self.gate_text = _label()
         self.gate_text.setObjectName("gateText")
@@ -275,7 +277,7 @@ class AgreementPage(QScrollArea):
         name = self.picked_frozen() or list(self._drift)[-1]
         last = self._drift.get(name)
         if last is None:
-            state = "not checked yet"
+            state = "not checked yet."
         else:
             k = Kappa(int(last["n"]), int(last["agree"]), last["kappa"], last["low"],
                       last["high"], last.get("note"))

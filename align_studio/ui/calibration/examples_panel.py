@@ -174,7 +174,7 @@ class ExamplesPanel(QWidget):
         self.view.verticalHeader().hide()
         head = self.view.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # reason and answer
         head.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         rows = QWidget()
         rows_lay = QVBoxLayout(rows)

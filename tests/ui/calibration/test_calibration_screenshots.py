@@ -5,8 +5,10 @@ Inside the app: a judge target is picked (an undoable edit, never saved), the ju
 scripted loopback server in the app's process, "Ask the judge" measures it against Maria's
 and Dev's verdicts, a second reviewer (Sam Rivera, from Settings) judges the first three
 answers of the label-next queue by keyboard, and the figures are measured again. Shots:
-the Agreement page (people, then the judge), the Label next page and a refinement
-proposal. Every shot must show the window no wider than the screen, and not be blank.
+the Agreement page (people, then the judge), the Label next page, a refinement
+proposal, the Criteria & examples page with two examples ticked, and the drift alarm with
+two named frozen sets while Freeze asks for a third name. Every shot must show the window
+no wider than the screen, and not be blank.
 """
 
 from __future__ import annotations
@@ -109,6 +111,26 @@ def shots():
     until(lambda: not tab.jobs.busy)
     grab_screen(f"calibration-{{SIZE}}-refine")
     print("STATE", tab.state.text(), flush=True)
+    tab.pages.setCurrentWidget(tab.examples)
+    ex = tab.examples
+    ex.behavior.setCurrentIndex(max(0, ex.behavior.findData("b-no-unauthorized-promises")))
+    for row in (0, 1):
+        ex.toggle(row, True)
+    until(lambda: sum(r.used for r in ex.model.rows) >= min(2, len(ex.model.rows)))
+    ex.view.setCurrentIndex(ex.model.index(0, 0))
+    grab_screen(f"calibration-{{SIZE}}-examples")
+    for name in ("before the new model", "after new criteria"):
+        tab.freeze(name)
+        until(lambda: name in tab.agreement.frozen_names() and tab._measure_task is None)
+    tab.pages.setCurrentWidget(tab.agreement)
+    until(lambda: tab._measure_task is None)
+    bar = tab.agreement.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    tab.freeze()
+    until(lambda: tab.freeze_dialog is not None and tab.freeze_dialog.isVisible())
+    grab_screen(f"calibration-{{SIZE}}-freeze")
+    tab.freeze_dialog.reject()
+    print("FROZEN", tab.agreement.frozen_names(), tab.agreement.picked_frozen(), flush=True)
     doc.undo_stack.setClean()
     server.stop()
     print("SHOTS", " ".join(NAMES), flush=True)
@@ -135,5 +157,5 @@ def test_calibration_tab_on_a_laptop_screen(tmp_path: Path, name: str, screen: s
     assert run.returncode == 0, output
     assert "TOO WIDE" not in output and "TIMEOUT" not in output, output
     shots = next(ln for ln in run.stdout.splitlines() if ln.startswith("SHOTS")).split()[1:]
-    assert len(shots) == 4, output
+    assert len(shots) == 6, output
     check_and_publish(shots, output)

@@ -40,7 +40,7 @@ def test_freeze_then_recheck(qtbot, cal, judge_server) -> None:  # type: ignore[
         dialog.setTextValue("before the new model")
         dialog.accept()
     assert page.drift_text.text() == ("Drift alarm on frozen set 'before the new model': "
-                                      "not checked yet")
+                                      "not checked yet.")
     assert page.recheck_button.isEnabled()
     assert not page.frozen_pick.isVisible()  # one set: nothing to pick
     _busy_then_idle(qtbot, tab, lambda: (page.recheck_button.click(), True)[1])
