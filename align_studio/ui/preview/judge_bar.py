@@ -41,6 +41,8 @@ class JudgeBar(QFrame):
     """Keep a carried or stale verdict of the selected column."""
     sig_preference_requested = Signal(int, int, str)
     """Prefer between columns (0-based) a and b: ``"a"``, ``"b"`` or ``"tie"``."""
+    sig_revise_requested = Signal()
+    """Have a model revise the selected (rejected) answer (shown once a feature offers it)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +78,13 @@ class JudgeBar(QFrame):
                                (self.tie, Better.TIE)):
             button.clicked.connect(lambda _c=False, b=better: self.sig_preference_requested.emit(
                 self.left.currentIndex(), self.right.currentIndex(), b.value))
+        # Revise…: offered by the generation feature, which shows it (issue 19); a group
+        # of its own in the flow, so it wraps instead of widening the window.
+        self.revise = QPushButton("Revise…")
+        self.revise.setToolTip("Have a model critique the selected rejected answer and "
+                               "rewrite it, for you to edit and accept")
+        self.revise.clicked.connect(self.sig_revise_requested)
+        self.revise.hide()
         self.recorded = QLabel()
         self.recorded.setObjectName("recorded-preference")
         for label in (self.subject, self.recorded):
@@ -89,6 +98,7 @@ class JudgeBar(QFrame):
         layout.add_widget(_row(self.accept, self.reject, self.confirm))
         layout.add_widget(_row(QLabel("Prefer:"), self.left, QLabel("vs"), self.right))
         layout.add_widget(_row(self.a_better, self.b_better, self.tie))
+        layout.add_widget(self.revise)
         layout.add_widget(self.recorded)
 
     def set_columns(self, labels: list[str]) -> None:

@@ -16,6 +16,8 @@ from align_studio.ui.calibration.integration import CalibrationIntegration
 from align_studio.ui.calibration.integration import install as install_calibration
 from align_studio.ui.exchange.integration import ExchangeIntegration
 from align_studio.ui.exchange.integration import install as install_exchange
+from align_studio.ui.generation.integration import GenerationIntegration
+from align_studio.ui.generation.integration import install as install_generation
 from align_studio.ui.grading.integration import GradingIntegration
 from align_studio.ui.grading.integration import install as install_grading
 from align_studio.ui.preview.integration import ReviewIntegration
@@ -39,6 +41,8 @@ class Features:
     """Save Version, History, File → Sync (issues 6 and 7)."""
     calibration: CalibrationIntegration
     """The Calibration tab: agreement, the label-next queue, refinement (issue 18)."""
+    generation: GenerationIntegration
+    """Generate Cases…, the Generated tab, Revise…, A/B and stability (issue 19)."""
 
 
 def install_features(ctx: AppContext) -> Features:
@@ -53,4 +57,5 @@ def install_features(ctx: AppContext) -> Features:
         exchange=install_exchange(ctx),
         versions=install_versions(ctx),
         calibration=install_calibration(ctx),
+        generation=install_generation(ctx),
     )

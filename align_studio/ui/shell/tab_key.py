@@ -15,6 +15,7 @@ class TabKey(enum.Enum):
     OVERVIEW = "Overview"
     BEHAVIORS = "Behaviors"
     CASES = "Cases"
+    GENERATED = "Generated"
     TARGETS = "Targets"
     PREVIEW = "Preview"
     RESULTS = "Results"

@@ -1,0 +1,1 @@
+"""Generated cases, revision, A/B and stability in the window (issue 19)."""
