@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -172,6 +174,7 @@ class ExamplesPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
+        self.view.installEventFilter(self)
         head = self.view.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # reason and answer
@@ -282,6 +285,18 @@ class ExamplesPanel(QWidget):
             self.undo.push_command(cmd)
             self.sig_message.emit(cmd.text)
         self.refresh(reload=True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Space ticks the current row whichever cell of it is current (Qt only toggles a
+        # check box when its own cell is current).
+        if watched is self.view and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            row = self.view.currentIndex().row()
+            if 0 <= row < len(self.model.rows):
+                self.toggle(row, not self.model.rows[row].used)
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- keeping up with the spec --------------------------------------------------------
     def _changed(self, _event: ChangeEvent) -> None:

@@ -54,7 +54,7 @@ def test_pick_examples_and_edit_criteria(qtbot, cal, workspace: Path) -> None:  
     assert ticks() == [False] * 6
     # Space on the row ticks it: one undoable step
     panel.view.setFocus()
-    panel.view.setCurrentIndex(model.index(4, 0))
+    panel.view.setCurrentIndex(model.index(4, 3))  # any cell of the row
     QTest.keyClick(panel.view, Qt.Key.Key_Space)
     spec = cal.doc.session.spec
     b = spec.behavior("b-steps")
@@ -63,6 +63,14 @@ def test_pick_examples_and_edit_criteria(qtbot, cal, workspace: Path) -> None:  
         ("c5", "r5a", "reject", "steps missing")]
     qtbot.waitUntil(lambda: ticks() == [False] * 4 + [True, False], timeout=3000)
     assert cal.doc.undo_stack.undoText() == "Use c5 · t-a as an example of b-steps"
+    panel.view.setCurrentIndex(model.index(4, 0))  # Space on the box itself: untick
+    QTest.keyClick(panel.view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: ticks() == [False] * 6, timeout=3000)
+    assert spec.behavior("b-steps").judge is None
+    QTest.keyClick(panel.view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: ticks() == [False] * 4 + [True, False], timeout=3000)
+    b = spec.behavior("b-steps")
+    assert b.judge is not None and len(b.judge.examples) == 1
     # the criteria, edited and applied: another step
     assert not panel.apply_button.isEnabled()
     panel.criteria.setPlainText("Pass only an answer that lists the steps.")
