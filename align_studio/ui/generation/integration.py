@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
@@ -60,6 +60,9 @@ def install(ctx: AppContext) -> GenerationIntegration:
 
 class GenerationIntegration(QObject):
     """Owns the Generated tab of the open spec, its dialogs and their menu actions."""
+
+    sig_dialog_opened = Signal(object)
+    """One of the feature's dialogs opened (tests and screenshots reach it here)."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -139,6 +142,7 @@ class GenerationIntegration(QObject):
                                 lambda t: self.resolve(t), self._generated, self._parent())
         self.dialog = dialog
         dialog.open()
+        self.sig_dialog_opened.emit(dialog)
         return dialog
 
     def _generated(self, gen: Generation) -> str:
@@ -159,6 +163,7 @@ class GenerationIntegration(QObject):
                                lambda t: self.resolve(t), self._parent())
         self.dialog = dialog
         dialog.show()
+        self.sig_dialog_opened.emit(dialog)
         return dialog
 
     def open_revise(self, preview: PreviewLike) -> ReviseDialog | None:
@@ -184,4 +189,5 @@ class GenerationIntegration(QObject):
             "Revision recorded as the preferred answer (Undo takes it back)", 6000))
         self.dialog = dialog
         dialog.open()
+        self.sig_dialog_opened.emit(dialog)
         return dialog
