@@ -4,8 +4,11 @@
 reviewers, Fleiss' kappa, Krippendorff's alpha, the disputed answers) and judge vs people
 (Cohen's kappa with its 95 % interval overall, per behavior and per target, the confusion
 matrix, the disagreements with reasons, labels needed) and the first answers of the
-label-next queue. The judge's verdicts come from the run store's judge grades, or, with
-``--ask``, from asking the judge about every labelled answer. One action instead:
+label-next queue. The judge's verdicts are, as in the Calibration tab, the run store's judge
+grades overridden by the verdicts *kept* for the current judge's fingerprint
+(:mod:`~align_studio.grading.calibration.kept`: kept by ``--ask``, the tab's Ask or
+``grade --gate``); ``--ask`` asks the judge about the labelled answers that have no kept
+verdict yet, and keeps what it says. One action instead:
 
 - ``--refine BEHAVIOR`` proposes revised criteria from the train disagreements, prints the
   diff and kappa before/after on the held-out labels; ``--accept`` writes them to the spec;
@@ -28,7 +31,7 @@ from typing import Any
 from align_studio.cli.base import EXIT_OK, EXIT_PROBLEMS, command
 from align_studio.cli.grading import _fail, _judge_endpoint, _load, _open_store
 from align_studio.domain import Spec
-from align_studio.grading.calibration import frozen, refine
+from align_studio.grading.calibration import frozen, kept, refine
 from align_studio.grading.calibration.asking import JudgeClient, JudgeGrade, fingerprint
 from align_studio.grading.calibration.humans import human_agreement
 from align_studio.grading.calibration.judge_agreement import (
@@ -38,7 +41,7 @@ from align_studio.grading.calibration.judge_agreement import (
     verdicts_from_store,
 )
 from align_studio.grading.calibration.label_queue import label_queue
-from align_studio.grading.calibration.labels import ItemKey, collect_items, labelled
+from align_studio.grading.calibration.labels import Item, ItemKey, collect_items, labelled
 from align_studio.grading.calibration.pairwise import judge_pairs, pairs_from_preferences
 from align_studio.grading.calibration.stats import Kappa
 from align_studio.grading.llm_judge import judge_target_id
@@ -51,8 +54,9 @@ from align_studio.storage.runstore import RunStore, RunStoreError
          "label-next queue, criteria refinement, drift alarm")
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("spec", metavar="SPEC", help="a spec file")
-    p.add_argument("--ask", action="store_true", help="ask the judge about every labelled "
-                   "answer (default: the judge grades already in the run store)")
+    p.add_argument("--ask", action="store_true", help="ask the judge about the labelled "
+                   "answers it has no kept verdict on (default: the judge grades and kept "
+                   "verdicts already in the run store)")
     p.add_argument("--width", type=float, default=0.2, help="the interval width 'labels "
                    "needed' aims at (default 0.2)")
     p.add_argument("--queue", type=int, default=10, metavar="N", help="answers of the "
@@ -173,16 +177,38 @@ def _act(spec: Spec, store: RunStore, args: argparse.Namespace) -> int:
     if args.refine:
         return _refine(spec, store, args)
     items = collect_items(spec)
-    verdicts = grade_labelled(_client(spec, store, args), labelled(items)) if args.ask \
-        else verdicts_from_store(store, spec.id)
-    fp = fingerprint(spec, args.judge_target) if spec.judge or args.judge_target else None
+    verdicts, fp, asked, reused = _verdicts(spec, store, items, args)
     cal = measure(spec, verdicts, items=items, width=args.width, fingerprint=fp)
     if args.json:
         print(json.dumps({"people": human_agreement(spec, items).to_data(),
-                          "judge": cal.to_data()}, indent=2, default=str))
+                          "judge": cal.to_data(), "asked": asked, "kept": reused},
+                         indent=2, default=str))
     else:
+        if fp is not None:
+            print(f"judge {fp}: asked about {asked} answer(s) now, {reused} kept "
+                  "verdict(s) used")
         _print_calibration(spec, cal, store, verdicts, args.queue)
     return EXIT_OK
+
+
+def _verdicts(spec: Spec, store: RunStore, items: list[Item], args: argparse.Namespace
+              ) -> tuple[dict[ItemKey, JudgeGrade], str | None, int, int]:
+    """The judge's verdicts as the Calibration tab has them: the run store's judge grades,
+    overridden by the verdicts kept for the current judge's fingerprint, which ``--ask``
+    completes by asking about the rest. Also the fingerprint (None without a judge), how
+    many answers were asked now and how many kept verdicts were used."""
+    stored = verdicts_from_store(store, spec.id)
+    if args.ask:
+        got = kept.ask_missing(_client(spec, store, args), store, labelled(items))
+        return {**stored, **got.verdicts}, got.fingerprint, got.asked, got.reused
+    try:
+        fp = fingerprint(spec, args.judge_target)
+    except LookupError:
+        if args.judge_target:  # a judge target named but not in the spec: say so
+            raise
+        return stored, None, 0, 0  # no judge: only the stored grades (none, most likely)
+    known = kept.kept_verdicts(store, spec, labelled(items), fp)
+    return {**stored, **known}, fp, 0, len(known)
 
 
 def _refine(spec: Spec, store: RunStore, args: argparse.Namespace) -> int:

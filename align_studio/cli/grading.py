@@ -21,9 +21,10 @@ from typing import Any
 from align_studio.cli.base import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, command
 from align_studio.domain import Spec
 from align_studio.grading.agreement import AgreementStats, agreement
-from align_studio.grading.calibration.asking import JudgeClient, fingerprint
+from align_studio.grading.calibration.asking import JudgeClient
 from align_studio.grading.calibration.gate import EXIT_GATE_CLOSED, GateDecision, decide
-from align_studio.grading.calibration.judge_agreement import grade_labelled, measure
+from align_studio.grading.calibration.judge_agreement import measure
+from align_studio.grading.calibration.kept import Asked, ask_missing
 from align_studio.grading.calibration.labels import collect_items, labelled
 from align_studio.grading.coverage import coverage
 from align_studio.grading.lint import lint_spec, problems, run_info_for
@@ -230,6 +231,7 @@ def _grade(args: argparse.Namespace) -> int:
                          f"for spec '{spec.id}'")
         out: dict[str, GradeSummary] = {"check": grade_responses(store, spec, rows)}
         gate: GateDecision | None = None
+        asked: Asked | None = None
         if args.judge or args.gate:
             try:
                 tid = judge_target_id(spec, args.judge_target)
@@ -237,14 +239,15 @@ def _grade(args: argparse.Namespace) -> int:
             except Exception as exc:  # noqa: BLE001 - no judge, profile or key…: message says
                 return _fail("grade", str(exc))
             if args.gate:
-                gate = _gate(spec, store, ep, tid, not args.no_json_mode)
+                gate, asked = _gate(spec, store, ep, tid, not args.no_json_mode)
             if gate is None or gate.open:
                 out["judge"] = judge_responses(store, spec, rows, ep, judge_target=tid,
                                                json_mode=not args.no_json_mode)
     if args.json:
         data: dict[str, Any] = {k: vars(v) for k, v in out.items()}
-        if gate is not None:
-            data["gate"] = vars(gate)
+        if gate is not None and asked is not None:
+            data["gate"] = {**vars(gate), "asked": asked.asked, "kept": asked.reused,
+                            "fingerprint": asked.fingerprint}
         print(json.dumps(data, indent=2))
     else:
         for kind, s in out.items():
@@ -252,7 +255,9 @@ def _grade(args: argparse.Namespace) -> int:
                   f"failed, {s.errors} undecided")
             for why in s.skipped:
                 print(f"  skipped {why}")
-        if gate is not None:
+        if gate is not None and asked is not None:
+            print(f"gate: judge asked about {asked.asked} labelled answer(s), "
+                  f"{asked.reused} kept verdict(s) of judge {asked.fingerprint} used")
             print(f"gate: {'open' if gate.open else 'closed'}: {gate.reason}",
                   file=sys.stdout if gate.open else sys.stderr)
     if gate is not None and not gate.open:
@@ -261,13 +266,17 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _gate(spec: Spec, store: RunStore, ep: Endpoint, tid: str, json_mode: bool
-          ) -> GateDecision:
-    """Measure the judge on the spec's agreed labels (asking it, cached) and decide."""
+          ) -> tuple[GateDecision, Asked]:
+    """Measure the judge on the spec's agreed labels and decide.
+
+    The judge's verdicts kept in the run store for its fingerprint (by ``calibrate --ask``,
+    the Calibration tab's Ask, or an earlier gate) are used; only the answers without one
+    are asked, and what it says is kept for them (:func:`~.kept.ask_missing`)."""
     client = JudgeClient(spec, ep, store, judge_target=tid, json_mode=json_mode)
     items = collect_items(spec)
-    verdicts = grade_labelled(client, labelled(items))
-    return decide(spec, measure(spec, verdicts, items=items,
-                                fingerprint=fingerprint(spec, tid)))
+    asked = ask_missing(client, store, labelled(items))
+    return decide(spec, measure(spec, asked.verdicts, items=items,
+                                fingerprint=asked.fingerprint)), asked
 
 
 # -- coverage -----------------------------------------------------------------------------
