@@ -95,5 +95,5 @@ def test_every_tab_on_a_laptop_screen(tmp_path: Path, name: str, screen: str,
     assert run.returncode == 0, output
     assert "TOO WIDE" not in output, output
     shots = next(ln for ln in run.stdout.splitlines() if ln.startswith("SHOTS")).split()[1:]
-    assert len(shots) == 10, output  # one per TabKey
+    assert len(shots) == 11, output  # one per TabKey
     check_and_publish(shots, output)

@@ -67,10 +67,12 @@ class ABPage(QWidget):
         self.table.setHorizontalHeaderLabels(["Behavior", "B wins", "B losses", "Ties",
                                               "In words"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.delta = QDoubleSpinBox()
         self.delta.setRange(0.5, 50)
+        self.delta.setDecimals(1)
         self.delta.setValue(5)
         self.delta.setSuffix(" points")
         self.delta.valueChanged.connect(lambda _v: self._plan())

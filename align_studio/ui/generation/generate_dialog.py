@@ -41,8 +41,11 @@ KIND_LABELS = {
 
 def _checklist(items: list[tuple[str, str]], checked: bool) -> QListWidget:
     box = QListWidget()
+    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    box.setTextElideMode(Qt.TextElideMode.ElideRight)  # the whole text is in the tooltip
     for key, text in items:
         it = QListWidgetItem(text)
+        it.setToolTip(text)
         it.setData(Qt.ItemDataRole.UserRole, key)
         it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         it.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
@@ -86,7 +89,8 @@ class GenerateDialog(QDialog):
             for i in range(self.paraphrase.count()):
                 if self.paraphrase.item(i).data(Qt.ItemDataRole.UserRole) == cid:
                     self.paraphrase.item(i).setCheckState(Qt.CheckState.Checked)
-        self.paraphrase.setMaximumHeight(90)
+        self.paraphrase.setMaximumHeight(80)
+        self.behaviors.setMinimumHeight(80)
         self.count = QSpinBox()
         self.count.setRange(1, 10)
         self.count.setValue(3)
@@ -102,7 +106,8 @@ class GenerateDialog(QDialog):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("What the generator made, and any problem, shows here.")
-        self.report.setMaximumHeight(110)
+        self.report.setMaximumHeight(100)
+        self.report.hide()  # until there is something to report
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.generate_button = self.buttons.addButton(
             "Generate", QDialogButtonBox.ButtonRole.ActionRole)
@@ -126,7 +131,9 @@ class GenerateDialog(QDialog):
             self.generate_button.setEnabled(False)
             self.row.say("The spec needs behaviors and a target to generate with "
                          "(the Behaviors and Targets tabs).")
-        self.resize(620, 640)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        # fits a 1,024 × 640 laptop screen with the window's title bar
+        self.resize(620, min(600, screen.height() - 60))
 
     def chosen_kinds(self) -> list[str]:
         """The kinds ticked."""
@@ -153,6 +160,7 @@ class GenerateDialog(QDialog):
         summary = self.on_generated(gen)
         self.row.say(summary)
         self.report.setPlainText("\n".join([summary, *gen.problems]))
+        self.report.show()
 
     def reject(self) -> None:
         """Close; a generation under way is cancelled."""

@@ -9,7 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from align_studio.generation.inbox import InboxItem
 from align_studio.ui.generation.generate_dialog import KIND_LABELS
 
-COLUMNS = ("Request", "Kind", "Behavior", "Expected")
+#: The behavior is in the detail pane: ids are long and the request needs the width.
+COLUMNS = ("Request", "Kind", "Expected")
+#: The kinds in the table's narrow column (the detail pane says them in full).
+KIND_SHORT = {**KIND_LABELS, "contrast": "Look-alike pair", "authority": "Authority"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -68,14 +71,12 @@ class InboxModel(QAbstractTableModel):
         if item is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return provenance_text(item)
+            return f"{request_text(item)}\n{provenance_text(item)}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         col = index.column()
         if col == 0:
             return request_text(item)
         if col == 1:
-            return KIND_LABELS.get(item.provenance.generator, item.provenance.generator)
-        if col == 2:
-            return ", ".join(item.case.get("behaviors") or [])
+            return KIND_SHORT.get(item.provenance.generator, item.provenance.generator)
         return str(item.case.get("expected") or "")
