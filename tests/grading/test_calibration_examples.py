@@ -11,13 +11,15 @@ import pytest
 
 from align_studio.domain import Verdict
 from align_studio.grading.calibration import refine
-from align_studio.grading.calibration.asking import JudgeClient, fingerprint
+from align_studio.grading.calibration.asking import JudgeClient, JudgeGrade, fingerprint
 from align_studio.grading.calibration.examples import (
     candidates,
     criteria_command,
     example_command,
 )
 from align_studio.grading.calibration.frozen import freeze, frozen_sets
+from align_studio.grading.calibration.gate import decide
+from align_studio.grading.calibration.judge_agreement import measure
 from align_studio.grading.calibration.kept import ask_missing, kept, kept_verdicts
 from align_studio.grading.calibration.labels import collect_items, labelled
 from align_studio.grading.llm_judge import judge_prompt
@@ -216,3 +218,62 @@ def test_frozen_sets_are_listed_oldest_first(store: RunStore) -> None:
     freeze(store, spec, "alpha second")
     sets = frozen_sets(store, "calib")
     assert [(f.name, f.size) for f in sets] == [("zeta first", 6), ("alpha second", 6)]
+
+
+FLATTERED = """\
+format_version: 1
+id: fl
+title: Examples left out of kappa
+behaviors:
+  - id: b
+    kind: must
+    statement: Give the steps.
+    judge:
+      examples:
+        - {case: c1, response: r1, verdict: accept, reason: steps}
+        - {case: c4, response: r4, verdict: reject}
+targets:
+  - {id: t-a, provider: p, model: model-a}
+  - {id: t-judge, provider: p, model: judge-model}
+judge: {target: t-judge, min_kappa: 0.4}
+cases:
+""" + "".join(
+    f"""  - id: c{n}
+    behaviors: [b]
+    messages: [{{role: user, content: "Q{n}?"}}]
+    responses:
+      - {{id: r{n}, target: t-a, text: "Answer {n}.", verdict: {v}, reviewer: alice}}
+""" for n, v in ((1, "accept"), (2, "accept"), (3, "accept"), (4, "reject"), (5, "reject"),
+                 (6, "reject")))
+
+
+def test_the_judges_own_examples_are_left_out_of_every_kappa(tmp_path: Path) -> None:
+    """People: accept 1–3, reject 4–6. Judge: pass 1–2, fail 3–6. Answers 1 and 4 are the
+    judge's few-shot examples (both agree with people).
+
+    With them (the old figure): p_o = 5/6, p_e = ½·2/6 + ½·4/6 = ½, kappa = 2/3.
+    Without them: accept → pass 1 (answer 2), fail 1 (3); reject → fail 2 (5, 6);
+    p_o = 3/4, p_e = ½·1/4 + ½·3/4 = ½, kappa = (3/4 − ½)/½ = ½.
+    """
+    path = tmp_path / "fl.yaml"
+    path.write_text(FLATTERED, encoding="utf-8")
+    spec = SpecFile.load(path).spec
+    items = collect_items(spec)
+    verdicts = {i.key: JudgeGrade(i.case_id in ("c1", "c2"), "") for i in items}
+    cal = measure(spec, verdicts, items=items)
+    assert cal.overall.n == 4 and cal.overall.kappa == pytest.approx(0.5)
+    assert cal.by_behavior["b"].kappa == pytest.approx(0.5) and cal.by_behavior["b"].n == 4
+    assert cal.by_target["t-a"].kappa == pytest.approx(0.5) and cal.by_target["t-a"].n == 4
+    assert cal.confusion == {"accept": {"pass": 1, "fail": 1},
+                             "reject": {"pass": 0, "fail": 2}}
+    assert cal.excluded_examples == 2 and cal.unjudged == 0
+    note = ("2 answer(s) that are the judge's own few-shot examples were left out: a judge "
+            "graded on its examples is flattered")
+    assert note in cal.notes() and cal.to_data()["excluded_examples"] == 2
+    assert note in decide(spec, cal).reason and "n = 4 labelled answer(s)" in \
+        decide(spec, cal).reason
+    # no longer examples: all six count again, and kappa is the flattered 2/3
+    spec.behaviors[0].judge = None
+    cal = measure(spec, verdicts, items=items)
+    assert cal.overall.n == 6 and cal.overall.kappa == pytest.approx(2 / 3)
+    assert cal.excluded_examples == 0 and not cal.notes()

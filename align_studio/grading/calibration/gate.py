@@ -1,7 +1,8 @@
 """The CI gate: the judge's grades count only when its agreement with people is proven.
 
 ``align-studio grade --gate`` measures the judge against the spec's agreed human labels
-(:func:`~.judge_agreement.measure`) and uses the judge only when the **lower bound** of
+(:func:`~.judge_agreement.measure`: disputed answers and the judge's own few-shot examples
+left out and counted) and uses the judge only when the **lower bound** of
 the 95 % interval of Cohen's kappa reaches ``judge.min_kappa`` of the spec. Otherwise it
 says why — kappa, interval, number of labelled answers — and exits with
 :data:`EXIT_GATE_CLOSED`.

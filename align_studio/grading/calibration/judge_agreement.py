@@ -2,8 +2,11 @@
 
 The human side of each pair is an item's *consensus* (:mod:`.labels`): items people
 disagree on are left out and counted (``excluded_disputed``) — a judge is never reported
-aligned on labels people themselves do not agree on. Undecided judge grades are left out
-and counted too. *pass* agrees with *accept*.
+aligned on labels people themselves do not agree on. Answers that are the judge's own
+few-shot examples (any behavior's ``judge.examples`` names one of their responses) are left
+out and counted (``excluded_examples``): the judge sees them with the people's verdict in
+its prompt, so grading it on them would flatter it. Undecided judge grades are left out and
+counted too. *pass* agrees with *accept*.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class Calibration:
     by_target: dict[str, Kappa] = field(default_factory=dict)
     disagreements: list[JudgeDisagreement] = field(default_factory=list)
     excluded_disputed: int = 0  # answers people disagree on: not used
+    excluded_examples: int = 0  # answers that are the judge's few-shot examples: not used
     undecided: int = 0  # labelled answers the judge gave no verdict on
     unjudged: int = 0  # labelled answers with no judge grade at all
     width: float = DEFAULT_WIDTH
@@ -67,6 +71,10 @@ class Calibration:
         if self.excluded_disputed:
             out.append(f"{self.excluded_disputed} answer(s) people disagree on were left "
                        "out: a judge is not measured against disputed labels")
+        if self.excluded_examples:
+            out.append(f"{self.excluded_examples} answer(s) that are the judge's own "
+                       "few-shot examples were left out: a judge graded on its examples "
+                       "is flattered")
         if self.undecided:
             out.append(f"{self.undecided} answer(s) the judge gave no valid verdict on "
                        "were left out")
@@ -100,18 +108,36 @@ def verdicts_from_store(store: RunStore, spec_id: str) -> dict[ItemKey, JudgeGra
     return out
 
 
+def example_keys(spec: Spec, items: Iterable[Item]) -> set[ItemKey]:
+    """The items that are a few-shot example of any behavior of the spec.
+
+    Every behavior counts, not only the item's own: the judge prompt of a case shows the
+    examples of the case's behaviors, and an example answer always belongs to a case that
+    links its behavior, so "any" and "its own" agree on every example the PM can pick; a
+    hand-written example elsewhere is left out too rather than risk a flattered kappa.
+    """
+    refs = {(ex.case, ex.response) for b in spec.behaviors if b.judge is not None
+            for ex in b.judge.examples}
+    return {i.key for i in items if any((i.case_id, r) in refs for r in i.response_ids)}
+
+
 def measure(spec: Spec, verdicts: Mapping[ItemKey, JudgeGrade], *,
             items: list[Item] | None = None, width: float = DEFAULT_WIDTH,
             seed: int = SEED, fingerprint: str | None = None) -> Calibration:
-    """Judge vs people's consensus: kappa and interval overall, per behavior, per target."""
+    """Judge vs people's consensus: kappa and interval overall, per behavior, per target.
+
+    Disputed answers and the judge's own few-shot examples are left out of every kappa
+    (overall, per behavior, per target, hence the gate's) and counted in the result."""
     items = collect_items(spec) if items is None else items
-    agreed = labelled(items)
+    examples = example_keys(spec, items)
+    agreed = [i for i in labelled(items) if i.key not in examples]
     pairs: list[tuple[str, str]] = []
     scoped: dict[tuple[str, str], list[tuple[str, str]]] = {}
     confusion = {"accept": {"pass": 0, "fail": 0}, "reject": {"pass": 0, "fail": 0}}
     cal = Calibration(spec.id, Kappa(0, 0, None), confusion, width=width,
                       fingerprint=fingerprint,
-                      excluded_disputed=sum(1 for i in items if i.disputed))
+                      excluded_disputed=sum(1 for i in items if i.disputed),
+                      excluded_examples=sum(1 for i in labelled(items) if i.key in examples))
     for item in agreed:
         grade = verdicts.get(item.key)
         if grade is None:

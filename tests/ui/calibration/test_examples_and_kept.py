@@ -136,4 +136,7 @@ def test_new_criteria_make_kept_verdicts_stale(qtbot, cal, judge_server) -> None
     # asked again: only the b-steps answers' prompts changed (the b-tone ones are cached)
     _ask(qtbot, tab)
     assert len(judge_server.requests()) == 8 + 6
-    assert tab.measured.judge.overall.n == 8
+    # the new example (c5 · t-a) is the judge's own: left out of kappa, and said so
+    assert tab.measured.judge.overall.n == 7 and tab.measured.judge.excluded_examples == 1
+    assert "1 answer(s) that are the judge's own few-shot examples were left out: a " \
+        "judge graded on its examples is flattered." in tab.agreement.judge_summary.text()
