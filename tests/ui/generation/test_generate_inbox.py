@@ -119,3 +119,24 @@ def test_discard_and_edit_change_only_the_inbox_file(qtbot, shop_window, shop_ws
     # the same case generated again is not proposed again (it was discarded)
     report = _generate(qtbot, w, ["expected"])
     assert report.splitlines()[0].startswith("0 new cases in Generated; 3 near-duplicates")
+
+
+def test_cancelling_a_generation_keeps_nothing(qtbot, shop_window) -> None:
+    from align_studio.providers.endpoint import Endpoint
+    from tests.loopback.server import LoopbackServer, ServerOptions
+    from tests.ui.generation.conftest import reply
+
+    w = shop_window
+    panel = w.features.generation.inbox
+    with LoopbackServer(ServerOptions(latency=30, reply=reply)) as slow:
+        w.features.generation.resolve = lambda target: Endpoint(slow.url, "k", timeout=60,
+                                                                max_retries=0)
+        dialog = w.features.generation.open_generate()
+        assert dialog.start()
+        qtbot.waitUntil(lambda: slow.stats()["requests"] >= 1, timeout=5000)
+        dialog.row.cancel.click()
+        qtbot.waitUntil(lambda: not dialog.job.busy, timeout=5000)  # not the 30 s wait
+    assert dialog.row.label.text() == "Generating cases: cancelled"
+    assert dialog.generate_button.isEnabled()
+    assert panel.model.rowCount() == 0 and panel.inbox.items == []
+    dialog.close()
