@@ -82,7 +82,7 @@ class GenerationIntegration(QObject):
             w.addAction(a)
             return a
 
-        self.generate = make("&Generate Cases…", ["Ctrl+Alt+G"], self.open_generate,
+        self.generate = make("&Generate Cases…", ["Ctrl+Alt+E"], self.open_generate,
                              "Have a model write cases for the spec's behaviors")
         self.show_generated = make("Generated Cases", [], self._show_tab,
                                    "The generated cases waiting to be accepted")
