@@ -1,6 +1,7 @@
 """The Calibration tab of one open spec: the Agreement, Label next, Criteria & examples and
 Refine criteria pages, and the background jobs behind them (measure, ask the judge, propose,
-re-grade, pairwise, drift), each with progress and Cancel.
+re-grade, pairwise), each with progress and Cancel; the drift alarm's Freeze and Re-check
+are :mod:`.drift_actions`.
 
 Measuring reads the run store and computes the statistics off the GUI thread on a copy of
 the spec; a newer measure replaces an older one still running (its result is dropped). The
@@ -11,7 +12,6 @@ when the window says runs or grades changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from align_studio.grading.calibration.kept import Asked
 from align_studio.grading.calibration.refine import accept_command
 from align_studio.ui.calibration import words, work
 from align_studio.ui.calibration.agreement_page import AgreementPage
+from align_studio.ui.calibration.drift_actions import DriftActions
 from align_studio.ui.calibration.examples_panel import ExamplesPanel
 from align_studio.ui.calibration.jobs import CalibrationJobs
 from align_studio.ui.calibration.queue_panel import QueuePanel
@@ -73,7 +74,6 @@ class CalibrationTab(QWidget):
         #: fingerprint they belong to: shown as "no valid verdict" while the judge is the same.
         self.asked: Verdicts = {}
         self._asked_fp: str | None = None
-        self.freeze_dialog: QInputDialog | None = None
         self.measured: Measured | None = None
         self._measure_task: Task | None = None
         self._dirty = True
@@ -124,6 +124,10 @@ class CalibrationTab(QWidget):
         lay.addWidget(self.state)
         lay.addWidget(self.pages, 1)
 
+        self.drift = DriftActions(session, runner, workspace, self.agreement, self._start,
+                                  MEASURE_LANE, self)
+        self.drift.sig_message.connect(self._say)
+        self.drift.sig_frozen.connect(lambda _n: self.measure())
         self.agreement.sig_case_requested.connect(self.sig_case_requested)
         self.agreement.sig_pairwise_requested.connect(self.check_pairwise)
         self.agreement.sig_freeze_requested.connect(self.freeze)
@@ -276,54 +280,17 @@ class CalibrationTab(QWidget):
 
     def recheck(self, name: str) -> bool:
         """Re-grade a frozen set if the judge changed."""
-        def done(check: Any) -> None:
-            self.agreement.show_drift(check)
-            self._say(f"Drift check of '{name}' done" + (" — WARNING" if check.warning
-                                                          else ""))
-
-        return self._start(f"Re-checking '{name}'",
-                           lambda ws, s, r, c, p: work.recheck_snapshot(ws, s, name, r, c, p),
-                           done)
+        return self.drift.recheck(name)
 
     def freeze(self, name: str | None = None) -> None:
         """Freeze today's agreed labels as the drift alarm's yardstick, under ``name``;
         without one, ask for it (a name from today's date and time is suggested)."""
-        taken = set(self.agreement.frozen_names())
-        if name is None:
-            self._ask_freeze_name(taken)
-            return
-        name = " ".join(name.split())
-        if not name:
-            self._say("A frozen set needs a name")
-            return
-        if name in taken:
-            self._say(f"A frozen set named '{name}' exists already: pick another name")
-            self._ask_freeze_name(taken, name)
-            return
-        snapshot, ws = self.session.spec.model_copy(deep=True), self.workspace()
+        self.drift.freeze(name)
 
-        def done(n: int) -> None:
-            self._say(f"Froze {n} agreed label(s) as '{name}'")
-            self.measure()
-
-        self.runner.run(lambda: work.freeze_snapshot(ws, snapshot, name), done,
-                        lambda exc: self._say(f"Could not freeze: {exc}"),
-                        lane=MEASURE_LANE, owner=self)
-
-    def _ask_freeze_name(self, taken: set[str], text: str | None = None) -> None:
-        base = datetime.now().strftime("labels-%Y-%m-%d-%H%M")
-        suggested, n = base, 2
-        while suggested in taken:
-            suggested, n = f"{base}-{n}", n + 1
-        dialog = self.freeze_dialog = QInputDialog(self)
-        dialog.setWindowTitle("Freeze labels")
-        dialog.setLabelText("Name of the frozen set (the yardstick the judge is re-checked "
-                            "against):")
-        dialog.setTextValue(text or suggested)
-        dialog.setOkButtonText("Freeze")
-        dialog.textValueSelected.connect(self.freeze)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+    @property
+    def freeze_dialog(self) -> QInputDialog | None:
+        """The Freeze name dialog last opened."""
+        return self.drift.dialog
 
     # ---- busy, progress, messages ----------------------------------------------------------
     def _busy(self, busy: bool) -> None:
