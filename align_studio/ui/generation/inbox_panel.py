@@ -169,6 +169,7 @@ class InboxPanel(QWidget):
         self.writable = False
         self.problems.setText(f"The inbox file cannot be read: {exc}")
         self.problems.show()
+        self.refresh()
 
     def save(self) -> None:
         """Write the inbox (a copy of it, in a task, in order)."""
@@ -223,6 +224,9 @@ class InboxPanel(QWidget):
     # ---- acting --------------------------------------------------------------------------
     def add_generation(self, gen: Generation) -> str:
         """Put a generation's candidates in the inbox; a sentence saying what happened."""
+        if not self.writable:  # never overwrite a file that could not be read
+            return ("Nothing was added: the inbox file cannot be read; fix or remove it "
+                    f"first ({self.problems.text()})")
         report = self.inbox.add(gen.candidates, self.doc.session.spec)
         self.save()
         self.problems.setText("\n".join(gen.problems[:6]) + (

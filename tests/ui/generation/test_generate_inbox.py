@@ -140,3 +140,22 @@ def test_cancelling_a_generation_keeps_nothing(qtbot, shop_window) -> None:
     assert dialog.generate_button.isEnabled()
     assert panel.model.rowCount() == 0 and panel.inbox.items == []
     dialog.close()
+
+
+def test_an_unreadable_inbox_file_is_named_and_never_overwritten(qtbot, shop_ws: Path,
+                                                                 request) -> None:
+    bad = inbox_path(shop_ws / "shop.yaml")
+    bad.write_text("format_version: 1\nspec: shop\nitems: [\n  - {id: x\n", encoding="utf-8")
+    before = bad.read_bytes()
+    w = request.getfixturevalue("shop_window")
+    panel = w.features.generation.inbox
+    qtbot.waitUntil(lambda: panel.loaded)
+    text = panel.problems.text()
+    assert text.startswith(f"The inbox file cannot be read: {bad}:") and "not readable " \
+        "YAML" in text
+    assert panel.stack.currentIndex() == 1 and panel.problems.isVisibleTo(panel)
+    report = _generate(qtbot, w, ["expected"])
+    assert report.startswith("Nothing was added: the inbox file cannot be read")
+    assert panel.model.rowCount() == 0
+    w.runner.wait("generation-inbox")
+    assert bad.read_bytes() == before
