@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ from align_studio.providers.redact import redact
 from align_studio.runs.batch import BatchRunner
 from align_studio.runs.batch_targets import batch_target, estimate_text
 from align_studio.runs.batch_types import BatchProgress, BatchResult, BatchTarget
-from align_studio.runs.runner import build_jobs
+from align_studio.runs.runner import Job, build_jobs
 from align_studio.storage.runstore import RunStore, RunStoreError
-from align_studio.storage.specfile import SpecFile
+from align_studio.storage.specfile import read_spec
 from align_studio.storage.workspace import workspace_of
 
 
@@ -48,13 +49,29 @@ def _targets(spec: Spec, ids: list[str], args: argparse.Namespace) -> dict[str, 
     return out
 
 
+@dataclass
+class _Plan:
+    """What a batch run needs once the spec is read: the spec itself is not kept."""
+
+    run_id: str | None
+    jobs: list[Job]
+    targets: dict[str, BatchTarget]
+    info: list[dict[str, Any]]
+    spec_id: str
+    spec_version: int | None
+    case_ids: list[str] | None
+    target_ids: list[str]
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """``align-studio run --batch``: submit (or resume), poll, ingest, summarise."""
     if getattr(args, "no_store", False):
         return _fail("--batch needs the run store (it keeps the batch ids): drop --no-store",
                      EXIT_USAGE)
     try:
-        spec = SpecFile.load(args.spec).spec
+        # Read only: a 50,000-case spec read for saving (span tree, baseline) would take
+        # about 200 MB more than the run itself (issue 20).
+        spec = read_spec(args.spec)
     except Exception as exc:  # noqa: BLE001 - SpecLoadError lists file:line:col problems
         return _fail(str(exc))
     ws = Path(args.workspace) if getattr(args, "workspace", None) else \
@@ -64,18 +81,24 @@ def run_batch(args: argparse.Namespace) -> int:
     except RunStoreError as exc:
         return _fail(str(exc))
     with store:
-        return _run(args, spec, store)
+        plan = _plan(args, spec, store)
+        # From here on the jobs (plain data) are all the run needs: dropping the domain
+        # objects keeps them out of the submit and ingest (~90 MB for 50,000 cases).
+        del spec
+        if isinstance(plan, int):
+            return plan
+        return _run(args, plan, store)
 
 
-def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
+def _plan(args: argparse.Namespace, spec: Spec, store: RunStore) -> _Plan | int:
+    """The run to start or resume and its jobs, or an exit code after an error message."""
     pending = [] if getattr(args, "new", False) else store.pending_batch_runs(spec.id)
     run_id = args.resume or next(iter(pending), None)
-    settings: dict[str, Any] = {}
     if run_id is not None:
         run = store.run(run_id)
         if run is None or not store.batches(run_id) or run["spec_id"] != spec.id:
             return _fail(f"no batch run {run_id} of spec '{spec.id}' in the run store")
-        settings = run["settings"]
+        settings: dict[str, Any] = run["settings"]
         target_ids = settings.get("target_ids") or [t["id"] for t in run["targets"]]
         case_ids = settings.get("case_ids")
     else:
@@ -98,14 +121,22 @@ def _run(args: argparse.Namespace, spec: Spec, store: RunStore) -> int:
         return _fail("nothing to run: the spec has no cases")
     info = [{"id": t.id, "provider": t.provider, "model": t.model, "params": t.params,
              "base_url": endpoints[t.id].url} for t in spec.targets if t.id in endpoints]
-    runner = BatchRunner(store, targets, spec_id=spec.id, spec_version=spec.version,
-                         targets_info=info, poll_interval=args.poll_interval,
+    return _Plan(run_id, jobs, targets, info, spec.id, spec.version, case_ids, target_ids)
+
+
+def _run(args: argparse.Namespace, plan: _Plan, store: RunStore) -> int:
+    run_id, jobs, targets = plan.run_id, plan.jobs, plan.targets
+    runner = BatchRunner(store, targets, spec_id=plan.spec_id, spec_version=plan.spec_version,
+                         targets_info=plan.info, poll_interval=args.poll_interval,
                          max_poll_interval=max(min(60.0, 30 * args.poll_interval),
                                                args.poll_interval))
     if run_id is None:
-        print(f"estimate: {estimate_text(jobs, targets)}", file=sys.stderr)
+        # Answers already recorded for the same request are reused, not sent: the
+        # estimate leaves them out and says how many.
+        cached = {} if args.refresh else runner.cached_answers(jobs)
+        print(f"estimate: {estimate_text(jobs, targets, cached.keys())}", file=sys.stderr)
         run_id = runner.start(jobs, refresh=args.refresh, settings={
-            "case_ids": case_ids, "target_ids": target_ids})
+            "case_ids": plan.case_ids, "target_ids": plan.target_ids}, cached=cached)
         print(f"batch run {run_id}: submitting {len(jobs)} requests", file=sys.stderr)
     else:
         store.claim_run(run_id)

@@ -88,17 +88,29 @@ class BatchRunner:
         return self._stop.is_set()
 
     # -- starting ----------------------------------------------------------------------
+    def cached_answers(self, jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
+        """The answers already in the store for these jobs (the cache), by job id: they
+        are recorded, not sent, when the run starts (unless it starts with ``refresh``)."""
+        keys = {j.job_id: cache_key(self.targets[j.target_id].endpoint, j) for j in jobs}
+        found = self.store.cached(keys.values())
+        return {jid: found[k] for jid, k in keys.items() if k in found}
+
     def start(self, jobs: Sequence[Job], *, refresh: bool = False,
-              settings: Mapping[str, Any] | None = None) -> str:
-        """Record a new batch run with its plan and the answers already cached; its id."""
-        cached: dict[str, dict[str, Any]] = {}
-        if not refresh:
-            cached = self.store.cached(cache_key(self.targets[j.target_id].endpoint, j)
-                                       for j in jobs)
+              settings: Mapping[str, Any] | None = None,
+              cached: Mapping[str, dict[str, Any]] | None = None) -> str:
+        """Record a new batch run with its plan and the answers already cached; its id.
+
+        ``cached`` is :meth:`cached_answers` of ``jobs`` if the caller already asked (for
+        the estimate), so the store is not asked twice.
+        """
+        if refresh:
+            cached = {}
+        elif cached is None:
+            cached = self.cached_answers(jobs)
         rows = []
         run_id = new_run_id()
         for j in jobs:
-            hit = cached.get(cache_key(self.targets[j.target_id].endpoint, j))
+            hit = cached.get(j.job_id)
             if hit is not None:
                 rows.append({**hit, "run_id": run_id, "case_id": j.case_id,
                              "target_id": j.target_id, "cached": True, "created": now(),

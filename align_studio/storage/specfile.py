@@ -40,7 +40,7 @@ from align_studio.storage.errors import (
 )
 from align_studio.storage.lock import remove_stale_lock, spec_lock
 from align_studio.storage.yamlpatch import parsed_root, patch_text, strict_eq
-from align_studio.storage.yamlread import MAX_BYTES, Node, YamlSyntaxError, parse_yaml
+from align_studio.storage.yamlread import MAX_BYTES, Node, ParsedYaml, YamlSyntaxError, parse_yaml
 from align_studio.storage.yamlwrite import dump_document
 
 _BOM = "\ufeff"
@@ -157,27 +157,9 @@ class SpecFile:
         remove_stale_lock(p)
         name = str(p)
         with building():
-            try:
-                parsed = parse_yaml(text)
-            except YamlSyntaxError as exc:
-                raise SpecLoadError.single(name, exc.message, exc.line, exc.column) from None
+            parsed = _parse(name, text)
             data, root = parsed.data, parsed.root
-            if not isinstance(data, dict):
-                raise SpecLoadError.single(name, "a spec file must be a mapping of keys "
-                                           "(format_version, id, title, behaviors, cases…)",
-                                           root.line + 1, root.col + 1)
-            version = data.get("format_version", FORMAT_VERSION)
-            if isinstance(version, int) and not isinstance(version, bool) \
-                    and version > FORMAT_VERSION:
-                node = root.child("format_version") or root
-                raise NewerFormatError(name, version, node.line + 1, node.col + 1)
-            try:
-                spec = Spec.model_validate(data)
-            except ValidationError as exc:
-                found = problems_from_validation(exc) + find_raw_problems(data)
-                problems = [_locate(pr, root, name) for pr in found]
-                problems.sort(key=lambda pr: (pr.line or 0, pr.column or 0))
-                raise SpecLoadError(name, problems) from None
+            spec = _validate(name, data, root)
             baseline = spec.to_data()
         sf = cls(p, text, raw, root, spec, baseline, _stamp(p, raw))
         sf.problems = sf.find_problems()
@@ -339,6 +321,67 @@ class SpecFile:
         return cls.load(p)
 
 
+def read_spec(path: str | os.PathLike[str]) -> Spec:
+    """Read and validate a spec that will only be read (a run, a report): its :class:`Spec`.
+
+    The same checks and the same errors as :meth:`SpecFile.load` (a
+    :class:`SpecLoadError` naming file, line and column; :class:`NewerFormatError`), at
+    well under half its memory: nothing for saving is kept (no span tree, no baseline,
+    no text), and the span tree is dropped as soon as the text is parsed, before the
+    domain objects are built, so the two are never in memory together (issue 20: a
+    50,000-case spec). Semantic problems are not looked for, and nothing on disk is
+    touched (a dead save's temporary file stays for the next :meth:`SpecFile.load`).
+    """
+    p = Path(path)
+    text, raw = read_text(p)
+    del raw
+    name = str(p)
+    with building():
+        parsed = _parse(name, text)
+        data = parsed.data
+        _check_document(name, data, parsed.root)
+        del parsed  # the tree (the root's ``data`` is ``data``, still held here)
+        try:
+            return Spec.model_validate(data)
+        except ValidationError:
+            pass
+        # Rare: read the spans again, only to place the problems in the text.
+        parsed = _parse(name, text)
+        return _validate(name, parsed.data, parsed.root)
+
+
+def _parse(name: str, text: str) -> ParsedYaml:
+    try:
+        return parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise SpecLoadError.single(name, exc.message, exc.line, exc.column) from None
+
+
+def _check_document(name: str, data: Any, root: Node) -> None:
+    """Refuse what is not a spec mapping, or a spec of a newer format."""
+    if not isinstance(data, dict):
+        raise SpecLoadError.single(name, "a spec file must be a mapping of keys "
+                                   "(format_version, id, title, behaviors, cases…)",
+                                   root.line + 1, root.col + 1)
+    version = data.get("format_version", FORMAT_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) \
+            and version > FORMAT_VERSION:
+        node = root.child("format_version") or root
+        raise NewerFormatError(name, version, node.line + 1, node.col + 1)
+
+
+def _validate(name: str, data: Any, root: Node) -> Spec:
+    """The spec of ``data``, or a :class:`SpecLoadError` placing every problem."""
+    _check_document(name, data, root)
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as exc:
+        found = problems_from_validation(exc) + find_raw_problems(data)
+        problems = [_locate(pr, root, name) for pr in found]
+        problems.sort(key=lambda pr: (pr.line or 0, pr.column or 0))
+        raise SpecLoadError(name, problems) from None
+
+
 def _locate(problem: Problem, root: Node, file: str) -> Problem:
     node = root.at(problem.path)
     return problem.located(file, node.line + 1, node.col + 1)
@@ -346,5 +389,5 @@ def _locate(problem: Problem, root: Node, file: str) -> Problem:
 
 __all__ = [
     "DiskStamp", "NewerFormatError", "SpecChangedOnDisk", "SpecFile", "SpecLoadError",
-    "SpecReadOnly", "read_text",
+    "SpecReadOnly", "read_spec", "read_text",
 ]

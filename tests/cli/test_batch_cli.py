@@ -193,3 +193,19 @@ def test_profile_batch_prices_and_no_batch_api_flag(spec: Path, tmp_path: Path) 
     assert [t["mode"] for t in data["targets"]] == ["stream", "stream"]
     assert data["notes"][0] == ("small: streamed: the provider profile says this server has "
                                 "no Batch API")
+
+
+def test_estimate_leaves_out_the_answers_reused_from_the_cache(spec: Path) -> None:
+    with LoopbackServer(ServerOptions(tokens=4)) as srv:
+        first = subprocess.run(cli(spec, srv.url, "--cases", "simple,angry"), env=env(),
+                               capture_output=True, text=True, timeout=60, check=False)
+        assert first.returncode == 0, first.stderr
+        again = subprocess.run(cli(spec, srv.url, "--new"), env=env(), capture_output=True,
+                               text=True, timeout=60, check=False)
+    # Only "broken" is sent, on both targets. Its prompt: the system prompt "You help
+    # with refunds." (22 characters: 6 + 4 tokens) and "this one fails [[fault:500]]"
+    # (28: 7 + 4), + 2 = 23 tokens; answers: small's max_tokens 5, large's default 300.
+    # 23 + 5 + 23 + 300 = 351. The four answers of the first run are reused.
+    assert ("estimate: 2 requests, ~351 tokens, cost unknown (no prices set for these "
+            "models); 4 answers reused from earlier runs (not sent)") in again.stderr
+    assert "submitting 6 requests" in again.stderr  # the plan still covers every case
