@@ -14,8 +14,8 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -148,7 +148,14 @@ class InboxPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
-        self._unsubscribe = doc.session.subscribe(lambda _e: self.refresh())
+        # A spec edit (typing included) refreshes the tab once per turn of the event loop,
+        # and only when it is shown: the variety is a pairwise measure of every item.
+        self._stale = False
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._unsubscribe = doc.session.subscribe(lambda _e: self._spec_changed())
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.reviewer = reviewer
         self.load()
@@ -180,8 +187,20 @@ class InboxPanel(QWidget):
             f"The inbox could not be saved: {exc}"), lane=LANE, owner=self)
 
     # ---- showing -------------------------------------------------------------------------
+    def _spec_changed(self) -> None:
+        if self.isVisible():
+            self._refresh_timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         """Show the pending items again (after a change to the inbox or the spec)."""
+        self._stale = False
         current = self.current_item()
         spec = self.doc.session.spec
         self.model.set_items(self.inbox.pending(spec))
@@ -252,7 +271,8 @@ class InboxPanel(QWidget):
     def _accept(self, items: list[InboxItem]) -> None:
         row = self.table.currentIndex().row()
         cmd, ids = accept_command(self.doc.session.spec, items)
-        self.doc.undo_stack.push_command(cmd)  # the session's change refreshes the table
+        self.doc.undo_stack.push_command(cmd)
+        self.refresh()
         self.select_row(row)
         self.sig_message.emit(f"Accepted {', '.join(ids)} into the spec's cases "
                               "(Undo puts it back)")

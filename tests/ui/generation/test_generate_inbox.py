@@ -83,7 +83,7 @@ def test_generated_cases_wait_in_the_inbox_and_accepting_lands_in_the_yaml(
 
     w.doc.undo_stack.undo()  # the case leaves the spec and is back in the inbox
     assert spec.case("jacket-3-weeks") is None
-    assert panel.model.rowCount() == 2
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)  # refreshed in the next turn
     assert w.doc.save_and_wait()
     assert "jacket-3-weeks" not in _cases_in_file(shop_ws / "shop.yaml")
 
@@ -159,3 +159,19 @@ def test_an_unreadable_inbox_file_is_named_and_never_overwritten(qtbot, shop_ws:
     assert panel.model.rowCount() == 0
     w.runner.wait("generation-inbox")
     assert bad.read_bytes() == before
+
+
+def test_a_hidden_generated_tab_catches_up_when_shown(qtbot, shop_window) -> None:
+    # Spec edits refresh the tab (a pairwise measure of every item) only when it is shown.
+    w = shop_window
+    panel = w.features.generation.inbox
+    _generate(qtbot, w, ["expected", "multi-turn"])
+    panel.accept_all()
+    qtbot.wait(20)  # the refresh the edit asked for (the tab was shown) has happened
+    assert panel.model.rowCount() == 0
+    w.ctx.show_tab(TabKey.CASES)
+    w.doc.undo_stack.undo()
+    qtbot.wait(50)
+    assert panel.model.rowCount() == 0 and panel._stale  # not yet: the tab is hidden
+    w.ctx.show_tab(TabKey.GENERATED)
+    assert panel.model.rowCount() == 2
