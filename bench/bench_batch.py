@@ -10,13 +10,19 @@ own process):
    model (0 lost, 0 duplicated); ingest ≥ 5,000 answers/s (rows written ÷ the time spent
    parsing the result files and inserting, as the engine measures it); peak RSS ≤ 300 MB.
    The child builds the jobs as a spec would (system prompt + one user message), without
-   reading a YAML file: loading a 50,000-case spec is the spec loader's cost, reported
-   separately below (the CLI's peak RSS on that spec), not the ingest's.
+   reading a YAML file: loading a 50,000-case spec is measured by phase 3.
 2. **Kills**: ``align-studio run --batch`` on a 2,000-case × 2-target spec is killed
    (SIGKILL) at a random moment of its submit, poll or ingest, then run again until it
    ends; 20 times, each in a fresh workspace. Bars: the final run store holds exactly one
    run with the same set of answers as an uninterrupted run, and no batch was created
    twice for a run and target.
+3. **The user's path**: ``align-studio run SPEC --batch`` as a user types it (the
+   installed console script) on a 50,000-case × 2-target spec against the loopback
+   server, reading the YAML included. It is started by a fresh measuring process that
+   starts nothing else, which reports the kernel's high-water mark of its children
+   (``RUSAGE_CHILDREN``: the command's largest process) and the largest sum of RSS over
+   the command's process tree (/proc, every 10 ms). Bars: every answer recorded, exit 0,
+   peak ≤ 300 MB (issue 20's bar, for the whole command, not only the engine).
 
 Prints the figures; exits 1 when a bar fails. ``--cases``/``--kills``/``--kill-cases`` make
 it smaller for a quick look (the bars are only claimed at the defaults).
