@@ -36,10 +36,10 @@ from align_studio.ui.calibration import words, work
 from align_studio.ui.calibration.agreement_page import AgreementPage
 from align_studio.ui.calibration.drift_actions import DriftActions
 from align_studio.ui.calibration.examples_panel import ExamplesPanel
-from align_studio.ui.calibration.jobs import CalibrationJobs
 from align_studio.ui.calibration.queue_panel import QueuePanel
 from align_studio.ui.calibration.refine_panel import RefinePanel
 from align_studio.ui.calibration.work import Measured, Resolve, Verdicts
+from align_studio.ui.shell.jobs import ModelJob
 
 if TYPE_CHECKING:
     from align_studio.editing.events import ChangeEvent
@@ -69,7 +69,7 @@ class CalibrationTab(QWidget):
         self.workspace = workspace
         #: Where the judge target's endpoint comes from (tests point it at a loopback).
         self.resolve: Resolve = work.resolve_with_profiles
-        self.jobs = CalibrationJobs(runner, self)
+        self.jobs = ModelJob(runner, "calibration", self)
         #: Undecided verdicts of the last ask (never kept in the run store) and the judge
         #: fingerprint they belong to: shown as "no valid verdict" while the judge is the same.
         self.asked: Verdicts = {}
@@ -141,7 +141,6 @@ class CalibrationTab(QWidget):
         self.jobs.sig_busy_changed.connect(self._busy)
         self.jobs.sig_progress.connect(self._progress)
         self.jobs.sig_finished.connect(self._say)
-        self.jobs.sig_failed.connect(lambda title, why: self._say(f"{title}: {why}"))
         self._unsubscribe = session.subscribe(self._changed)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self._busy(False)

@@ -41,14 +41,12 @@ from align_studio.providers.connection import resolve_endpoint
 from align_studio.providers.endpoint import Endpoint
 from align_studio.runs.runner import Event, Job, Progress, Runner
 from align_studio.storage.runstore import RunStore
+from align_studio.ui.shell.jobs import Cancelled, ProgressFn
 
 Resolve = Callable[[Target], Endpoint]
-ProgressFn = Callable[[int, int], None]
 Verdicts = dict[ItemKey, JudgeGrade]
 
 
-class Cancelled(Exception):
-    """The work was cancelled before it ended; nothing it measured is reported."""
 
 
 def resolve_with_profiles(target: Target) -> Endpoint:

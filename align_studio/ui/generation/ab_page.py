@@ -22,9 +22,9 @@ from align_studio.domain import Spec
 from align_studio.generation.ab import ABResult
 from align_studio.ui.generation.arm_picker import ArmPicker
 from align_studio.ui.generation.job_row import JobRow
-from align_studio.ui.generation.jobs import GenerationJob
 from align_studio.ui.generation.words import ab_lines, planner_line
 from align_studio.ui.generation.work import Resolve, ab_compare
+from align_studio.ui.shell.jobs import ModelJob
 from align_studio.ui.shell.tasks import TaskRunner
 
 
@@ -53,7 +53,7 @@ class ABPage(QWidget):
         self.run_button.setToolTip("Send every case with checks to both sides and compare "
                                    "which pass")
         self.run_button.clicked.connect(self.start)
-        self.job = GenerationJob(runner, self)
+        self.job = ModelJob(runner, "generation", self)
         self.row = JobRow(self.job)
         self.job.sig_busy_changed.connect(lambda busy: self.run_button.setEnabled(not busy))
         form = QFormLayout()

@@ -27,8 +27,8 @@ from align_studio.domain import BehaviorKind, Spec
 from align_studio.generation.generate import Generation
 from align_studio.generation.prompts import KINDS
 from align_studio.ui.generation.job_row import JobRow
-from align_studio.ui.generation.jobs import GenerationJob
 from align_studio.ui.generation.work import Resolve, generate_cases
+from align_studio.ui.shell.jobs import ModelJob
 from align_studio.ui.shell.tasks import TaskRunner
 
 #: What each kind asks for, in a PM's words.
@@ -101,7 +101,7 @@ class GenerateDialog(QDialog):
         form = QFormLayout()
         form.addRow("Cases per behavior and kind:", self.count)
         form.addRow("Generator model:", self.generator)
-        self.job = GenerationJob(runner, self)
+        self.job = ModelJob(runner, "generation", self)
         self.row = JobRow(self.job)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from align_studio.ui.generation.jobs import GenerationJob
+from align_studio.ui.shell.jobs import ModelJob
 
 
 class JobRow(QWidget):
-    """Shows a :class:`GenerationJob`'s progress and cancels it; says how it ended."""
+    """Shows a :class:`ModelJob`'s progress and cancels it; says how it ended."""
 
-    def __init__(self, job: GenerationJob, parent: QWidget | None = None) -> None:
+    def __init__(self, job: ModelJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job = job
         self.label = QLabel()

@@ -31,8 +31,8 @@ from align_studio.generation.revision import (
     accept_revision_command,
 )
 from align_studio.ui.generation.job_row import JobRow
-from align_studio.ui.generation.jobs import GenerationJob
 from align_studio.ui.generation.work import Resolve, revise_answer
+from align_studio.ui.shell.jobs import ModelJob
 
 if TYPE_CHECKING:
     from align_studio.ui.shell.undo import UndoStack
@@ -67,7 +67,7 @@ class ReviseDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("The rewrite appears here; edit it before accepting.")
         self.text.setEnabled(False)
-        self.job = GenerationJob(runner, self)  # type: ignore[arg-type]
+        self.job = ModelJob(runner, "generation", self)  # type: ignore[arg-type]
         self.row = JobRow(self.job)
         form = QFormLayout()
         form.addRow("Rejected answer:", self.original)

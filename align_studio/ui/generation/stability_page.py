@@ -22,8 +22,8 @@ from align_studio.domain import Spec
 from align_studio.generation.stability import CaseStability, Stability
 from align_studio.ui.generation.arm_picker import ArmPicker
 from align_studio.ui.generation.job_row import JobRow
-from align_studio.ui.generation.jobs import GenerationJob
 from align_studio.ui.generation.work import Resolve, stability_of
+from align_studio.ui.shell.jobs import ModelJob
 from align_studio.ui.shell.tasks import TaskRunner
 
 
@@ -75,7 +75,7 @@ class StabilityPage(QWidget):
         self.k.valueChanged.connect(lambda v: self.runs.setValue(max(self.runs.value(), v)))
         self.run_button = QPushButton("Measure Stability")
         self.run_button.clicked.connect(self.start)
-        self.job = GenerationJob(runner, self)
+        self.job = ModelJob(runner, "generation", self)
         self.row = JobRow(self.job)
         self.job.sig_busy_changed.connect(lambda busy: self.run_button.setEnabled(not busy))
         form = QFormLayout()

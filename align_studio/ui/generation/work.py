@@ -27,15 +27,13 @@ from align_studio.generation.stability import Stability
 from align_studio.generation.stability import stability as run_stability
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage.runstore import RunStore, RunStoreError
+from align_studio.ui.shell.jobs import Cancelled, ProgressFn
 
 Resolve = Callable[[Target], Endpoint]
-ProgressFn = Callable[[int, int], None]
 #: Cases per slice of an A/B or stability run (each slice is one Runner run).
 SLICE = 25
 
 
-class Cancelled(Exception):
-    """The work was cancelled; nothing half-done is reported."""
 
 
 @contextmanager

@@ -1,9 +1,10 @@
-"""One generation job at a time through the app's TaskRunner, with progress and cancel.
+"""One model-asking job at a time through the app's TaskRunner, with progress and cancel.
 
-Generating, revising, A/B and stability all ask models and block for as long as they take,
-so each is a task of the runner's ``generation`` lane. A job's outcome reaches its
-``done`` callback on the GUI thread unless it was cancelled (then ``sig_finished`` says so
-and nothing half-done is shown) or its owner was closed meanwhile.
+Asking a model (the judge, a generator, a reviser, an A/B arm) blocks for as long as the
+model takes, so each such call is a task of a TaskRunner lane of its feature. A job's
+outcome reaches its ``done`` callback on the GUI thread unless a newer job replaced it or it
+was cancelled (then ``sig_finished`` says so, and nothing half-done is shown) or its owner
+was closed meanwhile. The Calibration and Generated features share this one class.
 """
 
 from __future__ import annotations
@@ -16,28 +17,33 @@ from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 from align_studio.providers.redact import redact
-from align_studio.ui.generation.work import Cancelled, ProgressFn
 from align_studio.ui.shell.tasks import Task, TaskRunner
 
-#: The task runner's lane of generation work.
-LANE = "generation"
+#: Reports progress: steps (requests, cases) done so far, of how many.
+ProgressFn = Callable[[int, int], None]
 #: The work of a job: given the cancel event and a progress callback.
 Work = Callable[[threading.Event, ProgressFn], Any]
 
 
-class GenerationJob(QObject):
-    """Runs one model-asking job of a dialog or panel off the GUI thread."""
+class Cancelled(Exception):
+    """The work was cancelled before it ended; nothing half-done is reported."""
+
+
+class ModelJob(QObject):
+    """Runs one model-asking job of a panel or dialog off the GUI thread, one at a time."""
 
     sig_busy_changed = Signal(bool)
     """A job started (True) or ended (False)."""
     sig_progress = Signal(int, int)
-    """Steps (or cases) done so far, of how many."""
+    """Steps done so far, of how many."""
     sig_finished = Signal(str)
-    """A job ended without a result: a sentence saying it was cancelled or why it failed."""
+    """A job ended without a result to show: a sentence saying it was cancelled or why it
+    failed (the reason redacted)."""
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, runner: TaskRunner, lane: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.lane = lane
         self.task: Task | None = None
         self.title = ""
 
@@ -48,7 +54,9 @@ class GenerationJob(QObject):
 
     def start(self, title: str, work: Work, done: Callable[[Any], None]) -> bool:
         """Run ``work(cancel, progress)`` in the background; ``done(result)`` on success.
-        False (and nothing started) while another job runs."""
+
+        False (and nothing started) while another job runs.
+        """
         if self.busy:
             return False
         cancel = threading.Event()
@@ -58,7 +66,7 @@ class GenerationJob(QObject):
         task = self.runner.run(lambda: work(cancel, progress),
                                lambda result: self._done(holder[0], result, done),
                                lambda exc: self._error(holder[0], exc),
-                               lane=LANE, owner=self, cancel_event=cancel)
+                               lane=self.lane, owner=self, cancel_event=cancel)
         holder.append(task)
         self.task = task
         self.sig_busy_changed.emit(True)
