@@ -57,7 +57,8 @@ class Target(DomainObject):
     """A model to preview: a provider profile, a model name and its parameters.
 
     ``prompt_variant`` names one of the spec's prompt variants to send instead of the
-    spec's ``system_prompt`` (A/B, stability and bisection honour it).
+    spec's ``system_prompt`` (runs in the window and the CLI, batch runs, A/B, stability
+    and bisection all honour it).
     """
 
     id: str

@@ -27,7 +27,14 @@ from align_studio.providers.redact import redact
 from align_studio.runs.batch import BatchRunner
 from align_studio.runs.batch_targets import batch_target, estimate_text
 from align_studio.runs.batch_types import BatchProgress, BatchResult, BatchTarget
-from align_studio.runs.runner import Conversation, Job, conversations, jobs_for
+from align_studio.runs.runner import (
+    Conversation,
+    Job,
+    SystemPrompts,
+    conversations,
+    jobs_for,
+    system_prompts,
+)
 from align_studio.storage.runstore import RunStore
 from align_studio.ui.shell.tasks import Task, TaskRunner
 
@@ -87,9 +94,14 @@ class BatchSubmitter(QObject):
             return False
         convs = conversations(spec)
         targets = [t.model_copy(update={"params": dict(t.params)}) for t in spec.targets]
+        try:  # each target's system prompt, its prompt variant's when it names one
+            prompts = system_prompts(spec, targets)
+        except LookupError as exc:  # a target names a prompt variant the spec lacks
+            self.sig_ended.emit("", f"Nothing submitted: {exc}")
+            return False
         ident = (spec.id, spec.version)
         task = self._task = self.runner.run(
-            lambda: self._prepare(ws, ident, convs, targets),
+            lambda: self._prepare(ws, ident, convs, targets, prompts),
             lambda prep: self._prepared(task, ws, prep), lambda exc: self._failed(task, exc),
             lane=LANE, owner=self)
         self.sig_progress.emit("Preparing the batch run…")
@@ -103,7 +115,7 @@ class BatchSubmitter(QObject):
 
     # ---- in tasks ----------------------------------------------------------------------
     def _prepare(self, ws: Path, ident: tuple[str, int | None], convs: list[Conversation],
-                 targets: list[Target]) -> _Prepared:
+                 targets: list[Target], prompts: SystemPrompts) -> _Prepared:
         out = _Prepared(*ident)
         for t in targets:
             try:
@@ -112,10 +124,14 @@ class BatchSubmitter(QObject):
                 out.problems.append(f"{t.id}: {redact(str(exc))}")
         runnable = [t for t in targets if t.id in out.targets]
         out.jobs = jobs_for(convs, runnable,
-                            {t: b.endpoint for t, b in out.targets.items()})
+                            {t: b.endpoint for t, b in out.targets.items()}, prompts)
         with RunStore.for_workspace(ws) as store:
             out.resume = next(iter(store.pending_batch_runs(out.spec_id)), None)
-        out.estimate = estimate_text(out.jobs, out.targets) if out.jobs else ""
+            # Answers already recorded for the same request are reused, not sent: the
+            # estimate leaves them out and says how many (as the CLI's does).
+            reused = BatchRunner(store, out.targets, spec_id=out.spec_id).cached_answers(
+                out.jobs) if out.jobs else {}
+        out.estimate = estimate_text(out.jobs, out.targets, reused.keys()) if out.jobs else ""
         return out
 
     def _work(self, ws: Path, prep: _Prepared, cancel: threading.Event,

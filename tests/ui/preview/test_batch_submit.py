@@ -114,3 +114,53 @@ def test_an_unfinished_batch_run_is_resumed(qtbot, review_window, review_ws: Pat
     assert sub.questions == [f"Resume the unfinished batch run {run_id}?"]
     assert ended.args == [run_id, "Batch run finished: 50 answers recorded"]
     assert loopback._handler.batches.state.created == 2  # the same two batches
+
+
+def test_a_second_batch_estimate_leaves_out_reused_answers(qtbot, review_window,
+                                                           loopback: LoopbackServer) -> None:
+    sub = submitter(review_window)
+    with qtbot.waitSignal(sub.sig_ended, timeout=20000):
+        sub.action.trigger()
+    assert sub.questions[0].startswith("Submit 50 requests, ~")
+    sub.confirm = lambda question: sub.questions.append(question) or False
+    with qtbot.waitSignal(sub.sig_ended, timeout=10000):
+        sub.action.trigger()
+    # every answer is already recorded for the same request: none is sent or priced
+    assert sub.questions[1].startswith("Submit 0 requests"), sub.questions[1]
+    assert "50 answers reused from earlier runs" in sub.questions[1]
+
+
+def test_a_target_s_prompt_variant_goes_into_its_batch_file(
+        qtbot, review_ws: Path, loopback: LoopbackServer) -> None:
+    import json
+
+    from align_studio.ui.shell.main_window import MainWindow
+    from align_studio.ui.shell.settings import app_settings
+
+    spec = review_ws / "review.yaml"
+    text = spec.read_text(encoding="utf-8").replace(
+        "targets:\n", "system_prompt: Be helpful.\nprompt_variants:\n  - id: terse\n"
+        "    text: Answer in one sentence.\ntargets:\n", 1).replace(
+        "    model: model-b\n", "    model: model-b\n    prompt_variant: terse\n", 1)
+    spec.write_text(text, encoding="utf-8")
+    w = MainWindow(review_ws, app_settings())
+    w.show()
+    with qtbot.waitSignal(w.sig_ready, timeout=10000):
+        w.start()
+    try:
+        assert w.open_spec(spec)
+        sub = submitter(w)
+        with qtbot.waitSignal(sub.sig_ended, timeout=20000):
+            sub.action.trigger()
+        st = loopback._handler.batches.state
+        systems = {}
+        for data in st.contents.values():
+            for line in bytes(data).decode().splitlines():
+                body = json.loads(line).get("body", {})
+                if body.get("messages"):
+                    systems[body["model"]] = body["messages"][0]
+        assert systems["model-a"] == {"role": "system", "content": "Be helpful."}
+        assert systems["model-b"] == {"role": "system", "content": "Answer in one sentence."}
+    finally:
+        w.close()
+        w.deleteLater()
