@@ -81,7 +81,12 @@ def test_wheel_installs_and_passes_the_smoke_test(tmp_path: Path) -> None:
     assert "smoke test: ok" in out
     assert "run process: finished" in out  # runs go to a child process of the installed app
     assert "3 specs" in out  # the packaged examples, copied to the data folder on first run
-    assert "Overview, Behaviors, Cases, Targets" in out and "settings dialog shown" in out
+    # every tab of an opened spec, each feature's installed from the wheel (hand-written)
+    tabs = [t.split(" (")[0]  # "Spec health (4)": the count of its findings
+            for t in out.split("tabs: ", 1)[1].split(";", 1)[0].split(", ")]
+    assert tabs == ["Overview", "Behaviors", "Cases", "Generated", "Targets", "Preview",
+                    "Results", "Spec health", "Measures", "Calibration", "History"], tabs
+    assert "settings dialog shown" in out
     assert f"icons from {env_dir}" in out and "8 PNG sizes" in out
     assert (tmp_path / "home" / "data" / "example-workspace" / "customer-support.yaml").is_file()
 
