@@ -18,6 +18,7 @@ ALLOWED = {
     "ui/workspace/opening.py":
         "on the way to the first paint: the spec layers (pydantic) come after it",
     "ui/shell/actions.py": "on the way to the first paint: the icons come after it",
+    "ui/shell/theme.py": "on the way to the first paint: the dark style only when dark (~20 ms)",
     "ui/app.py": "the welcome dialog after the first paint; the smoke walk only when asked",
     "cli/__init__.py": "the window imports no subcommand module",
     "cli/gui.py": "the headless commands never import Qt",

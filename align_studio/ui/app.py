@@ -18,7 +18,7 @@ from align_studio.ui.shell.settings import (
     app_settings,
     remembered_workspace,
 )
-from align_studio.ui.shell.theme import apply_theme, chosen_theme
+from align_studio.ui.shell.theme import apply_theme, chosen_theme, theme_keeper
 
 #: A Python file run inside the app after start (tests drive the real UI with it).
 TEST_SCRIPT_ENV = "ALIGN_STUDIO_TEST_SCRIPT"
@@ -81,8 +81,9 @@ def configure_application(app: QApplication) -> QApplication:
     # and the GUI thread do contend for the GIL.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     # Settings → Appearance, or the system's colour scheme; ALIGN_STUDIO_DARK overrides.
-    # A light system left to itself: nothing is changed.
-    apply_theme(app, chosen_theme(app_settings()))
+    # A light system left to itself: nothing is changed. Before the first paint the
+    # platform's palette stands for the system's scheme (run_app reads the scheme after it).
+    apply_theme(app, chosen_theme(app_settings()), early=True)
     return app
 
 
@@ -106,7 +107,13 @@ def run_app(workspace: str | None, smoke_test: bool = False) -> int:
 
     window = MainWindow(root, settings)
     window.show()
-    _FirstPaint(window, window.start)
+    keeper = theme_keeper(app)
+
+    def after_first_paint() -> None:
+        window.start()
+        keeper.follow_system()
+
+    _FirstPaint(window, after_first_paint)
     window.sig_ready.connect(lambda: _welcome(window, settings, root))
     if smoke_test:
         # Only with --smoke-test: the smoke walk imports every dialog, ~0.45 s of imports.
