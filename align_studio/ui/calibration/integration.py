@@ -118,4 +118,4 @@ class CalibrationIntegration(QObject):
     def _remeasure(self) -> None:
         tab = self._live()
         if tab is not None:
-            tab.measure()
+            tab.remeasure_when_shown()

@@ -76,3 +76,17 @@ def test_queue_ranks_with_reasons(qtbot, cal, judge_server) -> None:  # type: ig
     assert {(e.case_id, e.target) for e in entries[3:]} == {("c6", "t-a"), ("c6", "t-b")}
     why = tab.queue.model.index(0, 2).data()
     assert why == "the judge says fail but people accepted it"
+
+
+def test_a_run_ending_measures_a_hidden_tab_only_when_it_is_shown(qtbot, cal) -> None:  # type: ignore[no-untyped-def]
+    """bench_gui_run saw a 65 ms stall as a run ended: the hidden Calibration tab copied the
+    spec and re-measured at once. Hidden, it waits for its next show."""
+    tab = cal.features.calibration.tab
+    assert cal.editor.show_tab(TabKey.OVERVIEW) and not tab.isVisible()
+    cal.ctx.sig_runs_changed.emit()
+    assert tab._measure_task is None  # nothing started while hidden
+    with qtbot.waitSignal(tab.sig_measured, timeout=10000):
+        assert cal.editor.show_tab(TabKey.CALIBRATION)
+    cal.ctx.sig_grades_changed.emit()  # shown: measured at once
+    assert tab._measure_task is not None
+    qtbot.waitUntil(lambda: tab._measure_task is None, timeout=10000)
