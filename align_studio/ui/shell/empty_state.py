@@ -35,10 +35,13 @@ class EmptyState(QWidget):
         self.text = QLabel(text, self)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setMaximumWidth(460)
-        # A wrapped label centred in a layout is otherwise squeezed to its shortest line
-        # and its second line is cut off.
-        self.text.setMinimumWidth(min(460, self.text.fontMetrics().horizontalAdvance(text) + 8))
+        # One fixed width, and the height of that width: a wrapped label centred in a layout
+        # is otherwise squeezed to its shortest line, or given the height of the layout's
+        # whole width (two lines) while drawn narrower (three: the Generated tab's empty
+        # state had its first and last lines cut).
+        width = min(460, self.text.fontMetrics().horizontalAdvance(text) + 8)
+        self.text.setFixedWidth(width)
+        self.text.setMinimumHeight(self.text.heightForWidth(width))
         self.text.setForegroundRole(self.text.foregroundRole())
         layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
         self.button: QPushButton | None = None
