@@ -209,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
                         ("new-held", "answers_* files, labelled before any rule was tuned on "
                                      "them"),
                         ("heldout3", "answers_fresh.jsonl, collected after the second round "
+                                     "of rules"),
+                        ("heldout4", "answers_fresh4.jsonl, collected during the third round "
                                      "of rules")):
-        rows = load(split=name) if name in ("new-held", "heldout3") else load(
+        rows = load(split=name) if name in ("new-held", "heldout3", "heldout4") else load(
             "corpus.jsonl", name)
         acc, base = evaluate(rows)[0], evaluate(rows, string_match)[0]
         print(f"\n== {name} ({title}): {len(rows)} answers, rules {acc:.1%}, "
