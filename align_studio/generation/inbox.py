@@ -19,6 +19,7 @@ generated again is recognised as a duplicate and not proposed twice.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -40,6 +41,7 @@ from align_studio.generation.similarity import (
     mean_pairwise_distance,
 )
 from align_studio.storage.atomic import atomic_write
+from align_studio.storage.lock import spec_lock
 
 INBOX_VERSION = 1
 
@@ -128,6 +130,23 @@ def item_id(c: Case, prov: Provenance) -> str:
     return "g-" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
+def _read(path: Path) -> _File:
+    """The inbox file at ``path``; :class:`InboxError` naming the place if it is bad."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _File.model_validate(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise InboxError(f"{path}{where}: not readable YAML: "
+                         f"{getattr(exc, 'problem', exc)}") from None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = ".".join(str(x) for x in first["loc"])
+        raise InboxError(f"{path}: {loc}: {first['msg']}") from None
+    return data
+
+
 class Inbox:
     """The inbox of one spec. Load with :meth:`load`; every change is saved by :meth:`save`."""
 
@@ -135,6 +154,9 @@ class Inbox:
         self.path = path
         self.spec_id = spec_id
         self.items: list[InboxItem] = items or []
+        #: Ids added, discarded or edited here since the last save: a save writes these
+        #: over what another program saved meanwhile, and keeps everything else it saved.
+        self._touched: set[str] = set()
 
     @classmethod
     def load(cls, spec_path: str | Path, spec_id: str) -> Inbox:
@@ -142,26 +164,30 @@ class Inbox:
         path = inbox_path(spec_path)
         if not path.exists():
             return cls(path, spec_id)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            data = _File.model_validate(raw)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-            raise InboxError(f"{path}{where}: not readable YAML: "
-                             f"{getattr(exc, 'problem', exc)}") from None
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            loc = ".".join(str(x) for x in first["loc"])
-            raise InboxError(f"{path}: {loc}: {first['msg']}") from None
-        return cls(path, data.spec, data.items)
+        return cls(path, spec_id, _read(path).items)
+
+    def snapshot(self) -> Inbox:
+        """A copy to save in the background (with what was changed here since the last
+        save; from now on this one counts its changes afresh)."""
+        snap = Inbox(self.path, self.spec_id, copy.deepcopy(self.items))
+        snap._touched, self._touched = self._touched, set()
+        return snap
 
     def save(self) -> None:
-        """Write the inbox atomically."""
-        data = _File(spec=self.spec_id, items=self.items).model_dump(mode="json",
+        """Write the inbox atomically, under the file's lock, merged with what another
+        program (a second ``generate``, the window) saved since this one was loaded: its
+        items are kept, and the items changed here replace theirs."""
+        with spec_lock(self.path):
+            disk = _read(self.path).items if self.path.exists() else []
+            mine = {it.id: it for it in self.items if it.id in self._touched}
+            merged = [mine.pop(it.id, it) for it in disk]
+            merged += [it for it in self.items if it.id in mine]
+            data = _File(spec=self.spec_id, items=merged).model_dump(mode="json",
                                                                      exclude_none=True)
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-        atomic_write(self.path, text.encode("utf-8"))
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+            atomic_write(self.path, text.encode("utf-8"))
+        self.items = merged
+        self._touched.clear()
 
     def item(self, iid: str) -> InboxItem:
         """The item with this id; :class:`InboxError` if there is none."""
@@ -195,6 +221,7 @@ class Inbox:
             self.items.append(InboxItem(id=iid, case=data, provenance=cand.provenance))
             known.append(fp)
             ids.add(iid)
+            self._touched.add(iid)
             report.added.append(iid)
         return report
 
@@ -202,6 +229,7 @@ class Inbox:
         """Mark items discarded (kept, so that the same case is not proposed again)."""
         for iid in ids:
             self.item(iid).status = "discarded"
+            self._touched.add(iid)
 
     def edit(self, iid: str, changes: dict[str, Any]) -> InboxItem:
         """Change an item's case data (``title``, ``messages``, ``expected``, ``category``,
@@ -215,6 +243,7 @@ class Inbox:
             loc = ".".join(str(x) for x in first["loc"])
             raise InboxError(f"item '{iid}': {loc}: {first['msg']}") from None
         it.case = data
+        self._touched.add(iid)
         return it
 
     def diversity(self, spec: Spec) -> Diversity:

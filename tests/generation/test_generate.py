@@ -19,6 +19,7 @@ from align_studio.generation.inbox import (
     InboxError,
     accept_command,
     inbox_path,
+    item_id,
 )
 from align_studio.providers.endpoint import Endpoint
 from align_studio.storage import SpecFile
@@ -149,3 +150,30 @@ def test_a_broken_inbox_file_is_reported_with_its_place(spec_path: Path) -> None
                                      encoding="utf-8")
     with pytest.raises(InboxError, match=r"\.shop\.inbox\.yaml:4:1: not readable YAML"):
         Inbox.load(spec_path, "shop")
+
+
+def test_two_programs_saving_one_inbox_lose_nothing(spec_path: Path,
+                                                    server: LoopbackServer) -> None:
+    """Two programs (two `generate` runs, or one and the window) load the inbox, each adds
+    its own cases and saves: both sets are kept. Then a discard in one and an edit in the
+    other, each from a stale copy: both land. (Before, the second save wrote its own list
+    over the first's.)"""
+    sf, _, (gen, report) = _generate(spec_path, server)
+    kept = [c for c in gen.candidates if item_id(c.case, c.provenance) in report.added]
+    one, two = Inbox.load(spec_path, sf.spec.id), Inbox.load(spec_path, sf.spec.id)
+    half = len(kept) // 2
+    mine = one.add(kept[:half], sf.spec).added
+    theirs = two.add(kept[half:], sf.spec).added
+    assert half >= 2 and len(mine) + len(theirs) == len(kept)
+    one.save()
+    two.save()
+    assert [i.id for i in Inbox.load(spec_path, sf.spec.id).items] == [*mine, *theirs]
+    a, b = Inbox.load(spec_path, sf.spec.id), Inbox.load(spec_path, sf.spec.id)
+    a.discard([mine[0]])
+    b.edit(theirs[0], {"title": "Edited elsewhere"})
+    a.save()
+    b.save()
+    final = Inbox.load(spec_path, sf.spec.id)
+    assert [i.id for i in final.items] == [*mine, *theirs]
+    assert final.item(mine[0]).status == "discarded"
+    assert final.item(theirs[0]).case["title"] == "Edited elsewhere"

@@ -10,7 +10,6 @@ Keys over the tab: A accept, D discard, E edit, J / K next / previous.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -182,7 +181,7 @@ class InboxPanel(QWidget):
         """Write the inbox (a copy of it, in a task, in order)."""
         if not self.writable:
             return
-        snap = Inbox(self.inbox.path, self.inbox.spec_id, copy.deepcopy(self.inbox.items))
+        snap = self.inbox.snapshot()
         self.runner.run(snap.save, None, lambda exc: self.sig_message.emit(
             f"The inbox could not be saved: {exc}"), lane=LANE, owner=self)
 
