@@ -9,11 +9,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +19,7 @@ from align_studio.domain import Spec
 from align_studio.generation.ab import ABResult
 from align_studio.ui.generation.arm_picker import ArmPicker
 from align_studio.ui.generation.job_row import JobRow
+from align_studio.ui.generation.tables import fill_rows, read_only_table
 from align_studio.ui.generation.words import ab_lines, planner_line
 from align_studio.ui.generation.work import Resolve, ab_compare
 from align_studio.ui.shell.jobs import ModelJob
@@ -63,13 +61,7 @@ class ABPage(QWidget):
                               "both. Only cases with checks are compared.")
         self.summary.setWordWrap(True)
         self.summary.setObjectName("ab-summary")
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Behavior", "B wins", "B losses", "Ties",
-                                              "In words"])
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(["Behavior", "B wins", "B losses", "Ties", "In words"])
         self.delta = QDoubleSpinBox()
         self.delta.setRange(0.5, 50)
         self.delta.setDecimals(1)
@@ -114,11 +106,9 @@ class ABPage(QWidget):
         self.result = r
         self.summary.setText("\n".join(ab_lines(r)))
         self.row.say(f"A/B done: {r.a} against {r.b} on {r.stats.n} cases.")
-        self.table.setRowCount(len(r.per_behavior))
-        for row, (bid, w) in enumerate(sorted(r.per_behavior.items())):
-            for col, value in enumerate([bid, str(w.wins), str(w.losses), str(w.ties),
-                                         behavior_words(w.wins, w.losses)]):
-                self.table.setItem(row, col, QTableWidgetItem(value))
+        fill_rows(self.table, [[bid, str(w.wins), str(w.losses), str(w.ties),
+                                behavior_words(w.wins, w.losses)]
+                               for bid, w in sorted(r.per_behavior.items())])
         self._plan()
 
     def _plan(self) -> None:

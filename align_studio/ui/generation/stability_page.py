@@ -8,12 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +19,7 @@ from align_studio.domain import Spec
 from align_studio.generation.stability import CaseStability, Stability
 from align_studio.ui.generation.arm_picker import ArmPicker
 from align_studio.ui.generation.job_row import JobRow
+from align_studio.ui.generation.tables import fill_rows, read_only_table
 from align_studio.ui.generation.work import Resolve, stability_of
 from align_studio.ui.shell.jobs import ModelJob
 from align_studio.ui.shell.tasks import TaskRunner
@@ -36,23 +34,6 @@ def case_words(c: CaseStability) -> str:
     if c.passes == c.runs:
         return "always passes" + (" (answers worded differently)" if c.varies else "")
     return "always fails" + (" (answers worded differently)" if c.varies else "")
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().hide()
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
-    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    return t
-
-
-def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
-    t.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            t.setItem(r, c, QTableWidgetItem(v))
 
 
 class StabilityPage(QWidget):
@@ -91,8 +72,8 @@ class StabilityPage(QWidget):
                               "pass: what a user who asks again sees.")
         self.summary.setWordWrap(True)
         self.summary.setObjectName("stability-summary")
-        self.behaviors = _table(["Behavior", "pass^k", "pass@1", "Cases"])
-        self.cases = _table(["Case", "Passed", "pass^k", "In words"])
+        self.behaviors = read_only_table(["Behavior", "pass^k", "pass@1", "Cases"])
+        self.cases = read_only_table(["Case", "Passed", "pass^k", "In words"])
         top = QHBoxLayout()
         top.addLayout(form, 1)
         top.addWidget(self.run_button)
@@ -130,9 +111,9 @@ class StabilityPage(QWidget):
                 f"{'s' if flaky != 1 else ''} sometimes pass and sometimes fail; {varies} "
                 f"give differently worded answers.")
         self.row.say(f"Stability measured: {len(s.cases)} cases.")
-        _fill(self.behaviors, [[b, f"{v['pass_k']:.2f}", f"{v['pass_1']:.2f}",
+        fill_rows(self.behaviors, [[b, f"{v['pass_k']:.2f}", f"{v['pass_1']:.2f}",
                                 str(int(v["cases"]))]
                                for b, v in sorted(s.per_behavior().items())])
         order = sorted(s.cases, key=lambda c: (not c.flaky, not c.varies, c.case_id))
-        _fill(self.cases, [[c.case_id, f"{c.passes} / {c.runs}", f"{c.pass_k:.2f}",
+        fill_rows(self.cases, [[c.case_id, f"{c.passes} / {c.runs}", f"{c.pass_k:.2f}",
                             case_words(c)] for c in order])
