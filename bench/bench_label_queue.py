@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -196,16 +195,6 @@ def count_verdicts(text: str, reviewer: str) -> int:
     return n
 
 
-def _command(offscreen: bool) -> tuple[list[str], str]:
-    exe = Path(sys.executable).parent / "align-studio"
-    app = [str(exe)] if exe.is_file() else [sys.executable, "-m", "align_studio"]
-    xvfb = shutil.which("xvfb-run")
-    if xvfb and not offscreen:
-        return [xvfb, "-a", "-s", "-screen 0 1440x900x24", *app], \
-            f"{Path(app[-1]).name} under xvfb-run -a (xcb)"
-    return app, f"{Path(app[-1]).name}, offscreen"
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -213,6 +202,10 @@ def main() -> int:
     p.add_argument("--offscreen", action="store_true", help="do not use xvfb-run")
     p.add_argument("--timeout", type=float, default=300)
     a = p.parse_args()
+    # The soak's command line (the align-studio command, under xvfb-run when there is one);
+    # imported here, in the bench process only: the app runs this file as its test script.
+    from bench.bench_soak import _command
+
     with tempfile.TemporaryDirectory() as tmp:
         home, ws = Path(tmp) / "home", Path(tmp) / "ws"
         (home / "config").mkdir(parents=True)
